@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+/** The data directory: `.personalai-sync/` in the current folder unless `--data-dir` says otherwise. */
+export const DEFAULT_DATA_DIR = '.personalai-sync';
+
+export function resolveDataDir(dataDir: string | undefined, cwd = process.cwd()): string {
+  return path.resolve(cwd, dataDir ?? DEFAULT_DATA_DIR);
+}
+
+/**
+ * Ids become file names (and later document paths), so they are checked, never escaped:
+ * letters, digits, `_`, `-`, `.` (not leading), at most 128 characters.
+ */
+const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+
+export function assertSafeId(kind: string, id: string): void {
+  if (!SAFE_ID.test(id) || id.includes('..')) {
+    throw new Error(
+      `${kind} id ${JSON.stringify(id.slice(0, 140))} is not allowed: use 1-128 letters, digits, "_", "-" or "." (not leading, no "..").`,
+    );
+  }
+}
+
+/** Each simulated device (user id + device id) has its own database file. */
+export function deviceDatabasePath(
+  dataDir: string,
+  userId: string,
+  deviceId: string,
+  adapter: 'sqlite' | 'loki' = 'sqlite',
+): string {
+  assertSafeId('User', userId);
+  assertSafeId('Device', deviceId);
+  const extension = adapter === 'sqlite' ? 'db' : 'loki.json';
+  return path.join(dataDir, 'devices', userId, `${deviceId}.${extension}`);
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Database } from '@nozbe/watermelondb';
+import LokiJSAdapter from '@nozbe/watermelondb/adapters/lokijs';
+import SQLiteAdapter from '@nozbe/watermelondb/adapters/sqlite';
+import type { AppSchema } from '@nozbe/watermelondb/Schema';
+import type { SchemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
+import { type DatabaseLocation, parseDatabaseUrl } from './database-url';
+import { assertExistingSqliteIsOurs } from './existing-database-check';
+import { migrations as appMigrations } from './migrations';
+import { modelClasses } from './models';
+import { currentSchema } from './schema-current';
+import { routeWatermelonLogsToStderr } from './watermelon-logger';
+
+export interface OpenedDatabase {
+  database: Database;
+  location: DatabaseLocation;
+  /** Flushes and releases the database; afterwards nothing of it keeps Node alive. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  schema?: AppSchema;
+  migrations?: SchemaMigrations;
+}
+
+/** Opens a device database from `sqlite:PATH`, `loki:memory` or `loki:PATH`. */
+export async function openDatabase(
+  url: string | DatabaseLocation,
+  options: OpenDatabaseOptions = {},
+): Promise<OpenedDatabase> {
+  routeWatermelonLogsToStderr();
+  const location = typeof url === 'string' ? parseDatabaseUrl(url) : url;
+  const schema = options.schema ?? currentSchema;
+  const migrations = options.migrations ?? appMigrations;
+  if (location.file) fs.mkdirSync(path.dirname(location.file), { recursive: true });
+  return location.adapter === 'sqlite'
+    ? openSqlite(location, location.file, schema, migrations)
+    : openLoki(location, schema, migrations);
+}
+
+async function openSqlite(
+  location: DatabaseLocation,
+  file: string,
+  schema: AppSchema,
+  migrations: SchemaMigrations,
+): Promise<OpenedDatabase> {
+  // WatermelonDB silently wipes a database it cannot migrate; refuse before it gets the chance.
+  assertExistingSqliteIsOurs(file, schema.version, migrations);
+  const adapter = new SQLiteAdapter({ schema, migrations, dbName: file, jsi: false });
+  const database = new Database({ adapter, modelClasses });
+  await waitForSetUp(adapter);
+  return {
+    database,
+    location,
+    async close() {
+      closeSqliteConnection(adapter);
+    },
+  };
+}
+
+async function openLoki(
+  location: DatabaseLocation,
+  schema: AppSchema,
+  migrations: SchemaMigrations,
+): Promise<OpenedDatabase> {
+  const persistence = location.file ? makeLokiFileAdapter() : undefined;
+  const adapter = new LokiJSAdapter({
+    schema,
+    migrations,
+    dbName: location.file ?? 'memory',
+    useWebWorker: false,
+    useIncrementalIndexedDB: true, // no IndexedDB in Node: WatermelonDB falls back to memory
+    ...(persistence ? { _testLokiAdapter: persistence } : {}),
+    // Autosave keeps a timer alive; file databases save on close instead of every 500 ms.
+    extraLokiOptions: { autosave: Boolean(persistence), autosaveInterval: 250 },
+  } as ConstructorParameters<typeof LokiJSAdapter>[0]);
+  const database = new Database({ adapter, modelClasses });
+  await waitForSetUp(adapter);
+  return {
+    database,
+    location,
+    close: () => closeLoki(adapter),
+  };
+}
+
+/** Adapters set up asynchronously; the first query surfaces a set-up failure as an error. */
+async function waitForSetUp(adapter: SQLiteAdapter | LokiJSAdapter): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    adapter.getLocal('__personalai_probe', (result) => {
+      if ('error' in result) reject(result.error);
+      else resolve();
+    });
+  });
+}
+
+// --- adapter internals, kept here so nothing else reaches into WatermelonDB's private state ---
+
+interface SqliteBridge {
+  connections: Record<
+    string,
+    { driver?: { database?: { instance?: { open: boolean; close(): void } } } }
+  >;
+}
+
+function closeSqliteConnection(adapter: SQLiteAdapter): void {
+  const bridge: SqliteBridge =
+    require('@nozbe/watermelondb/adapters/sqlite/sqlite-node/DatabaseBridge').default;
+  const tag = (adapter as unknown as { _tag: string })._tag;
+  const instance = bridge.connections[tag]?.driver?.database?.instance;
+  if (instance?.open) instance.close();
+  delete bridge.connections[tag];
+}
+
+interface LokiLike {
+  close(callback: (error?: unknown) => void): void;
+}
+
+async function closeLoki(adapter: LokiJSAdapter): Promise<void> {
+  const loki = (adapter as unknown as { _driver: { loki: LokiLike } })._driver.loki;
+  await new Promise<void>((resolve, reject) =>
+    loki.close((error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/**
+ * WatermelonDB's LokiJS fork has no file persistence; the `lokijs` package's LokiFsAdapter does.
+ * Its deleteDatabase fails on a file that was never written (WatermelonDB deletes before the
+ * first set-up), so that case is treated as done.
+ */
+function makeLokiFileAdapter(): unknown {
+  const { LokiFsAdapter } = require('lokijs') as {
+    LokiFsAdapter: new () => { deleteDatabase(name: string, cb: (error?: unknown) => void): void };
+  };
+  const fsAdapter = new LokiFsAdapter();
+  fsAdapter.deleteDatabase = (name, cb) =>
+    fs.unlink(name, (error) => cb(error && error.code !== 'ENOENT' ? error : undefined));
+  return fsAdapter;
+}
