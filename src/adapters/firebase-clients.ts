@@ -1,0 +1,85 @@
+import type { Bucket } from '@google-cloud/storage';
+import type { App } from 'firebase-admin/app';
+import type { Firestore } from 'firebase-admin/firestore';
+
+/**
+ * firebase-admin clients for one simulated device (or one tool), never the default app: many
+ * devices live in one process, each possibly behind its own fault proxy.
+ *
+ * Emulator mode only sends traffic to loopback: Google's auth library would otherwise probe the
+ * cloud metadata server (169.254.169.254, metadata.google.internal) on the first request, and
+ * without an explicit project id may shell out to `gcloud`. Hence METADATA_SERVER_DETECTION=none
+ * and a project id that is always given.
+ */
+export interface FirebaseEndpoints {
+  projectId: string;
+  /** `host:port` of a Firestore emulator (or a proxy in front of it). */
+  firestore: string;
+  /** `host:port` of a Storage emulator; absent when a command needs no Storage. */
+  storage?: string;
+}
+
+export interface FirebaseClients {
+  app: App;
+  firestore: Firestore;
+  bucket(): Bucket;
+  close(): Promise<void>;
+}
+
+let appCounter = 0;
+
+export function preventMetadataServerProbe(): void {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+}
+
+export function createFirebaseClients(
+  endpoints: FirebaseEndpoints,
+  label = 'client',
+): FirebaseClients {
+  preventMetadataServerProbe();
+  if (endpoints.storage) process.env.FIREBASE_STORAGE_EMULATOR_HOST = endpoints.storage;
+  const { initializeApp, deleteApp } =
+    require('firebase-admin/app') as typeof import('firebase-admin/app');
+  const { getFirestore } =
+    require('firebase-admin/firestore') as typeof import('firebase-admin/firestore');
+  appCounter += 1;
+  const app = initializeApp(
+    { projectId: endpoints.projectId, storageBucket: defaultBucketName(endpoints.projectId) },
+    `personalai-sync-${label}-${appCounter}`,
+  );
+  // The SDK prefers FIRESTORE_EMULATOR_HOST over per-client settings; hide it while this client
+  // is built so that it connects where it is told (e.g. through this device's fault proxy).
+  // (firebase-admin's initializeFirestore() drops `host`, so the settings go on afterwards.)
+  const firestore = withoutEnv('FIRESTORE_EMULATOR_HOST', () => {
+    const db = getFirestore(app);
+    db.settings({ host: endpoints.firestore, ssl: false });
+    return db;
+  });
+  return {
+    app,
+    firestore,
+    bucket() {
+      const { getStorage } =
+        require('firebase-admin/storage') as typeof import('firebase-admin/storage');
+      return getStorage(app).bucket();
+    },
+    async close() {
+      await firestore.terminate();
+      await deleteApp(app);
+    },
+  };
+}
+
+export function defaultBucketName(projectId: string): string {
+  return `${projectId}.appspot.com`;
+}
+
+function withoutEnv<T>(name: string, build: () => T): T {
+  const saved = process.env[name];
+  delete process.env[name];
+  try {
+    return build();
+  } finally {
+    if (saved !== undefined) process.env[name] = saved;
+  }
+}

@@ -1,0 +1,191 @@
+import type { Command } from 'commander';
+import { openBackend } from '../emulators/backend';
+import { EnvironmentError } from '../emulators/environment-error';
+import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
+import {
+  isProcessAlive,
+  readLiveRegistration,
+  registrationFile,
+  removeRegistration,
+  writeRegistration,
+} from '../emulators/registration';
+import { parseInteger } from './global-options';
+import { printerFor, wrapAction } from './output';
+
+export function registerEmulatorsCommand(program: Command): void {
+  const emulators = program
+    .command('emulators')
+    .description('run / inspect the managed Firestore and Storage emulators');
+
+  emulators
+    .command('start')
+    .description(
+      'start both emulators in the foreground until Ctrl-C; other commands attach to them',
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--firestore-port <port>', 'Firestore emulator port (default: a free one)')
+    .option('--storage-port <port>', 'Storage emulator port (default: a free one)')
+    .action(
+      wrapAction(async (options, command) => {
+        const own = command.opts() as {
+          host: string;
+          firestorePort?: string;
+          storagePort?: string;
+        };
+        const existing = readLiveRegistration(options.dataDir);
+        if (existing) {
+          throw new EnvironmentError(
+            `Emulators are already running for ${options.dataDir} (pid ${existing.pid}, Firestore ${existing.firestore}, Storage ${existing.storage}). Stop them with \`personalai-sync emulators stop\`.`,
+          );
+        }
+        const out = printerFor(options);
+        const backend = await openBackend({
+          dataDir: options.dataDir,
+          projectId: options.project,
+          // `emulators start` always starts its own, whatever the environment points at.
+          firestoreFlag: undefined,
+          storageFlag: undefined,
+          host: own.host,
+          firestorePort: own.firestorePort
+            ? parseInteger('--firestore-port', own.firestorePort, 1)
+            : undefined,
+          storagePort: own.storagePort
+            ? parseInteger('--storage-port', own.storagePort, 1)
+            : undefined,
+          onEmulatorOutput: options.verbose
+            ? (line) => process.stderr.write(`[firestore] ${line}\n`)
+            : undefined,
+        });
+        const registration = {
+          pid: process.pid,
+          projectId: backend.projectId,
+          firestore: backend.firestore,
+          storage: backend.storage!,
+          startedAt: new Date().toISOString(),
+        };
+        writeRegistration(options.dataDir, registration);
+        process.once('exit', () => removeRegistration(options.dataDir, process.pid));
+        const result = {
+          ...registration,
+          firestoreStartupMs: backend.started.firestore?.startupMs ?? null,
+          env: {
+            FIRESTORE_EMULATOR_HOST: backend.firestore,
+            FIREBASE_STORAGE_EMULATOR_HOST: backend.storage!,
+            GCLOUD_PROJECT: backend.projectId,
+          },
+        };
+        // The endpoints are printed now, not when the command ends: it runs until interrupted.
+        if (options.json)
+          process.stdout.write(`${JSON.stringify({ status: 'running', result }, null, 2)}\n`);
+        else {
+          out.line(
+            `Firestore emulator  ${backend.firestore}  (started in ${result.firestoreStartupMs} ms)`,
+          );
+          out.line(`Storage emulator    ${backend.storage}`);
+          out.line(`Project             ${backend.projectId}`);
+          out.line('');
+          out.line('To point the app or another tool at them:');
+          for (const [name, value] of Object.entries(result.env))
+            out.line(`  export ${name}=${value}`);
+          out.line('');
+          out.line(
+            `Other personalai-sync commands using --data-dir ${options.dataDir} attach automatically.`,
+          );
+          out.line('Press Ctrl-C to stop.');
+        }
+        await waitForStopSignal();
+        out.info('Stopping emulators…');
+        await backend.stop();
+        removeRegistration(options.dataDir, process.pid);
+        out.info('Stopped.');
+        return { result: { stopped: true }, print: () => {}, alreadyPrinted: true };
+      }),
+    );
+
+  emulators
+    .command('status')
+    .description('show whether managed emulators are running for this data directory')
+    .action(
+      wrapAction(async (options) => {
+        const registration = readLiveRegistration(options.dataDir);
+        if (!registration) {
+          return {
+            result: { running: false, registration: registrationFile(options.dataDir) },
+            print: (_r, out) =>
+              out.line(`No managed emulators are running for ${options.dataDir}.`),
+          };
+        }
+        const firestoreUp = await isFirestoreEmulatorUp(registration.firestore);
+        const storageUp = await isHttpUp(registration.storage);
+        const r = registration;
+        return {
+          result: { running: true, ...r, firestoreUp, storageUp },
+          exitCode: firestoreUp && storageUp ? 0 : 1,
+          print: (_result, out) => {
+            out.line(
+              `Managed emulators (pid ${r.pid}, since ${r.startedAt}), project ${r.projectId}`,
+            );
+            out.line(`  Firestore  ${r.firestore}  ${firestoreUp ? 'up' : 'NOT ANSWERING'}`);
+            out.line(`  Storage    ${r.storage}  ${storageUp ? 'up' : 'NOT ANSWERING'}`);
+          },
+        };
+      }),
+    );
+
+  emulators
+    .command('stop')
+    .description('stop the managed emulators started by `emulators start`')
+    .action(
+      wrapAction(async (options) => {
+        const registration = readLiveRegistration(options.dataDir);
+        if (!registration) {
+          return {
+            result: { stopped: false, reason: 'not running' },
+            print: (_r, out) =>
+              out.line(`No managed emulators are running for ${options.dataDir}.`),
+          };
+        }
+        process.kill(registration.pid, 'SIGTERM');
+        const gone = await waitUntil(() => !isProcessAlive(registration.pid), 20_000);
+        if (!gone) {
+          throw new EnvironmentError(
+            `The emulators process ${registration.pid} did not stop within 20 s; kill it with \`kill ${registration.pid}\`.`,
+          );
+        }
+        return {
+          result: { stopped: true, pid: registration.pid },
+          print: (_r, out) => out.line(`Stopped the emulators (pid ${registration.pid}).`),
+        };
+      }),
+    );
+}
+
+function waitForStopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return condition();
+}
+
+async function isHttpUp(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}

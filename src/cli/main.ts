@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { registerEmulatorsCommand } from './emulators';
+import { EXIT } from './errors';
+import { addGlobalOptions } from './global-options';
+import { reportError } from './output';
+import { registerRunCommand } from './run';
+
+export function buildProgram(): Command {
+  const program = new Command('personalai-sync')
+    .description(
+      "The PersonalAI app's sync layer in Node, and a harness that runs it against the real Firebase emulators.",
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addGlobalOptions(program);
+  registerEmulatorsCommand(program);
+  registerRunCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    reportError(error, argv.includes('--json'));
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv);
+}

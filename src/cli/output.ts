@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { EXIT, exitCodeFor } from './errors';
+import { type GlobalOptions, readGlobalOptions } from './global-options';
+
+/**
+ * What a command returns: data for `--json`, a printer for the terminal, and the exit code.
+ * `--json` is handled here once: stdout then holds exactly one JSON document,
+ * `{"status":"ok","result":…}` or `{"status":"error","error":{…}}`.
+ */
+export interface CommandOutcome<T> {
+  result: T;
+  print(result: T, out: Printer): void;
+  exitCode?: number;
+  /** The command printed its result itself (e.g. `emulators start`, which runs until stopped). */
+  alreadyPrinted?: boolean;
+}
+
+export interface Printer {
+  line(text?: string): void;
+  /** Progress and chatter: stderr, and never in --json or --quiet. */
+  info(text: string): void;
+}
+
+export type CommandAction<T> = (
+  options: GlobalOptions,
+  command: Command,
+) => Promise<CommandOutcome<T>>;
+
+export function wrapAction<T>(action: CommandAction<T>) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    let options: GlobalOptions | null = null;
+    try {
+      options = readGlobalOptions(command);
+      const outcome = await action(options, command);
+      const exitCode = outcome.exitCode ?? EXIT.ok;
+      if (outcome.alreadyPrinted) {
+        // nothing more: stdout already holds the command's one document
+      } else if (options.json) {
+        writeJson({
+          status: exitCode === EXIT.ok ? 'ok' : 'failed',
+          exitCode,
+          result: outcome.result,
+        });
+      } else {
+        outcome.print(outcome.result, printerFor(options));
+      }
+      process.exitCode = exitCode;
+    } catch (error) {
+      reportError(error, options?.json ?? process.argv.includes('--json'));
+    }
+  };
+}
+
+export function printerFor(options: Pick<GlobalOptions, 'json' | 'quiet'>): Printer {
+  return {
+    line: (text = '') => process.stdout.write(`${text}\n`),
+    info: (text) => {
+      if (!options.json && !options.quiet) process.stderr.write(`${text}\n`);
+    },
+  };
+}
+
+export function reportError(error: unknown, json: boolean): void {
+  const exitCode = exitCodeFor(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : 'Error';
+  if (json) {
+    writeJson({ status: 'error', exitCode, error: { name, message } });
+  } else {
+    process.stderr.write(`personalai-sync: ${message}\n`);
+    if (exitCode === EXIT.failures && process.env.PERSONALAI_SYNC_DEBUG && error instanceof Error) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+  }
+  process.exitCode = exitCode;
+}
+
+function writeJson(document: unknown): void {
+  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}

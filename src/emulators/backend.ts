@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { type ResolvedEndpoints, resolveEndpoints } from './endpoints';
+import { type FirestoreEmulatorHandle, startFirestoreEmulator } from './firestore-emulator';
+import { type StorageEmulatorHandle, startStorageEmulator } from './storage-emulator';
+
+/** The project's root, where firebase.json and the rules files live. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const FIRESTORE_RULES_FILE = path.join(PROJECT_ROOT, 'firestore.rules');
+
+export interface BackendOptions {
+  dataDir: string;
+  projectId?: string;
+  firestoreFlag?: string;
+  storageFlag?: string;
+  /** Start the emulators nobody else provides (default), or fail if one is missing. */
+  startMissing?: boolean;
+  needStorage?: boolean;
+  host?: string;
+  firestorePort?: number;
+  storagePort?: number;
+  onEmulatorOutput?: (line: string) => void;
+}
+
+export interface Backend {
+  projectId: string;
+  firestore: string;
+  storage: string | null;
+  /** What this backend started itself (and will stop); the rest belongs to someone else. */
+  started: { firestore: FirestoreEmulatorHandle | null; storage: StorageEmulatorHandle | null };
+  resolved: ResolvedEndpoints;
+  stop(): Promise<void>;
+}
+
+/** Attaches to running emulators where there are any, and starts the rest. */
+export async function openBackend(options: BackendOptions): Promise<Backend> {
+  const resolved = resolveEndpoints({
+    dataDir: options.dataDir,
+    projectId: options.projectId,
+    firestoreFlag: options.firestoreFlag,
+    storageFlag: options.storageFlag,
+  });
+  const host = options.host ?? '127.0.0.1';
+  const startMissing = options.startMissing ?? true;
+  const started: Backend['started'] = { firestore: null, storage: null };
+  const stop = async () => {
+    await Promise.allSettled([started.storage?.stop(), started.firestore?.stop()]);
+  };
+  try {
+    if (!resolved.firestore) {
+      if (!startMissing)
+        throw new Error('No Firestore emulator is running and starting one was not allowed.');
+      started.firestore = await startFirestoreEmulator({
+        host,
+        port: options.firestorePort,
+        projectId: resolved.projectId,
+        rulesFile: FIRESTORE_RULES_FILE,
+        onOutput: options.onEmulatorOutput,
+      });
+    }
+    if (!resolved.storage && (options.needStorage ?? true) && startMissing) {
+      started.storage = await startStorageEmulator({
+        host,
+        port: options.storagePort ?? 0,
+        projectId: resolved.projectId,
+      });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    projectId: resolved.projectId,
+    firestore: resolved.firestore ?? started.firestore!.endpoint,
+    storage: resolved.storage ?? started.storage?.endpoint ?? null,
+    started,
+    resolved,
+    stop,
+  };
+}

@@ -1,0 +1,87 @@
+import { EnvironmentError } from './environment-error';
+import { readLiveRegistration } from './registration';
+
+export const DEFAULT_PROJECT_ID = 'demo-personalai';
+
+/** Where the backends are, and who provides them. */
+export interface ResolvedEndpoints {
+  projectId: string;
+  firestore: string | null;
+  storage: string | null;
+  source: { firestore: EndpointSource; storage: EndpointSource };
+}
+
+export type EndpointSource = 'flag' | 'env' | 'registration' | 'none';
+
+export interface EndpointInputs {
+  projectId?: string;
+  firestoreFlag?: string;
+  storageFlag?: string;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Anything already running wins, in this order: `--firestore/--storage HOST:PORT`, the standard
+ * FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST variables (e.g. a
+ * `firebase emulators:start` the app developer runs), then a running `personalai-sync emulators
+ * start` registered in the data directory. What is still missing is started by the caller.
+ */
+export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
+  const env = inputs.env ?? process.env;
+  const registration = readLiveRegistration(inputs.dataDir);
+  const projectId = inputs.projectId ?? registration?.projectId ?? DEFAULT_PROJECT_ID;
+  assertEmulatorProjectId(projectId);
+  const pick = (
+    flag: string | undefined,
+    envValue: string | undefined,
+    registered: string | undefined,
+  ) => {
+    if (flag) return { value: parseHostPort(flag, 'flag'), source: 'flag' as const };
+    if (envValue) return { value: parseHostPort(envValue, 'env'), source: 'env' as const };
+    if (registered) return { value: registered, source: 'registration' as const };
+    return { value: null, source: 'none' as const };
+  };
+  const firestore = pick(
+    inputs.firestoreFlag,
+    env.FIRESTORE_EMULATOR_HOST,
+    registration?.firestore,
+  );
+  const storage = pick(
+    inputs.storageFlag,
+    env.FIREBASE_STORAGE_EMULATOR_HOST,
+    registration?.storage,
+  );
+  return {
+    projectId,
+    firestore: firestore.value,
+    storage: storage.value,
+    source: { firestore: firestore.source, storage: storage.source },
+  };
+}
+
+export class EndpointError extends Error {
+  override name = 'EndpointError';
+}
+
+/** `HOST:PORT` (no scheme), as the emulator variables take it. */
+export function parseHostPort(value: string, origin: 'flag' | 'env'): string {
+  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65535) {
+    const where = origin === 'flag' ? 'The endpoint' : 'An emulator variable';
+    throw new EndpointError(
+      `${where} "${value}" is not HOST:PORT (e.g. 127.0.0.1:8080, no http://).`,
+    );
+  }
+  return `${match[1]}:${port}`;
+}
+
+/** Emulator project ids start with `demo-`: no credentials, and nothing can reach production. */
+export function assertEmulatorProjectId(projectId: string): void {
+  if (!/^demo-[a-z0-9-]{1,50}$/.test(projectId)) {
+    throw new EnvironmentError(
+      `Project id "${projectId}" does not start with "demo-": emulator project ids must (e.g. --project demo-personalai), so that nothing can reach a real Firebase project.`,
+    );
+  }
+}

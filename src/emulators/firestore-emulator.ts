@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EnvironmentError } from './environment-error';
+import { registerExitCleanup } from './exit-cleanup';
+import {
+  type FirestoreEmulatorBinary,
+  findFirestoreEmulator,
+  notFoundMessage,
+} from './find-firestore-emulator';
+import { findFreePort, isPortFree } from './free-port';
+
+export interface FirestoreEmulatorOptions {
+  host?: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  projectId: string;
+  rulesFile?: string;
+  binary?: FirestoreEmulatorBinary;
+  startTimeoutMs?: number;
+  /** Where the emulator's own output goes (it is chatty); defaults to nowhere. */
+  onOutput?: (line: string) => void;
+}
+
+export interface FirestoreEmulatorHandle {
+  host: string;
+  port: number;
+  /** `host:port`, the form FIRESTORE_EMULATOR_HOST takes. */
+  endpoint: string;
+  pid: number;
+  startupMs: number;
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts Google's Firestore emulator on loopback and waits until it answers. */
+export async function startFirestoreEmulator(
+  options: FirestoreEmulatorOptions,
+): Promise<FirestoreEmulatorHandle> {
+  const binary = options.binary ?? locate();
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port || (await findFreePort(host));
+  if (!(await isPortFree(port, host))) {
+    throw new EnvironmentError(
+      `Port ${host}:${port} is taken; pick another with --port, or attach to what runs there with --firestore ${host}:${port}.`,
+    );
+  }
+  const startedAt = performance.now();
+  const child = spawnEmulator(binary, host, port, options);
+  const exited = watchExit(child);
+  const unregister = registerExitCleanup({
+    stop: () => stopProcessGroup(child, exited),
+    killNow: () => killGroup(child, 'SIGKILL'),
+  });
+  try {
+    await waitUntilReady(host, port, exited, options.startTimeoutMs ?? 30_000);
+  } catch (error) {
+    await stopProcessGroup(child, exited);
+    unregister();
+    throw error;
+  }
+  const startupMs = Math.round(performance.now() - startedAt);
+  const endpoint = `${host}:${port}`;
+  return {
+    host,
+    port,
+    endpoint,
+    pid: child.pid ?? -1,
+    startupMs,
+    reset: () => resetFirestoreEmulator(endpoint, options.projectId),
+    async stop() {
+      await stopProcessGroup(child, exited);
+      unregister();
+    },
+  };
+}
+
+/** Deletes every document of the project (the emulator's REST reset). */
+export async function resetFirestoreEmulator(endpoint: string, projectId: string): Promise<void> {
+  const url = `http://${endpoint}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
+  const response = await fetch(url, { method: 'DELETE' });
+  if (!response.ok) {
+    throw new Error(`Firestore emulator reset failed: HTTP ${response.status} from ${url}`);
+  }
+}
+
+/** True when a Firestore emulator answers at `endpoint`. */
+export async function isFirestoreEmulatorUp(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function locate(): FirestoreEmulatorBinary {
+  const { found, searched } = findFirestoreEmulator();
+  if (!found) throw new EnvironmentError(notFoundMessage(searched));
+  return found;
+}
+
+function spawnEmulator(
+  binary: FirestoreEmulatorBinary,
+  host: string,
+  port: number,
+  options: FirestoreEmulatorOptions,
+): ChildProcess {
+  const flags = [`--host=${host}`, `--port=${port}`, `--project_id=${options.projectId}`];
+  if (options.rulesFile) flags.push(`--rules=${options.rulesFile}`);
+  const [command, args] =
+    binary.kind === 'jar'
+      ? ['java', ['-Duser.language=en', '-jar', binary.path, ...flags]]
+      : [binary.path, ['start', ...flags]];
+  // Its own process group: the gcloud launcher is a shell script that does not exec java, so
+  // stopping means signalling the whole group, or java would be orphaned.
+  const child = spawn(command as string, args as string[], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) options.onOutput?.(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  child.on('error', () => {}); // reported through `exited` below
+  return child;
+}
+
+interface Exit {
+  promise: Promise<string>;
+  done: boolean;
+}
+
+function watchExit(child: ChildProcess): Exit {
+  const exit: Exit = { done: false, promise: Promise.resolve('') };
+  exit.promise = new Promise((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      exit.done = true;
+      resolve(
+        error.code === 'ENOENT'
+          ? 'Java or the emulator launcher could not be executed (is Java 17+ installed and on PATH?)'
+          : error.message,
+      );
+    });
+    child.once('exit', (code, signal) => {
+      exit.done = true;
+      resolve(`exited with ${signal ?? `code ${code}`}`);
+    });
+  });
+  return exit;
+}
+
+async function waitUntilReady(host: string, port: number, exited: Exit, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited.done) {
+      throw new EnvironmentError(
+        `The Firestore emulator did not start on ${host}:${port}: ${await exited.promise}.`,
+      );
+    }
+    if (await isFirestoreEmulatorUp(`${host}:${port}`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new EnvironmentError(
+    `The Firestore emulator did not answer on ${host}:${port} within ${timeoutMs} ms.`,
+  );
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopProcessGroup(child: ChildProcess, exited: Exit): Promise<void> {
+  if (exited.done) return;
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+  await exited.promise;
+  clearTimeout(timer);
+  // The launcher shell can exit before java; nothing of the group may be left listening.
+  killGroup(child, 'SIGKILL');
+  await waitForGroupGone(child.pid, 5000);
+}
+
+async function waitForGroupGone(pid: number | undefined, timeoutMs: number): Promise<void> {
+  if (!pid) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return; // ESRCH: no process of the group is left
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
