@@ -37,7 +37,6 @@ export function createFirebaseClients(
   label = 'client',
 ): FirebaseClients {
   preventMetadataServerProbe();
-  if (endpoints.storage) process.env.FIREBASE_STORAGE_EMULATOR_HOST = endpoints.storage;
   const { initializeApp, deleteApp } =
     require('firebase-admin/app') as typeof import('firebase-admin/app');
   const { getFirestore } =
@@ -55,13 +54,14 @@ export function createFirebaseClients(
     db.settings({ host: endpoints.firestore, ssl: false });
     return db;
   });
+  const bucket = endpoints.storage ? storageBucket(endpoints.projectId, endpoints.storage) : null;
   return {
     app,
     firestore,
     bucket() {
-      const { getStorage } =
-        require('firebase-admin/storage') as typeof import('firebase-admin/storage');
-      return getStorage(app).bucket();
+      if (!bucket)
+        throw new Error('These Firebase clients were created without a Storage endpoint.');
+      return bucket;
     },
     async close() {
       await firestore.terminate();
@@ -72,6 +72,26 @@ export function createFirebaseClients(
 
 export function defaultBucketName(projectId: string): string {
   return `${projectId}.appspot.com`;
+}
+
+/**
+ * A Cloud Storage client bound to one emulator endpoint. firebase-admin's getStorage() would take
+ * the endpoint from the process-wide STORAGE_EMULATOR_HOST and look up a project id through
+ * Google's auth library; here both are explicit, so devices behind different proxies coexist.
+ * Emulators need no credentials: Google's PassThroughClient sends requests unauthenticated and
+ * never looks for credentials (the Storage client's own default would, even for a custom
+ * endpoint, on its resumable-upload path).
+ */
+function storageBucket(projectId: string, endpoint: string): Bucket {
+  const { Storage } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
+  const { PassThroughClient } =
+    require('google-auth-library') as typeof import('google-auth-library');
+  const storage = new Storage({
+    projectId,
+    apiEndpoint: `http://${endpoint}`,
+    authClient: new PassThroughClient() as never,
+  });
+  return storage.bucket(defaultBucketName(projectId));
 }
 
 function withoutEnv<T>(name: string, build: () => T): T {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { assertSafeId, resolveDataDir } from '../db/device-paths';
+import { parseHostPort } from '../emulators/endpoints';
 import { UsageError } from './errors';
 
 /** The flags every command takes (DESIGN.md, "The CLI"). */
@@ -46,8 +47,9 @@ export function readGlobalOptions(command: Command): GlobalOptions {
     json: Boolean(raw.json),
     dataDir: resolveDataDir(raw.dataDir as string | undefined),
     project: raw.project as string | undefined,
-    firestore: raw.firestore as string | undefined,
-    storage: raw.storage as string | undefined,
+    firestore:
+      raw.firestore === undefined ? undefined : parseHostPort(String(raw.firestore), 'flag'),
+    storage: raw.storage === undefined ? undefined : parseHostPort(String(raw.storage), 'flag'),
     seed: raw.seed === undefined ? undefined : parseInteger('--seed', raw.seed),
     quiet: Boolean(raw.quiet),
     verbose: Boolean(raw.verbose),

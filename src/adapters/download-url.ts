@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { File } from '@google-cloud/storage';
+
+/**
+ * The Firebase download URL of a Storage object, as the app's `getDownloadURL()` returns it:
+ * `{endpoint}/v0/b/{bucket}/o/{path}?alt=media&token={token}`, the token being the first of the
+ * object's `firebaseStorageDownloadTokens`. firebase-admin's own getDownloadURL() reads the
+ * endpoint from the process-wide STORAGE_EMULATOR_HOST (and otherwise calls Google), so this
+ * one uses the endpoint the object's client was built with. An object without a token gets one.
+ */
+export async function getDownloadUrl(
+  file: File,
+  newToken: () => string = randomUUID,
+): Promise<string> {
+  const endpoint = file.storage.apiEndpoint;
+  const objectUrl = `${endpoint}/v0/b/${file.bucket.name}/o/${encodeURIComponent(file.name)}`;
+  let token = firstToken(await readFirebaseMetadata(objectUrl));
+  if (!token) {
+    token = newToken();
+    await file.setMetadata({ metadata: { firebaseStorageDownloadTokens: token } });
+  }
+  return `${objectUrl}?alt=media&token=${token}`;
+}
+
+async function readFirebaseMetadata(objectUrl: string): Promise<{ downloadTokens?: string }> {
+  const response = await fetch(objectUrl);
+  if (!response.ok) {
+    throw new Error(`Storage metadata request failed: HTTP ${response.status} for ${objectUrl}`);
+  }
+  return (await response.json()) as { downloadTokens?: string };
+}
+
+function firstToken(metadata: { downloadTokens?: string }): string | undefined {
+  return metadata.downloadTokens?.split(',').find((t) => t.length > 0);
+}

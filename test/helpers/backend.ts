@@ -1,0 +1,22 @@
+import { inject } from 'vitest';
+import { createFirebaseClients, type FirebaseEndpoints } from '../../src/adapters/firebase-clients';
+
+/** The emulators the global setup started for this run. */
+export function testEndpoints(): Required<FirebaseEndpoints> {
+  return {
+    projectId: inject('projectId'),
+    firestore: inject('firestoreEndpoint'),
+    storage: inject('storageEndpoint'),
+  };
+}
+
+export function testClients(label = 'test') {
+  return createFirebaseClients(testEndpoints(), label);
+}
+
+let counter = 0;
+/** A user id no other test uses: tests share one emulator and never reset it globally. */
+export function uniqueUserId(prefix = 'u'): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
