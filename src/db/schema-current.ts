@@ -1,4 +1,4 @@
-import { schemaV1 } from './schema';
+import { schemaV2 } from './schema-v2';
 
 /** The schema new databases are created with, and the target of every migration. */
-export const currentSchema = schemaV1;
+export const currentSchema = schemaV2;

@@ -10,4 +10,6 @@ export abstract class SyncedRecord extends Model {
   @field('sync_status') syncState!: string;
   @date('synced_at') syncedAt!: Date | null;
   @field('embedding_id') embeddingId!: string | null;
+  /** Schema v2: the server version this record is based on (src/sync/version.ts). */
+  @field('remote_version') remoteVersion!: string | null;
 }

@@ -1,0 +1,173 @@
+import {
+  type DocumentSnapshot,
+  FieldPath,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type WriteBatch,
+} from 'firebase-admin/firestore';
+import type { DataTable } from '../db/schema-v2';
+import type {
+  PullCursor,
+  PulledDoc,
+  RemoteStore,
+  RemoteWrite,
+  WriteOutcome,
+} from '../sync/remote-store';
+import { decodeVersion, encodeVersion, type Version } from '../sync/version';
+import { META, type RemoteDoc } from '../sync/wire-format';
+
+/** gRPC codes of a batch that failed because some write's precondition did not hold. */
+const PRECONDITION_CODES = new Set([
+  5 /* NOT_FOUND */, 6 /* ALREADY_EXISTS */, 9 /* FAILED_PRECONDITION */,
+]);
+const MAX_PRECONDITION_ROUNDS = 4;
+
+/**
+ * RemoteStore over firebase-admin. Writes go in one atomic WriteBatch (the fast path: one round
+ * trip for up to 500 records). If any precondition fails the batch writes nothing; the current
+ * documents are then read with getAll(), the writes that really conflict are taken out and
+ * returned as conflicts, and the rest is committed again.
+ */
+export class FirestoreRemote implements RemoteStore {
+  constructor(private readonly db: Firestore) {}
+
+  async pullPage(
+    table: DataTable,
+    userId: string,
+    after: PullCursor | null,
+    limit: number,
+  ): Promise<PulledDoc[]> {
+    let query = this.db
+      .collection(table)
+      .where('user_id', '==', userId)
+      .orderBy(META.serverTime)
+      .orderBy(FieldPath.documentId());
+    if (after) query = query.startAfter(toTimestamp(after.time), after.id);
+    const snapshot = await query.limit(limit).get();
+    return snapshot.docs.map((doc) => {
+      const remote = toRemoteDoc(doc);
+      const serverTime = doc.get(META.serverTime);
+      return {
+        ...remote,
+        serverTime: serverTime instanceof Timestamp ? encodeVersion(serverTime) : remote.version,
+      };
+    });
+  }
+
+  async getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>> {
+    const found = new Map<string, RemoteDoc>();
+    if (ids.length === 0) return found;
+    const refs = ids.map((id) => this.db.collection(table).doc(id));
+    for (const snapshot of await this.db.getAll(...refs)) {
+      if (snapshot.exists) found.set(snapshot.id, toRemoteDoc(snapshot));
+    }
+    return found;
+  }
+
+  async commit(table: DataTable, writes: RemoteWrite[], deviceId: string): Promise<WriteOutcome[]> {
+    const outcomes = new Map<string, WriteOutcome>();
+    let pending = writes;
+    for (let round = 0; pending.length > 0; round += 1) {
+      try {
+        const results = await this.buildBatch(table, pending, deviceId).commit();
+        pending.forEach((write, i) => {
+          outcomes.set(write.id, {
+            id: write.id,
+            status: 'written',
+            version: encodeVersion(results[i].writeTime),
+          });
+        });
+        pending = [];
+      } catch (error) {
+        if (!PRECONDITION_CODES.has((error as { code?: number }).code ?? -1)) throw error;
+        const current = await this.getMany(
+          table,
+          pending.map((w) => w.id),
+        );
+        const stillValid = pending.filter((w) => preconditionHolds(w, current.get(w.id)));
+        for (const write of pending) {
+          if (!stillValid.includes(write)) {
+            outcomes.set(write.id, {
+              id: write.id,
+              status: 'conflict',
+              current: current.get(write.id) ?? null,
+            });
+          }
+        }
+        // Another writer may slip in between the read and the retry; give up after a few rounds.
+        if (round + 1 >= MAX_PRECONDITION_ROUNDS) {
+          for (const write of stillValid) {
+            outcomes.set(write.id, {
+              id: write.id,
+              status: 'conflict',
+              current: current.get(write.id) ?? null,
+            });
+          }
+          stillValid.length = 0;
+        }
+        pending = stillValid;
+      }
+    }
+    return writes.map((w) => outcomes.get(w.id)!);
+  }
+
+  private buildBatch(table: DataTable, writes: RemoteWrite[], deviceId: string): WriteBatch {
+    const batch = this.db.batch();
+    const collection = this.db.collection(table);
+    for (const write of writes) {
+      const ref = collection.doc(write.id);
+      const stamp = FieldValue.serverTimestamp();
+      const meta = {
+        [META.serverTime]: stamp,
+        [META.device]: deviceId,
+        [META.deleted]: write.deleted,
+      };
+      if (write.expected === null) {
+        // A create carries no per-field times: absent means "unchanged since the document was made".
+        batch.create(ref, { ...write.set, ...meta });
+        continue;
+      }
+      const update: Record<string, unknown> = { ...write.set, ...meta };
+      for (const field of write.remove) update[field] = FieldValue.delete();
+      for (const field of write.changed) update[`${META.fieldTimes}.${field}`] = stamp;
+      batch.update(ref, update, { lastUpdateTime: toTimestamp(write.expected) });
+    }
+    return batch;
+  }
+}
+
+function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): boolean {
+  return write.expected === null ? current === undefined : current?.version === write.expected;
+}
+
+function toRemoteDoc(snapshot: DocumentSnapshot): RemoteDoc {
+  const data = snapshot.data() ?? {};
+  const fieldTimes: Record<string, Version> = {};
+  const rawTimes = data[META.fieldTimes];
+  if (rawTimes && typeof rawTimes === 'object') {
+    for (const [field, time] of Object.entries(rawTimes)) {
+      if (time instanceof Timestamp) fieldTimes[field] = encodeVersion(time);
+    }
+  }
+  const {
+    [META.serverTime]: _t,
+    [META.device]: device,
+    [META.deleted]: deleted,
+    [META.fieldTimes]: _f,
+    ...rest
+  } = data;
+  return {
+    id: snapshot.id,
+    version: encodeVersion(snapshot.updateTime!),
+    deleted: deleted === true,
+    device: typeof device === 'string' ? device : null,
+    data: rest,
+    fieldTimes,
+  };
+}
+
+function toTimestamp(version: Version): Timestamp {
+  const { seconds, nanoseconds } = decodeVersion(version);
+  return new Timestamp(seconds, nanoseconds);
+}

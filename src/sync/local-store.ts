@@ -1,0 +1,141 @@
+import type { Database, Model } from '@nozbe/watermelondb';
+import type { Clock } from '../adapters/clock';
+import { findByIds } from '../db/find-by-ids';
+import { prepareRawUpdate, rawOf } from '../db/raw-update';
+import type { DataTable } from '../db/schema-v2';
+import { findQueueRows, prepareEnqueue, queueRowId } from './queue';
+import { nextStatus } from './status-machine';
+import { syncedColumnNames, type Value, type Values } from './wire-format';
+
+/**
+ * How the app (and the simulator) changes data on a device: every create, update and delete
+ * writes the record and its sync_queue row in one transaction, so a change is either recorded
+ * for sync or did not happen — also across a crash. Times come from the injected clock.
+ */
+export class LocalStore {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly userId: string,
+  ) {}
+
+  /** Creates records (one transaction for all); returns their ids. */
+  async create(
+    table: DataTable,
+    rows: Array<Partial<Values> & { id?: string }>,
+  ): Promise<string[]> {
+    const now = this.clock.now();
+    const collection = this.db.get(table);
+    const prepared: Model[] = [];
+    const ids: string[] = [];
+    for (const row of rows) {
+      const { id, ...values } = row;
+      const record = collection.prepareCreateFromDirtyRaw({
+        ...(id ? { id } : {}),
+        ...values,
+        user_id: this.userId,
+        created_at: values.created_at ?? now,
+        updated_at: values.updated_at ?? now,
+        sync_status: 'pending',
+        synced_at: null,
+        remote_version: null,
+      });
+      ids.push(record.id);
+      prepared.push(record);
+      prepared.push(
+        prepareEnqueue(this.db, null, {
+          table,
+          recordId: record.id,
+          operation: 'create',
+          fields: syncedColumnNames(table),
+          base: null,
+          now,
+        }),
+      );
+    }
+    await this.db.write(() => this.db.batch(prepared));
+    return ids;
+  }
+
+  /** Changes fields of a record; `updated_at` moves to the device clock's now. */
+  async update(table: DataTable, id: string, changes: Partial<Values>): Promise<void> {
+    await this.updateMany(table, [{ id, changes }]);
+  }
+
+  async updateMany(
+    table: DataTable,
+    edits: Array<{ id: string; changes: Partial<Values> }>,
+  ): Promise<void> {
+    const allowed = new Set(syncedColumnNames(table));
+    for (const { changes } of edits) {
+      for (const column of Object.keys(changes)) {
+        if (!allowed.has(column) || column === 'user_id' || column === 'created_at') {
+          throw new Error(
+            `${table}: column ${column} cannot be edited (not an editable synced column).`,
+          );
+        }
+      }
+    }
+    await this.db.write(async () => {
+      const now = this.clock.now();
+      const records = await findByIds(
+        this.db,
+        table,
+        edits.map((e) => e.id),
+      );
+      const queue = await findQueueRows(
+        this.db,
+        edits.map((e) => queueRowId(table, e.id)),
+      );
+      const prepared: Model[] = [];
+      for (const { id, changes } of edits) {
+        const record = records.get(id);
+        if (!record) throw new Error(`${table}/${id} does not exist on this device.`);
+        const raw = rawOf(record);
+        const patch = { ...changes, updated_at: now } as Record<string, Value>;
+        const status = nextStatus(raw.sync_status as never, 'edit', { table, id });
+        prepared.push(prepareRawUpdate(record, { ...patch, sync_status: status }));
+        prepared.push(
+          prepareEnqueue(this.db, queue.get(queueRowId(table, id)) ?? null, {
+            table,
+            recordId: id,
+            operation: 'update',
+            fields: Object.keys(patch),
+            base: (raw.remote_version as string | null) ?? null,
+            now,
+          }),
+        );
+      }
+      await this.db.batch(prepared);
+    });
+  }
+
+  /** Deletes records; the queue keeps a tombstone to push (defect 5: deletes never synced). */
+  async delete(table: DataTable, ids: string[]): Promise<void> {
+    await this.db.write(async () => {
+      const now = this.clock.now();
+      const records = await findByIds(this.db, table, ids);
+      const queue = await findQueueRows(
+        this.db,
+        ids.map((id) => queueRowId(table, id)),
+      );
+      const prepared: Model[] = [];
+      for (const id of ids) {
+        const record = records.get(id);
+        if (!record) throw new Error(`${table}/${id} does not exist on this device.`);
+        prepared.push(record.prepareDestroyPermanently());
+        prepared.push(
+          prepareEnqueue(this.db, queue.get(queueRowId(table, id)) ?? null, {
+            table,
+            recordId: id,
+            operation: 'delete',
+            fields: [],
+            base: (rawOf(record).remote_version as string | null) ?? null,
+            now,
+          }),
+        );
+      }
+      await this.db.batch(prepared);
+    });
+  }
+}

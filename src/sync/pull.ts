@@ -1,0 +1,99 @@
+import type { Model } from '@nozbe/watermelondb';
+import { findByIds } from '../db/find-by-ids';
+import type { DataTable } from '../db/schema-v2';
+import { type PlanTarget, preparePlans } from './apply-plan';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { classifyError } from './classify-error';
+import { findQueueRows, parseQueueData, queueRowId } from './queue';
+import { reconcile } from './reconcile';
+import type { PulledDoc } from './remote-store';
+import type { CollectionStats, SyncContext } from './sync-context';
+import { MalformedDocumentError } from './wire-format';
+
+/**
+ * Pull phase of one collection: this user's documents changed since the checkpoint, page by
+ * page in (server time, id) order; each page is applied in one local transaction and only then
+ * does the checkpoint move past it. Memory holds one page at a time.
+ */
+export async function pullCollection(
+  ctx: SyncContext,
+  table: DataTable,
+  stats: CollectionStats,
+): Promise<void> {
+  let cursor = await loadCheckpoint(ctx.db, table);
+  for (;;) {
+    const after = cursor;
+    const page = await ctx.retry.executeWithRetry(
+      () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
+      `pull ${table}`,
+    );
+    if (page.length === 0) return;
+    await applyPage(ctx, table, page, stats);
+    const last = page[page.length - 1];
+    cursor = { time: last.serverTime, id: last.id };
+    await saveCheckpoint(ctx.db, table, cursor);
+    if (page.length < ctx.pageSize) return;
+  }
+}
+
+async function applyPage(
+  ctx: SyncContext,
+  table: DataTable,
+  page: PulledDoc[],
+  stats: CollectionStats,
+) {
+  const ids = page.map((doc) => doc.id);
+  const records = await findByIds<Model>(ctx.db, table, ids);
+  const queueRows = await findQueueRows(
+    ctx.db,
+    ids.map((id) => queueRowId(table, id)),
+  );
+  const targets: PlanTarget[] = [];
+  for (const doc of page) {
+    if (doc.data.user_id !== ctx.userId) {
+      stats.foreign += 1; // the query asks for this user only; anything else is never applied
+      continue;
+    }
+    const record = records.get(doc.id) ?? null;
+    const queueRow = queueRows.get(queueRowId(table, doc.id)) ?? null;
+    const local = {
+      raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
+      queue: queueRow
+        ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) }
+        : null,
+    };
+    try {
+      const plan = await reconcile(
+        {
+          table,
+          deviceId: ctx.deviceId,
+          strategy: ctx.strategyFor(table),
+          decide: ctx.decide,
+          phase: 'pull',
+        },
+        doc.id,
+        local,
+        doc,
+      );
+      if (plan.kind === 'none' && plan.reason === 'echo') stats.echoes += 1;
+      if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
+      targets.push({ id: doc.id, record, queueRow, plan });
+    } catch (error) {
+      if (!(error instanceof MalformedDocumentError)) throw error;
+      stats.quarantined += 1;
+      const cls = classifyError(error);
+      stats.errors.push({
+        collection: table,
+        documentId: doc.id,
+        error: error.message,
+        code: cls.code,
+        kind: 'quarantined',
+      });
+    }
+  }
+  const { operations, counts } = preparePlans(ctx.db, table, targets, ctx.clock.now());
+  if (operations.length > 0) await ctx.db.write(() => ctx.db.batch(operations));
+  stats.pulled += counts.taken + counts.destroyed + counts.rebased;
+  stats.deleted += counts.destroyed;
+  stats.synced += counts.taken + counts.destroyed;
+}

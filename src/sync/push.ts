@@ -1,0 +1,379 @@
+import { type Model, Q } from '@nozbe/watermelondb';
+import { findByIds } from '../db/find-by-ids';
+import type { SyncQueueItem } from '../db/models';
+import { prepareRawUpdate, rawOf } from '../db/raw-update';
+import type { DataTable } from '../db/schema-v2';
+import { preparePlans, statusOf } from './apply-plan';
+import { classifyError, type ErrorClass } from './classify-error';
+import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
+import {
+  findQueueRows,
+  PARKED_AT,
+  parseQueueData,
+  prepareEnqueue,
+  type QueueData,
+  queueRowId,
+} from './queue';
+import { reconcile } from './reconcile';
+import type { WriteOutcome } from './remote-store';
+import { retryDelayMs } from './retry-handler';
+import { nextStatus } from './status-machine';
+import type { CollectionStats, SyncContext } from './sync-context';
+import {
+  differingFields,
+  MalformedDocumentError,
+  type RemoteDoc,
+  valuesOfRaw,
+} from './wire-format';
+
+/** A conflict resolved during the push may leave a change to send right away; bounded rounds. */
+const MAX_PUSH_ROUNDS = 4;
+
+type Outcome = WriteOutcome | { id: string; status: 'failed'; error: ErrorClass };
+
+/**
+ * Push phase of one collection: due queue rows go up in chunks (one atomic batch each, several
+ * in flight), each write conditioned on the server version its change is based on. A chunk is
+ * marked `syncing` before it leaves and settled in one local transaction after: synced only if
+ * the record still equals what was sent (defect 2: lost update), rebased on conflicts, rescheduled
+ * or parked on failures.
+ */
+export async function pushCollection(
+  ctx: SyncContext,
+  table: DataTable,
+  stats: CollectionStats,
+): Promise<void> {
+  await adoptUntrackedPending(ctx, table);
+  for (let round = 0; round < MAX_PUSH_ROUNDS; round += 1) {
+    const changes = await collectDueChanges(ctx, table);
+    if (changes.length === 0) return;
+    const chunks: LocalChange[][] = [];
+    for (let i = 0; i < changes.length; i += ctx.batchSize)
+      chunks.push(changes.slice(i, i + ctx.batchSize));
+    let again = false;
+    await runLimited(chunks, ctx.maxInFlight, async (chunk) => {
+      if (await pushChunk(ctx, table, chunk, stats)) again = true;
+    });
+    if (!again) return;
+  }
+}
+
+/** Rows of the queue that are due now (parked rows are scheduled at the end of time). */
+async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<LocalChange[]> {
+  const rows = await ctx.db
+    .get<SyncQueueItem>('sync_queue')
+    .query(
+      Q.where('collection', table),
+      Q.where('scheduled_at', Q.lte(ctx.clock.now())),
+      Q.sortBy('scheduled_at'),
+    )
+    .fetch();
+  const records = await findByIds<Model>(
+    ctx.db,
+    table,
+    rows.map((r) => r.documentId),
+  );
+  return rows.map((row) => {
+    const record = records.get(row.documentId);
+    return {
+      id: row.documentId,
+      operation: row.operation,
+      data: parseQueueData(row.data),
+      raw: record ? rawOf(record) : null,
+    };
+  });
+}
+
+/**
+ * Records the app marked `pending` itself (its own code path, or seeded data) without a queue
+ * row get one: a full push based on whatever version they have.
+ */
+async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promise<void> {
+  const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
+  if (pending.length === 0) return;
+  const rows = await findQueueRows(
+    ctx.db,
+    pending.map((r) => queueRowId(table, r.id)),
+  );
+  const untracked = pending.filter((r) => !rows.has(queueRowId(table, r.id)));
+  if (untracked.length === 0) return;
+  const now = ctx.clock.now();
+  const operations = untracked.map((record) => {
+    const base = (rawOf(record).remote_version as string | null) ?? null;
+    return prepareEnqueue(ctx.db, null, {
+      table,
+      recordId: record.id,
+      operation: base === null ? 'create' : 'update',
+      fields: [],
+      base,
+      full: true,
+      now,
+    });
+  });
+  await ctx.db.write(() => ctx.db.batch(operations));
+}
+
+/** Returns true when conflicts left changes that should go up in another round now. */
+async function pushChunk(
+  ctx: SyncContext,
+  table: DataTable,
+  chunk: LocalChange[],
+  stats: CollectionStats,
+): Promise<boolean> {
+  const planned = chunk.map((change) => planWrite(table, change, ctx.userId));
+  await markSyncing(ctx, table, chunk);
+  const outcomes = await commitIsolating(
+    ctx,
+    table,
+    planned.map((p) => p.write),
+  );
+  return settle(ctx, table, chunk, planned, outcomes, stats);
+}
+
+async function markSyncing(
+  ctx: SyncContext,
+  table: DataTable,
+  chunk: LocalChange[],
+): Promise<void> {
+  await ctx.db.write(async () => {
+    const records = await findByIds<Model>(
+      ctx.db,
+      table,
+      chunk.filter((c) => c.raw).map((c) => c.id),
+    );
+    const operations = [...records.values()]
+      .filter((record) => statusOf(record) !== 'syncing')
+      .map((record) =>
+        prepareRawUpdate(record, {
+          sync_status: nextStatus(statusOf(record), 'push-start', { table, id: record.id }),
+        }),
+      );
+    if (operations.length > 0) await ctx.db.batch(operations);
+  });
+}
+
+/**
+ * Commits a chunk, retrying whole-call failures with backoff. A permanent failure of a batch
+ * (e.g. one invalid document makes the atomic batch fail) is narrowed down by halving, so one
+ * bad record never blocks the others.
+ */
+async function commitIsolating(
+  ctx: SyncContext,
+  table: DataTable,
+  writes: PlannedWrite['write'][],
+): Promise<Outcome[]> {
+  try {
+    return await ctx.retry.executeWithRetry(
+      () => ctx.remote.commit(table, writes, ctx.deviceId),
+      `push ${table}`,
+    );
+  } catch (error) {
+    const cls = classifyError(error);
+    if (cls.kind === 'permanent' && writes.length > 1) {
+      const middle = Math.ceil(writes.length / 2);
+      return [
+        ...(await commitIsolating(ctx, table, writes.slice(0, middle))),
+        ...(await commitIsolating(ctx, table, writes.slice(middle))),
+      ];
+    }
+    return writes.map((w) => ({ id: w.id, status: 'failed' as const, error: cls }));
+  }
+}
+
+/** Settles a chunk's outcomes in one local transaction, against the records as they are now. */
+async function settle(
+  ctx: SyncContext,
+  table: DataTable,
+  chunk: LocalChange[],
+  planned: PlannedWrite[],
+  outcomes: Outcome[],
+  stats: CollectionStats,
+): Promise<boolean> {
+  let again = false;
+  await ctx.db.write(async () => {
+    const now = ctx.clock.now();
+    const ids = chunk.map((c) => c.id);
+    const records = await findByIds<Model>(ctx.db, table, ids);
+    const rows = await findQueueRows(
+      ctx.db,
+      ids.map((id) => queueRowId(table, id)),
+    );
+    const operations: Model[] = [];
+    for (let i = 0; i < chunk.length; i += 1) {
+      const outcome = outcomes[i];
+      const record = records.get(chunk[i].id) ?? null;
+      const row = rows.get(queueRowId(table, chunk[i].id)) ?? null;
+      if (outcome.status === 'written') {
+        operations.push(
+          ...settleWritten(table, record, row, planned[i], outcome.version, now, stats),
+        );
+      } else if (outcome.status === 'failed') {
+        operations.push(...settleFailed(ctx, table, record, row, outcome.error, now, stats));
+      } else {
+        const result = await settleConflict(
+          ctx,
+          table,
+          chunk[i].id,
+          record,
+          row,
+          outcome.current,
+          now,
+          stats,
+        );
+        operations.push(...result.operations);
+        if (result.again) again = true;
+      }
+    }
+    if (operations.length > 0) await ctx.db.batch(operations);
+  });
+  return again;
+}
+
+function settleWritten(
+  table: DataTable,
+  record: Model | null,
+  row: SyncQueueItem | null,
+  plan: PlannedWrite,
+  version: string,
+  now: number,
+  stats: CollectionStats,
+): Model[] {
+  stats.pushed += 1;
+  if (plan.write.deleted) stats.deleted += 1;
+  const rowData = row ? parseQueueData(row.data) : null;
+  if (!record) {
+    // Deleted locally (before or during the push): a pending tombstone now builds on this version.
+    if (row && row.operation === 'delete' && !plan.write.deleted) {
+      return [
+        prepareRawUpdate(row, {
+          data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
+        }),
+      ];
+    }
+    stats.synced += 1;
+    return row ? [row.prepareDestroyPermanently()] : [];
+  }
+  const current = rawOf(record);
+  const editedMeanwhile = plan.snapshot
+    ? differingFields(table, plan.snapshot, valuesOfRaw(table, current))
+    : [];
+  if (editedMeanwhile.length === 0 && current.sync_status === 'syncing') {
+    stats.synced += 1;
+    const operations = [
+      prepareRawUpdate(record, {
+        sync_status: nextStatus('syncing', 'push-ok', { table, id: record.id }),
+        synced_at: now,
+        remote_version: version,
+      }),
+    ];
+    if (row) operations.push(row.prepareDestroyPermanently());
+    return operations;
+  }
+  // Defect 2 (lost update): edited while the push was in flight. The server has the snapshot;
+  // the rest goes up next, based on the version just written.
+  const data: QueueData = { fields: editedMeanwhile, base: version, full: false, parked: false };
+  const operations = [prepareRawUpdate(record, { remote_version: version })];
+  if (row)
+    operations.push(prepareRawUpdate(row, { operation: 'update', data: JSON.stringify(data) }));
+  return operations;
+}
+
+function settleFailed(
+  ctx: SyncContext,
+  table: DataTable,
+  record: Model | null,
+  row: SyncQueueItem | null,
+  error: ErrorClass,
+  now: number,
+  stats: CollectionStats,
+): Model[] {
+  stats.failed += 1;
+  stats.errors.push({
+    collection: table,
+    documentId: row?.documentId ?? record?.id ?? null,
+    error: `${error.code}: ${error.message}`,
+    code: error.code,
+    kind: error.kind,
+  });
+  if (!row) return [];
+  const attempts = row.attempts + 1;
+  const park = error.kind === 'permanent' || attempts >= ctx.retryPolicy.maxAttempts;
+  const data = parseQueueData(row.data);
+  const operations: Model[] = [
+    prepareRawUpdate(row, {
+      attempts,
+      last_error: `${error.code}: ${error.message}`,
+      scheduled_at: park ? PARKED_AT : now + retryDelayMs(attempts, ctx.retryPolicy, ctx.random),
+      data: JSON.stringify({ ...data, parked: park } satisfies QueueData),
+    }),
+  ];
+  if (record && statusOf(record) === 'syncing') {
+    const event = park ? 'push-permanent-failure' : 'push-retryable-failure';
+    operations.push(
+      prepareRawUpdate(record, {
+        sync_status: nextStatus('syncing', event, { table, id: record.id }),
+      }),
+    );
+  }
+  return operations;
+}
+
+async function settleConflict(
+  ctx: SyncContext,
+  table: DataTable,
+  id: string,
+  record: Model | null,
+  row: SyncQueueItem | null,
+  current: RemoteDoc | null,
+  now: number,
+  stats: CollectionStats,
+): Promise<{ operations: Model[]; again: boolean }> {
+  const local = {
+    raw: record ? rawOf(record) : null,
+    queue: row ? { operation: row.operation, data: parseQueueData(row.data) } : null,
+  };
+  try {
+    const plan = await reconcile(
+      {
+        table,
+        deviceId: ctx.deviceId,
+        strategy: ctx.strategyFor(table),
+        decide: ctx.decide,
+        phase: 'push',
+      },
+      id,
+      local,
+      current,
+    );
+    if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
+    const { operations, counts } = preparePlans(
+      ctx.db,
+      table,
+      [{ id, record, queueRow: row, plan }],
+      now,
+    );
+    stats.synced += counts.taken + counts.destroyed;
+    return { operations, again: plan.kind === 'rebase' && plan.push !== null };
+  } catch (error) {
+    if (!(error instanceof MalformedDocumentError)) throw error;
+    const cls = classifyError(error);
+    return { operations: settleFailed(ctx, table, record, row, cls, now, stats), again: false };
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function runLimited<T>(
+  items: T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      await task(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,132 @@
+import type { Database, Model } from '@nozbe/watermelondb';
+import { findByIds } from '../db/find-by-ids';
+import type { SyncQueueItem } from '../db/models';
+import { prepareRawUpdate } from '../db/raw-update';
+import type { DataTable } from '../db/schema-v2';
+import type { Version } from './version';
+
+/**
+ * The durable outbox. One sync_queue row per record with unsent changes, id `{table}:{record id}`
+ * (so it is found by primary key), holding what the push needs to know that the record alone
+ * cannot tell — which fields changed since the server version it is based on, and, after a local
+ * delete, that the record existed:
+ *
+ *   operation  create | update | delete
+ *   data       JSON {fields: [...changed columns], base: version|null, full: bool, parked: bool}
+ *   attempts, last_error, scheduled_at   retry bookkeeping (a parked row waits for "retry")
+ *
+ * Successive edits coalesce into the one row (create+update = create; any+delete = delete).
+ */
+export type QueueOperation = 'create' | 'update' | 'delete';
+
+export interface QueueData {
+  fields: string[];
+  base: Version | null;
+  /** Push every field (after a conflict resolution recreated a record over a tombstone). */
+  full: boolean;
+  /** Failed permanently or too often: waits in `error` until retried on request. */
+  parked: boolean;
+}
+
+/** scheduled_at of a parked row: never due, so the due-rows query skips it. */
+export const PARKED_AT = 8_640_000_000_000_000;
+
+export function queueRowId(table: DataTable, recordId: string): string {
+  return `${table}:${recordId}`;
+}
+
+export function parseQueueData(json: string): QueueData {
+  let parsed: Partial<QueueData> = {};
+  try {
+    parsed = JSON.parse(json || '{}') as Partial<QueueData>;
+  } catch {
+    // A row written by the app's own addToQueue may hold record data: treat as "all fields".
+  }
+  return {
+    fields: Array.isArray(parsed.fields) ? parsed.fields.filter((f) => typeof f === 'string') : [],
+    base: typeof parsed.base === 'string' ? parsed.base : null,
+    full: parsed.full === true || !Array.isArray(parsed.fields),
+    parked: parsed.parked === true,
+  };
+}
+
+export interface Enqueue {
+  table: DataTable;
+  recordId: string;
+  operation: QueueOperation;
+  fields: string[];
+  base: Version | null;
+  full?: boolean;
+  now: number;
+}
+
+/** Coalesces a new change into the record's queue row (pure). */
+export function coalesce(
+  existing: { operation: QueueOperation; data: QueueData } | null,
+  change: Enqueue,
+): { operation: QueueOperation; data: QueueData } {
+  if (!existing) {
+    return {
+      operation: change.operation,
+      data: {
+        fields: unique(change.fields),
+        base: change.base,
+        full: change.full ?? false,
+        parked: false,
+      },
+    };
+  }
+  if (change.operation === 'delete') {
+    return {
+      operation: 'delete',
+      data: { fields: [], base: change.base, full: false, parked: false },
+    };
+  }
+  const operation = existing.operation === 'create' ? 'create' : change.operation;
+  return {
+    operation,
+    data: {
+      fields: unique([...existing.data.fields, ...change.fields]),
+      base: existing.data.base,
+      full: existing.data.full || (change.full ?? false),
+      parked: false, // an edit gives a parked record a fresh chance
+    },
+  };
+}
+
+/** Prepares (does not run) the queue-row write for a change; the caller batches it. */
+export function prepareEnqueue(
+  db: Database,
+  existing: SyncQueueItem | null,
+  change: Enqueue,
+): Model {
+  const next = coalesce(
+    existing ? { operation: existing.operation, data: parseQueueData(existing.data) } : null,
+    change,
+  );
+  const row = {
+    operation: next.operation,
+    data: JSON.stringify(next.data),
+    attempts: 0,
+    last_error: null,
+    scheduled_at: change.now,
+  };
+  if (existing) {
+    return prepareRawUpdate(existing, row);
+  }
+  return db.get<SyncQueueItem>('sync_queue').prepareCreateFromDirtyRaw({
+    id: queueRowId(change.table, change.recordId),
+    collection: change.table,
+    document_id: change.recordId,
+    created_at: change.now,
+    ...row,
+  });
+}
+
+export function findQueueRows(db: Database, ids: string[]): Promise<Map<string, SyncQueueItem>> {
+  return findByIds<SyncQueueItem>(db, 'sync_queue', ids);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,186 @@
+import type { DataTable } from '../db/schema-v2';
+import {
+  type ConflictOutcome,
+  type ConflictStrategy,
+  type DecideFn,
+  type Decision,
+  fieldsToPush,
+  resolveConflict,
+} from './conflict-resolver';
+import type { QueueData, QueueOperation } from './queue';
+import { isNewer, type Version } from './version';
+import {
+  differingFields,
+  type RemoteDoc,
+  readValues,
+  syncedColumnNames,
+  type Values,
+  valuesOfRaw,
+} from './wire-format';
+
+/**
+ * What to do locally with one server document, given the record and its queue row (pure, except
+ * that ask-user awaits its decision function). Used by the pull (a changed document arrives) and
+ * by the push (a precondition failed and the current document was read).
+ */
+export interface LocalState {
+  raw: Record<string, unknown> | null;
+  queue: { operation: QueueOperation; data: QueueData } | null;
+}
+
+export interface ConflictReport {
+  collection: DataTable;
+  id: string;
+  fields: string[];
+  strategy: ConflictStrategy;
+  outcome: ConflictOutcome;
+  decision?: Decision;
+  phase: 'pull' | 'push';
+}
+
+export type Plan =
+  /** Nothing to do: the document is this device's own echo, or the version it already has. */
+  | { kind: 'none'; reason: 'echo' | 'tombstone-unknown' }
+  /** Take the server's version; the record has no local changes. */
+  | { kind: 'take'; values: Values; version: Version }
+  /** The server deleted the record and there is nothing local to keep. */
+  | { kind: 'destroy'; version: Version | null }
+  /**
+   * Local changes exist: the record becomes `values` (null: deleted), based on `version`, with
+   * `push` left to send (null: nothing, it equals the server).
+   */
+  | {
+      kind: 'rebase';
+      values: Values | null;
+      version: Version | null;
+      push: { operation: QueueOperation; fields: string[]; full: boolean } | null;
+      conflict: ConflictReport | null;
+    };
+
+export interface ReconcileContext {
+  table: DataTable;
+  deviceId: string;
+  strategy: ConflictStrategy;
+  decide?: DecideFn;
+  phase: 'pull' | 'push';
+}
+
+/** `doc` null: the document does not exist on the server (never created, or purged). */
+export async function reconcile(
+  ctx: ReconcileContext,
+  id: string,
+  local: LocalState,
+  doc: RemoteDoc | null,
+): Promise<Plan> {
+  const base =
+    (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null;
+  const docVersion = doc?.version ?? null;
+  if (docVersion !== null && docVersion === base) return { kind: 'none', reason: 'echo' };
+  if (!local.queue) return takeServer(ctx, local, doc);
+  if (doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
+    return adoptOwnWrite(ctx, local, doc);
+  return resolveBothChanged(ctx, id, local, doc, base);
+}
+
+function takeServer(ctx: ReconcileContext, local: LocalState, doc: RemoteDoc | null): Plan {
+  if (!doc || doc.deleted) {
+    return local.raw
+      ? { kind: 'destroy', version: doc?.version ?? null }
+      : { kind: 'none', reason: 'tombstone-unknown' };
+  }
+  return { kind: 'take', values: readValues(ctx.table, doc), version: doc.version };
+}
+
+/**
+ * The newest server version was written by this device: a push whose acknowledgement was lost
+ * (its precondition held, so nobody wrote in between). It becomes the base; whatever differs
+ * from it locally is pushed again. Not a conflict.
+ */
+function adoptOwnWrite(ctx: ReconcileContext, local: LocalState, doc: RemoteDoc): Plan {
+  const remote = doc.deleted ? null : readValues(ctx.table, doc);
+  if (!local.raw) {
+    return remote === null
+      ? { kind: 'destroy', version: doc.version }
+      : {
+          kind: 'rebase',
+          values: null,
+          version: doc.version,
+          push: { operation: 'delete', fields: [], full: false },
+          conflict: null,
+        };
+  }
+  const values = valuesOfRaw(ctx.table, local.raw);
+  const fields = fieldsToPush(ctx.table, values, remote);
+  return {
+    kind: 'rebase',
+    values,
+    version: doc.version,
+    push: fields.length > 0 ? { operation: 'update', fields, full: remote === null } : null,
+    conflict: null,
+  };
+}
+
+async function resolveBothChanged(
+  ctx: ReconcileContext,
+  id: string,
+  local: LocalState,
+  doc: RemoteDoc | null,
+  base: Version | null,
+): Promise<Plan> {
+  const remoteValues = doc && !doc.deleted ? readValues(ctx.table, doc) : null;
+  const localValues = local.raw ? valuesOfRaw(ctx.table, local.raw) : null;
+  const localChanged =
+    localValues === null
+      ? []
+      : local.queue!.data.full
+        ? syncedColumnNames(ctx.table)
+        : local.queue!.data.fields;
+  const remoteChanged = remoteValues
+    ? remoteChangedFields(ctx.table, doc!, remoteValues, localValues, base)
+    : [];
+  const resolution = await resolveConflict(
+    {
+      table: ctx.table,
+      id,
+      local: { values: localValues, changed: localChanged },
+      remote: { values: remoteValues, changed: remoteChanged },
+    },
+    ctx.strategy,
+    ctx.decide,
+  );
+  const conflict: ConflictReport = {
+    collection: ctx.table,
+    id,
+    fields: resolution.fields,
+    strategy: resolution.strategy,
+    outcome: resolution.outcome,
+    ...(resolution.decision ? { decision: resolution.decision } : {}),
+    phase: ctx.phase,
+  };
+  const version = doc?.version ?? null;
+  if (resolution.values === null) {
+    const push =
+      remoteValues === null ? null : { operation: 'delete' as const, fields: [], full: false };
+    return { kind: 'rebase', values: null, version, push, conflict };
+  }
+  const fields = fieldsToPush(ctx.table, resolution.values, remoteValues);
+  const push =
+    fields.length > 0
+      ? { operation: 'update' as const, fields, full: remoteValues === null }
+      : null;
+  return { kind: 'rebase', values: resolution.values, version, push, conflict };
+}
+
+/** Fields the other side changed since `base`, from the server's per-field change times. */
+function remoteChangedFields(
+  table: DataTable,
+  doc: RemoteDoc,
+  remote: Values,
+  local: Values | null,
+  base: Version | null,
+): string[] {
+  if (base === null || doc.fieldTimes === undefined) {
+    return local ? differingFields(table, local, remote) : syncedColumnNames(table);
+  }
+  return syncedColumnNames(table).filter((field) => isNewer(doc.fieldTimes[field], base));
+}

@@ -1,0 +1,53 @@
+import type { DataTable } from '../db/schema-v2';
+import type { Version } from './version';
+import type { RemoteDoc, Value } from './wire-format';
+
+/**
+ * The sync engine's only view of the server (a port, after RxDB's replication protocol): pull a
+ * page of changes, read documents by id, commit writes that each state the version they assume.
+ * Conflicts come back as data, never as exceptions. Implemented over firebase-admin in
+ * src/adapters/firestore-remote.ts; fault-injecting wrappers implement it too.
+ */
+export interface PullCursor {
+  /** Server time of the last document applied (the `_server_time` field, encoded). */
+  time: Version;
+  /** Its id: equal server times are ordered by id, so none is ever skipped. */
+  id: string;
+}
+
+export interface PulledDoc extends RemoteDoc {
+  serverTime: Version;
+}
+
+export interface RemoteWrite {
+  id: string;
+  /** The version this write assumes is current; null: the document must not exist yet. */
+  expected: Version | null;
+  /** Data fields to set. */
+  set: Record<string, Value>;
+  /** Data fields to remove (a tombstone drops the record's data). */
+  remove: string[];
+  deleted: boolean;
+  /** Fields whose change time (`_ft`) this write stamps. */
+  changed: string[];
+}
+
+export type WriteOutcome =
+  | { id: string; status: 'written'; version: Version }
+  | { id: string; status: 'conflict'; current: RemoteDoc | null };
+
+export interface RemoteStore {
+  pullPage(
+    table: DataTable,
+    userId: string,
+    after: PullCursor | null,
+    limit: number,
+  ): Promise<PulledDoc[]>;
+  getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>>;
+  /**
+   * Commits up to 500 writes of one device. Writes whose precondition fails come back as
+   * conflicts with the current document; the others are written. Throws only for failures of
+   * the whole call (network, server), which the caller classifies and retries.
+   */
+  commit(table: DataTable, writes: RemoteWrite[], deviceId: string): Promise<WriteOutcome[]>;
+}

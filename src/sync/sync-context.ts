@@ -1,0 +1,62 @@
+import type { Database } from '@nozbe/watermelondb';
+import type { Clock, RandomSource } from '../adapters/clock';
+import type { DataTable } from '../db/schema-v2';
+import type { ErrorClass } from './classify-error';
+import type { ConflictStrategy, DecideFn } from './conflict-resolver';
+import type { ConflictReport } from './reconcile';
+import type { RemoteStore } from './remote-store';
+import type { RetryHandler, RetryPolicy } from './retry-handler';
+
+/** Everything one device's sync pass needs; built by SyncManager, read by the steps. */
+export interface SyncContext {
+  db: Database;
+  remote: RemoteStore;
+  userId: string;
+  deviceId: string;
+  clock: Clock;
+  random: RandomSource;
+  retry: RetryHandler;
+  retryPolicy: RetryPolicy;
+  strategyFor(table: DataTable): ConflictStrategy;
+  decide?: DecideFn;
+  pageSize: number;
+  batchSize: number;
+  maxInFlight: number;
+}
+
+export interface SyncError {
+  collection: DataTable;
+  documentId: string | null;
+  error: string;
+  code: string;
+  kind: ErrorClass['kind'] | 'conflict' | 'quarantined';
+}
+
+/** Counters of one collection in one pass; the app's {synced, failed, errors} plus more. */
+export interface CollectionStats {
+  synced: number;
+  failed: number;
+  pulled: number;
+  pushed: number;
+  deleted: number;
+  echoes: number;
+  quarantined: number;
+  foreign: number;
+  conflicts: ConflictReport[];
+  errors: SyncError[];
+}
+
+export function emptyStats(): CollectionStats {
+  return {
+    synced: 0,
+    failed: 0,
+    pulled: 0,
+    pushed: 0,
+    deleted: 0,
+    echoes: 0,
+    quarantined: 0,
+    foreign: 0,
+    conflicts: [],
+    errors: [],
+  };
+}

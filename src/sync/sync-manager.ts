@@ -1,0 +1,337 @@
+import { type Database, Q } from '@nozbe/watermelondb';
+import { type Clock, type RandomSource, systemClock } from '../adapters/clock';
+import type { SyncQueueItem } from '../db/models';
+import { prepareRawUpdate } from '../db/raw-update';
+import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { statusOf } from './apply-plan';
+import { classifyError } from './classify-error';
+import type { ConflictStrategy, DecideFn } from './conflict-resolver';
+import { LocalStore } from './local-store';
+import { pullCollection } from './pull';
+import { pushCollection } from './push';
+import { PARKED_AT, parseQueueData, type QueueData } from './queue';
+import type { ConflictReport } from './reconcile';
+import type { RemoteStore } from './remote-store';
+import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
+import { nextStatus } from './status-machine';
+import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
+
+export interface SyncManagerOptions {
+  database: Database;
+  remote: RemoteStore;
+  deviceId: string;
+  clock?: Clock;
+  /** Jitter of retry delays; seeded in simulations. */
+  random?: RandomSource;
+  /** One strategy for all collections, or per collection (default remote-wins, as the app). */
+  strategy?: ConflictStrategy | Partial<Record<DataTable, ConflictStrategy>>;
+  /** Answers `ask-user` conflicts (the CLI prompts; scenarios and tests answer from data). */
+  decide?: DecideFn;
+  /** The app's NetworkMonitor: no sync is attempted while it says offline. */
+  network?: { isOnline(): boolean };
+  retryPolicy?: RetryPolicy;
+  pageSize?: number;
+  batchSize?: number;
+  maxInFlight?: number;
+}
+
+export interface SyncStatusSnapshot {
+  isSyncing: boolean;
+  lastSyncTime: number | null;
+  pendingCount: number;
+}
+
+/** The app's result shape, plus what a user needs to know what happened. */
+export interface SyncResult {
+  success: boolean;
+  synced: number;
+  failed: number;
+  errors: SyncError[];
+  started: boolean;
+  reason?: string;
+  pulled: number;
+  pushed: number;
+  deleted: number;
+  conflicts: ConflictReport[];
+  durationMs: number;
+  collections: Partial<Record<DataTable, CollectionStats>>;
+}
+
+export interface QueueItemInput {
+  collection: DataTable;
+  documentId: string;
+  operation: 'create' | 'update' | 'delete';
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The app's SyncManager, one instance per device (no singleton: many devices share a process).
+ * A pass pulls, then pushes, each collection; collections run side by side. Fixes the app's
+ * defects: it pulls (1), never marks an edit made mid-push as synced (2), writes with server
+ * preconditions so no write is silently overwritten (3) and no device clock decides (4), pushes
+ * deletes as tombstones (5), drives pending → syncing → synced | error (6), batches (7) and
+ * answers ask-user through an injected function (8).
+ */
+export class SyncManager {
+  readonly clock: Clock;
+  private readonly db: Database;
+  private readonly options: SyncManagerOptions;
+  private readonly retryPolicy: RetryPolicy;
+  private userId: string | null = null;
+  private syncing = false;
+  private lastSyncTime: number | null = null;
+  private readonly listeners = new Set<(status: SyncStatusSnapshot) => void>();
+  private localStore: LocalStore | null = null;
+
+  constructor(options: SyncManagerOptions) {
+    this.options = options;
+    this.db = options.database;
+    this.clock = options.clock ?? systemClock;
+    this.retryPolicy = options.retryPolicy ?? APP_RETRY_POLICY;
+  }
+
+  get deviceId(): string {
+    return this.options.deviceId;
+  }
+
+  get isInitialized(): boolean {
+    return this.userId !== null;
+  }
+
+  /** The device's data API; every change it makes is queued for sync. */
+  get store(): LocalStore {
+    if (!this.localStore) throw new Error('SyncManager.initialize(userId) must be called first.');
+    return this.localStore;
+  }
+
+  /**
+   * Binds the device to its user and recovers from a crash: a record left `syncing` had a push
+   * in flight whose fate is unknown; it goes back to `pending` (a repeated push is recognised
+   * as this device's own write, so nothing doubles).
+   */
+  async initialize(userId: string): Promise<void> {
+    this.userId = userId;
+    this.localStore = new LocalStore(this.db, this.clock, userId);
+    await this.db.write(async () => {
+      const operations = [];
+      for (const table of DATA_TABLES) {
+        const stuck = await this.db.get(table).query(Q.where('sync_status', 'syncing')).fetch();
+        for (const record of stuck) {
+          operations.push(
+            prepareRawUpdate(record, {
+              sync_status: nextStatus('syncing', 'push-retryable-failure', {
+                table,
+                id: record.id,
+              }),
+            }),
+          );
+        }
+      }
+      if (operations.length > 0) await this.db.batch(operations);
+    });
+  }
+
+  /** The app's addToQueue: queues a record for push (delete: removes it locally and pushes a tombstone). */
+  async addToQueue(item: QueueItemInput): Promise<void> {
+    if (!DATA_TABLES.includes(item.collection)) {
+      throw new Error(`addToQueue: ${item.collection} is not a synced collection.`);
+    }
+    if (item.operation === 'delete') return this.store.delete(item.collection, [item.documentId]);
+    const data = (item.data ?? {}) as Record<string, string | number | boolean | null>;
+    const editable = Object.fromEntries(
+      Object.entries(data).filter(
+        ([k]) =>
+          !['id', 'user_id', 'created_at', 'sync_status', 'synced_at', 'remote_version'].includes(
+            k,
+          ),
+      ),
+    );
+    return this.store.update(item.collection, item.documentId, editable);
+  }
+
+  async syncAll(): Promise<SyncResult> {
+    return this.run(DATA_TABLES);
+  }
+
+  async syncCollection(name: DataTable): Promise<SyncResult> {
+    if (!DATA_TABLES.includes(name))
+      throw new Error(`syncCollection: ${name} is not a synced collection.`);
+    return this.run([name]);
+  }
+
+  /** Puts every parked (error) record of a collection, or of all, back in the queue. */
+  async retryErrors(table?: DataTable): Promise<number> {
+    const now = this.clock.now();
+    let count = 0;
+    await this.db.write(async () => {
+      const clauses = [Q.where('scheduled_at', PARKED_AT)];
+      if (table) clauses.push(Q.where('collection', table));
+      const rows = await this.db
+        .get<SyncQueueItem>('sync_queue')
+        .query(...clauses)
+        .fetch();
+      const operations = [];
+      for (const row of rows) {
+        const data: QueueData = { ...parseQueueData(row.data), parked: false };
+        operations.push(
+          prepareRawUpdate(row, { scheduled_at: now, attempts: 0, data: JSON.stringify(data) }),
+        );
+        const [record] = await this.db
+          .get(row.collectionName)
+          .query(Q.where('id', row.documentId))
+          .fetch();
+        if (record && statusOf(record) === 'error') {
+          operations.push(prepareRawUpdate(record, { sync_status: nextStatus('error', 'retry') }));
+        }
+        count += 1;
+      }
+      if (operations.length > 0) await this.db.batch(operations);
+    });
+    await this.emitStatus();
+    return count;
+  }
+
+  onSyncStatusChange(listener: (status: SyncStatusSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async getStatus(): Promise<SyncStatusSnapshot & { errorCount: number }> {
+    const queue = this.db.get<SyncQueueItem>('sync_queue');
+    const total = await queue.query().fetchCount();
+    const errorCount = await queue.query(Q.where('scheduled_at', PARKED_AT)).fetchCount();
+    return {
+      isSyncing: this.syncing,
+      lastSyncTime: this.lastSyncTime,
+      pendingCount: total - errorCount,
+      errorCount,
+    };
+  }
+
+  private async run(tables: readonly DataTable[]): Promise<SyncResult> {
+    const started = this.clock.now();
+    if (!this.userId)
+      throw new Error('SyncManager.initialize(userId) must be called before syncing.');
+    if (this.syncing) return notStarted('a sync is already running');
+    if (this.options.network && !this.options.network.isOnline()) return notStarted('offline');
+    this.syncing = true;
+    await this.emitStatus();
+    const collections: Partial<Record<DataTable, CollectionStats>> = {};
+    try {
+      const ctx = this.context(this.userId);
+      await Promise.all(
+        tables.map(async (table) => {
+          const stats = emptyStats();
+          collections[table] = stats;
+          await this.syncOne(ctx, table, stats);
+        }),
+      );
+    } finally {
+      this.syncing = false;
+      this.lastSyncTime = this.clock.now();
+    }
+    await this.emitStatus();
+    return summarize(tables, collections, this.clock.now() - started);
+  }
+
+  /** Pull, then push; a failure of one phase is reported, and never skips the other. */
+  private async syncOne(ctx: SyncContext, table: DataTable, stats: CollectionStats): Promise<void> {
+    for (const [phase, step] of [
+      ['pull', pullCollection],
+      ['push', pushCollection],
+    ] as const) {
+      try {
+        await step(ctx, table, stats);
+      } catch (error) {
+        const cls = classifyError(error);
+        stats.failed += 1;
+        stats.errors.push({
+          collection: table,
+          documentId: null,
+          error: `${phase} failed: ${cls.code}: ${cls.message}`,
+          code: cls.code,
+          kind: cls.kind,
+        });
+      }
+    }
+  }
+
+  private context(userId: string): SyncContext {
+    const random = this.options.random ?? Math.random;
+    const strategy = this.options.strategy ?? 'remote-wins';
+    return {
+      db: this.db,
+      remote: this.options.remote,
+      userId,
+      deviceId: this.options.deviceId,
+      clock: this.clock,
+      random,
+      retry: new RetryHandler({ clock: this.clock, random, policy: this.retryPolicy }),
+      retryPolicy: this.retryPolicy,
+      strategyFor: (table) =>
+        typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
+      decide: this.options.decide,
+      pageSize: this.options.pageSize ?? 1000,
+      batchSize: this.options.batchSize ?? 500,
+      maxInFlight: this.options.maxInFlight ?? 4,
+    };
+  }
+
+  private async emitStatus(): Promise<void> {
+    if (this.listeners.size === 0) return;
+    const { isSyncing, lastSyncTime, pendingCount } = await this.getStatus();
+    for (const listener of this.listeners) listener({ isSyncing, lastSyncTime, pendingCount });
+  }
+}
+
+function notStarted(reason: string): SyncResult {
+  return {
+    success: false,
+    synced: 0,
+    failed: 0,
+    errors: [],
+    started: false,
+    reason,
+    pulled: 0,
+    pushed: 0,
+    deleted: 0,
+    conflicts: [],
+    durationMs: 0,
+    collections: {},
+  };
+}
+
+function summarize(
+  tables: readonly DataTable[],
+  collections: Partial<Record<DataTable, CollectionStats>>,
+  durationMs: number,
+): SyncResult {
+  const result: SyncResult = {
+    success: true,
+    synced: 0,
+    failed: 0,
+    errors: [],
+    started: true,
+    pulled: 0,
+    pushed: 0,
+    deleted: 0,
+    conflicts: [],
+    durationMs,
+    collections,
+  };
+  for (const table of tables) {
+    const stats = collections[table];
+    if (!stats) continue;
+    result.synced += stats.synced;
+    result.failed += stats.failed;
+    result.pulled += stats.pulled;
+    result.pushed += stats.pushed;
+    result.deleted += stats.deleted;
+    result.errors.push(...stats.errors);
+    result.conflicts.push(...stats.conflicts);
+  }
+  result.success = result.failed === 0;
+  return result;
+}

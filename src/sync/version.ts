@@ -1,0 +1,37 @@
+/**
+ * A server version is the document's update time as the Firestore server assigned it, encoded
+ * as a sortable string `SSSSSSSSSSSS.NNNNNNNNN` (seconds since the epoch, 12 digits; nanoseconds,
+ * 9 digits). Two versions compare with plain `<`/`>`, and the encoding round-trips exactly,
+ * which matters because a push states the version it last saw as an exact precondition.
+ * Versions come from the server only; no device clock is ever part of one.
+ */
+export type Version = string;
+
+export interface TimestampLike {
+  seconds: number;
+  nanoseconds: number;
+}
+
+export function encodeVersion(time: TimestampLike): Version {
+  if (!Number.isInteger(time.seconds) || time.seconds < 0 || !Number.isInteger(time.nanoseconds)) {
+    throw new Error(`Not a server timestamp: ${JSON.stringify(time)}`);
+  }
+  return `${String(time.seconds).padStart(12, '0')}.${String(time.nanoseconds).padStart(9, '0')}`;
+}
+
+export function decodeVersion(version: Version): TimestampLike {
+  const match = /^(\d{12})\.(\d{9})$/.exec(version);
+  if (!match) throw new Error(`Not a version: ${JSON.stringify(version)}`);
+  return { seconds: Number(match[1]), nanoseconds: Number(match[2]) };
+}
+
+export function isVersion(value: unknown): value is Version {
+  return typeof value === 'string' && /^\d{12}\.\d{9}$/.test(value);
+}
+
+/** True when `a` is strictly newer than `b` (null = never on the server, older than anything). */
+export function isNewer(a: Version | null | undefined, b: Version | null | undefined): boolean {
+  if (!a) return false;
+  if (!b) return true;
+  return a > b;
+}

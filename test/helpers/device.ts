@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Clock } from '../../src/adapters/clock';
+import { createFirebaseClients } from '../../src/adapters/firebase-clients';
+import { FirestoreRemote } from '../../src/adapters/firestore-remote';
+import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
+import type { RemoteStore } from '../../src/sync/remote-store';
+import { SyncManager, type SyncManagerOptions } from '../../src/sync/sync-manager';
+import { testEndpoints } from './backend';
+
+export type AdapterKind = 'sqlite' | 'loki';
+
+export interface TestDevice {
+  deviceId: string;
+  userId: string;
+  opened: OpenedDatabase;
+  sync: SyncManager;
+  remote: RemoteStore;
+  close(): Promise<void>;
+  /** Closes and reopens the database and the SyncManager (a device restart after a crash). */
+  restart(): Promise<TestDevice>;
+}
+
+export interface DeviceOptions
+  extends Partial<Omit<SyncManagerOptions, 'database' | 'remote' | 'deviceId'>> {
+  userId: string;
+  deviceId: string;
+  adapter: AdapterKind;
+  dir: string;
+  clock?: Clock;
+  /** Wraps the real Firestore remote (fault injection). */
+  wrapRemote?: (remote: RemoteStore) => RemoteStore;
+}
+
+/** A simulated device: its own database and its own firebase-admin client to the test emulator. */
+export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
+  const url =
+    options.adapter === 'sqlite'
+      ? `sqlite:${path.join(options.dir, `${options.deviceId}.db`)}`
+      : `loki:${path.join(options.dir, `${options.deviceId}.loki.json`)}`;
+  const opened = await openDatabase(url);
+  const clients = createFirebaseClients(testEndpoints(), options.deviceId);
+  const real = new FirestoreRemote(clients.firestore);
+  const remote = options.wrapRemote ? options.wrapRemote(real) : real;
+  const { userId, deviceId, adapter: _a, dir: _d, wrapRemote: _w, ...managerOptions } = options;
+  const sync = new SyncManager({ ...managerOptions, database: opened.database, remote, deviceId });
+  await sync.initialize(userId);
+  const device: TestDevice = {
+    deviceId,
+    userId,
+    opened,
+    sync,
+    remote,
+    async close() {
+      await opened.close();
+      await clients.close();
+    },
+    async restart() {
+      await device.close();
+      return openDevice(options);
+    },
+  };
+  return device;
+}
