@@ -4,6 +4,7 @@ import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
+import { AskUserUnavailableError } from './conflict-resolver';
 import { findQueueRows, parseQueueData, queueRowId } from './queue';
 import { reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';

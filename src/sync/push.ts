@@ -5,6 +5,7 @@ import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { preparePlans, statusOf } from './apply-plan';
 import { classifyError, type ErrorClass } from './classify-error';
+import { AskUserUnavailableError } from './conflict-resolver';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
 import {
   findQueueRows,
@@ -355,6 +356,28 @@ async function settleConflict(
     stats.synced += counts.taken + counts.destroyed;
     return { operations, again: plan.kind === 'rebase' && plan.push !== null };
   } catch (error) {
+    if (error instanceof AskUserUnavailableError) {
+      // Unanswered: the change stays pending (no attempt counted) until someone answers.
+      stats.failed += 1;
+      stats.errors.push({
+        collection: table,
+        documentId: id,
+        error: error.message,
+        code: 'unanswered-conflict',
+        kind: 'conflict',
+      });
+      const back = record && statusOf(record) === 'syncing';
+      return {
+        operations: back
+          ? [
+              prepareRawUpdate(record, {
+                sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id }),
+              }),
+            ]
+          : [],
+        again: false,
+      };
+    }
     if (!(error instanceof MalformedDocumentError)) throw error;
     const cls = classifyError(error);
     return { operations: settleFailed(ctx, table, record, row, cls, now, stats), again: false };
