@@ -44,7 +44,15 @@ export async function startFirestoreEmulator(
     );
   }
   const startedAt = performance.now();
-  const child = spawnEmulator(binary, host, port, options);
+  const recentOutput: string[] = [];
+  const child = spawnEmulator(binary, host, port, {
+    ...options,
+    onOutput: (line) => {
+      recentOutput.push(line);
+      if (recentOutput.length > 15) recentOutput.shift();
+      options.onOutput?.(line);
+    },
+  });
   const exited = watchExit(child);
   const unregister = registerExitCleanup({
     stop: () => stopProcessGroup(child, exited),
@@ -55,6 +63,9 @@ export async function startFirestoreEmulator(
   } catch (error) {
     await stopProcessGroup(child, exited);
     unregister();
+    if (error instanceof EnvironmentError && recentOutput.length > 0) {
+      error.message += `\nIts last output:\n  ${recentOutput.join('\n  ')}`;
+    }
     throw error;
   }
   const startupMs = Math.round(performance.now() - startedAt);
