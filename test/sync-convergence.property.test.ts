@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/clock';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { openDevice, type TestDevice } from './helpers/device';
-import { grpcError, interceptRemote } from './helpers/intercept-remote';
 import { deviceSnapshot, queueSize, serverSnapshot } from './helpers/inspect';
+import { grpcError, interceptRemote } from './helpers/intercept-remote';
 import { useTempDir } from './helpers/temp-dir';
 
 /**
@@ -32,18 +32,35 @@ const opArbitrary = (devices: number): fc.Arbitrary<Op> => {
   const device = fc.integer({ min: 0, max: devices - 1 });
   const text = fc.string({ minLength: 1, maxLength: 8 });
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), device, content: text }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('update' as const), device, pick: fc.nat(), content: text }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), device, pick: fc.nat() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ kind: fc.constant('create' as const), device, content: text }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('update' as const),
+        device,
+        pick: fc.nat(),
+        content: text,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('delete' as const), device, pick: fc.nat() }),
+    },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), device }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('toggle-network' as const), device }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose-next-ack' as const), device }) },
   );
 };
 
-const scenarioArbitrary = fc
-  .integer({ min: 2, max: 3 })
-  .chain((devices) => fc.record({ devices: fc.constant(devices), ops: fc.array(opArbitrary(devices), { minLength: 5, maxLength: 24 }) }));
+const scenarioArbitrary = fc.integer({ min: 2, max: 3 }).chain((devices) =>
+  fc.record({
+    devices: fc.constant(devices),
+    ops: fc.array(opArbitrary(devices), { minLength: 5, maxLength: 24 }),
+  }),
+);
 
 describe('convergence under random interleavings (property)', () => {
   const tempDir = useTempDir();
@@ -88,7 +105,9 @@ describe('convergence under random interleavings (property)', () => {
             const d = devices[op.device];
             const local = Object.keys((await deviceSnapshot(d, ['text_notes'])).text_notes).sort();
             if (op.kind === 'create') {
-              const [id] = await d.sync.store.create('text_notes', [{ type: 'thought', content: op.content }]);
+              const [id] = await d.sync.store.create('text_notes', [
+                { type: 'thought', content: op.content },
+              ]);
               created.add(id);
               editors.set(id, new Set([op.device]));
               lastValue.set(id, op.content);
@@ -113,9 +132,12 @@ describe('convergence under random interleavings (property)', () => {
           // Heal: everyone online, no more faults, sync in turns until quiet.
           online.fill(true);
           loseAck.fill(false);
-          for (let round = 0; round < 3; round += 1) for (const d of devices) await d.sync.syncAll();
+          for (let round = 0; round < 3; round += 1)
+            for (const d of devices) await d.sync.syncAll();
 
-          const snapshots = await Promise.all(devices.map((d) => deviceSnapshot(d, ['text_notes'])));
+          const snapshots = await Promise.all(
+            devices.map((d) => deviceSnapshot(d, ['text_notes'])),
+          );
           const { firestore, close } = testClients('prop-check');
           const server = await serverSnapshot(firestore, user, ['text_notes']).finally(close);
           for (const snapshot of snapshots) expect(snapshot).toEqual(server);

@@ -429,6 +429,11 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync defects on %s', (adapter) =
       expect(result.errors.map((e) => e.error).join('\n')).toMatch(
         /needs an answer \(strategy ask-user\)/,
       );
+      // Reported as an unanswered conflict in both phases, never as a crashed pull.
+      expect(result.errors.map((e) => e.code)).toEqual([
+        'unanswered-conflict',
+        'unanswered-conflict',
+      ]);
       expect(await field(b, 'text_notes', id, 'content')).toBe('from b');
       expect((await statusesOf(b, 'text_notes'))[id]).toBe('pending');
     } finally {

@@ -3,8 +3,8 @@ import { VirtualClock } from '../src/adapters/clock';
 import { rawOf } from '../src/db/raw-update';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { type AdapterKind, openDevice, type TestDevice } from './helpers/device';
-import { grpcError, interceptRemote } from './helpers/intercept-remote';
 import { deviceSnapshot, queueSize, serverSnapshot, statusesOf } from './helpers/inspect';
+import { grpcError, interceptRemote } from './helpers/intercept-remote';
 import { useTempDir } from './helpers/temp-dir';
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -20,8 +20,19 @@ const NOTE = { type: 'thought', content: 'an idea', title: null };
 describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter) => {
   const tempDir = useTempDir();
   const devices: TestDevice[] = [];
-  async function device(userId: string, deviceId: string, extra: Partial<Parameters<typeof openDevice>[0]> = {}) {
-    const d = await openDevice({ userId, deviceId, adapter, dir: tempDir(), clock: new VirtualClock(), ...extra });
+  async function device(
+    userId: string,
+    deviceId: string,
+    extra: Partial<Parameters<typeof openDevice>[0]> = {},
+  ) {
+    const d = await openDevice({
+      userId,
+      deviceId,
+      adapter,
+      dir: tempDir(),
+      clock: new VirtualClock(),
+      ...extra,
+    });
     devices.push(d);
     return d;
   }
@@ -90,7 +101,13 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
     expect(Object.values(await statusesOf(a, 'text_notes'))).toEqual(['syncing', 'syncing']);
     devices.splice(devices.indexOf(a), 1);
     await a.close();
-    a = await openDevice({ userId: user, deviceId: 'a', adapter, dir: tempDir(), clock: new VirtualClock() });
+    a = await openDevice({
+      userId: user,
+      deviceId: 'a',
+      adapter,
+      dir: tempDir(),
+      clock: new VirtualClock(),
+    });
     devices.push(a);
     try {
       expect(Object.values(await statusesOf(a, 'text_notes'))).toEqual(['pending', 'pending']);
@@ -116,7 +133,9 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
     let a = await device(user, 'a');
     const [id] = await a.sync.store.create('text_notes', [NOTE]);
     const record = await a.opened.database.get('text_notes').find(id);
-    await a.opened.database.write(() => record.update(() => Object.assign(rawOf(record), { sync_status: 'syncing' })));
+    await a.opened.database.write(() =>
+      record.update(() => Object.assign(rawOf(record), { sync_status: 'syncing' })),
+    );
     devices.splice(devices.indexOf(a), 1);
     a = await a.restart();
     devices.push(a);
@@ -136,17 +155,25 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
         interceptRemote(real, {
           beforeCommit(_table, writes) {
             // The "server" refuses any batch holding the poisoned record (like an oversized document).
-            if (writes.some((w) => w.set.content === 'poison')) throw grpcError(3, 'INVALID_ARGUMENT: too large');
+            if (writes.some((w) => w.set.content === 'poison'))
+              throw grpcError(3, 'INVALID_ARGUMENT: too large');
           },
         }),
     });
     try {
-      const rows = Array.from({ length: 9 }, (_, i) => ({ ...NOTE, content: i === 4 ? 'poison' : `ok ${i}` }));
+      const rows = Array.from({ length: 9 }, (_, i) => ({
+        ...NOTE,
+        content: i === 4 ? 'poison' : `ok ${i}`,
+      }));
       const ids = await a.sync.store.create('text_notes', rows);
       const result = await a.sync.syncAll();
       expect(result.pushed).toBe(8);
       expect(result.failed).toBe(1);
-      expect(result.errors[0]).toMatchObject({ documentId: ids[4], kind: 'permanent', code: 'too-large' });
+      expect(result.errors[0]).toMatchObject({
+        documentId: ids[4],
+        kind: 'permanent',
+        code: 'too-large',
+      });
       const statuses = await statusesOf(a, 'text_notes');
       expect(Object.values(statuses).filter((s) => s === 'synced')).toHaveLength(8);
       expect(statuses[ids[4]]).toBe('error');
@@ -168,7 +195,14 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
       const running = a.sync.syncAll();
       await new Promise((resolve) => setImmediate(resolve));
       const second = await a.sync.syncAll();
-      expect(second).toMatchObject({ success: false, synced: 0, failed: 0, errors: [], started: false, reason: 'a sync is already running' });
+      expect(second).toMatchObject({
+        success: false,
+        synced: 0,
+        failed: 0,
+        errors: [],
+        started: false,
+        reason: 'a sync is already running',
+      });
       release();
       expect((await running).started).toBe(true);
       unsubscribe();
@@ -185,7 +219,11 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
     const a = await device(user, 'a', { strategy: 'merge', network: { isOnline: () => online.a } });
     const b = await device(user, 'b', { strategy: 'merge', network: { isOnline: () => online.b } });
     try {
-      const fromA = await a.sync.store.create('text_notes', [NOTE, { ...NOTE, content: 'a2' }, { ...NOTE, content: 'a3' }]);
+      const fromA = await a.sync.store.create('text_notes', [
+        NOTE,
+        { ...NOTE, content: 'a2' },
+        { ...NOTE, content: 'a3' },
+      ]);
       await a.sync.syncAll();
       online.a = false;
       await a.sync.store.update('text_notes', fromA[0], { content: 'a edits offline' });
@@ -193,7 +231,9 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
       await b.sync.syncAll();
       await b.sync.store.update('text_notes', fromA[0], { mood: 'calm' });
       await b.sync.store.delete('text_notes', [fromA[1]]);
-      const fromB = await b.sync.store.create('location_data', [{ latitude: 1, longitude: 2, accuracy: 3, recorded_at: 4 }]);
+      const fromB = await b.sync.store.create('location_data', [
+        { latitude: 1, longitude: 2, accuracy: 3, recorded_at: 4 },
+      ]);
       await b.sync.syncAll();
       online.b = false;
       online.a = true;
@@ -210,7 +250,10 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter
       } finally {
         await close();
       }
-      expect(snapA.text_notes[fromA[0]]).toMatchObject({ content: 'a edits offline', mood: 'calm' });
+      expect(snapA.text_notes[fromA[0]]).toMatchObject({
+        content: 'a edits offline',
+        mood: 'calm',
+      });
       expect(snapA.location_data[fromB[0]]).toBeDefined();
       expect(await queueSize(a)).toBe(0);
       expect(await queueSize(b)).toBe(0);

@@ -50,6 +50,7 @@ async function openSqlite(
   const adapter = new SQLiteAdapter({ schema, migrations, dbName: file, jsi: false });
   const database = new Database({ adapter, modelClasses });
   await waitForSetUp(adapter);
+  tuneSqliteConnection(adapter);
   return {
     database,
     location,
@@ -96,20 +97,73 @@ async function waitForSetUp(adapter: SQLiteAdapter | LokiJSAdapter): Promise<voi
 
 // --- adapter internals, kept here so nothing else reaches into WatermelonDB's private state ---
 
-interface SqliteBridge {
-  connections: Record<
-    string,
-    { driver?: { database?: { instance?: { open: boolean; close(): void } } } }
-  >;
+interface BetterSqlite {
+  open: boolean;
+  close(): void;
+  pragma(statement: string): unknown;
+  prepare(sql: string): {
+    run(args: unknown[]): unknown;
+    get(args: unknown[]): unknown;
+    all(args: unknown[]): unknown[];
+  };
 }
 
-function closeSqliteConnection(adapter: SQLiteAdapter): void {
+interface NodeSqliteDatabase {
+  instance?: BetterSqlite;
+  execute(query: string, args?: unknown[]): unknown;
+  queryRaw(query: string, args?: unknown[]): unknown[];
+}
+
+interface SqliteBridge {
+  connections: Record<string, { driver?: { database?: NodeSqliteDatabase } }>;
+}
+
+function sqliteConnection(adapter: SQLiteAdapter): {
+  bridge: SqliteBridge;
+  tag: string;
+  database?: NodeSqliteDatabase;
+} {
   const bridge: SqliteBridge =
     require('@nozbe/watermelondb/adapters/sqlite/sqlite-node/DatabaseBridge').default;
   const tag = (adapter as unknown as { _tag: string })._tag;
-  const instance = bridge.connections[tag]?.driver?.database?.instance;
-  if (instance?.open) instance.close();
+  return { bridge, tag, database: bridge.connections[tag]?.driver?.database };
+}
+
+function closeSqliteConnection(adapter: SQLiteAdapter): void {
+  const { bridge, tag, database } = sqliteConnection(adapter);
+  if (database?.instance?.open) database.instance.close();
   delete bridge.connections[tag];
+}
+
+/**
+ * What WatermelonDB's native SQLite adapters do on phones and its Node adapter does not:
+ * write-ahead logging (a commit is one sequential append instead of a journal rewrite, and
+ * readers never block the writer) and reusing prepared statements (the Node adapter prepares
+ * every statement anew, which cost about a third of a 10,000-record sync in a CPU profile).
+ * synchronous=NORMAL in WAL mode keeps the database consistent across a crash; only the last
+ * transactions before a power loss can be lost, as on the phone.
+ */
+function tuneSqliteConnection(adapter: SQLiteAdapter): void {
+  const { database } = sqliteConnection(adapter);
+  const instance = database?.instance;
+  if (!database || !instance) return;
+  instance.pragma('journal_mode = WAL');
+  instance.pragma('synchronous = NORMAL');
+  const statements = new Map<string, ReturnType<BetterSqlite['prepare']>>();
+  const prepared = (query: string) => {
+    let statement = statements.get(query);
+    if (!statement) {
+      if (statements.size >= 1000) statements.clear();
+      statement = instance.prepare(query);
+      statements.set(query, statement);
+    }
+    return statement;
+  };
+  database.execute = (query, args = []) => prepared(query).run(args);
+  database.queryRaw = (query, args = []) => {
+    const statement = prepared(query);
+    return statement.all(args);
+  };
 }
 
 interface LokiLike {

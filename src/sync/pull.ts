@@ -80,6 +80,18 @@ async function applyPage(
       if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
       targets.push({ id: doc.id, record, queueRow, plan });
     } catch (error) {
+      if (error instanceof AskUserUnavailableError) {
+        // Left as it is: the push meets the same conflict (its precondition fails) and asks again.
+        stats.failed += 1;
+        stats.errors.push({
+          collection: table,
+          documentId: doc.id,
+          error: error.message,
+          code: 'unanswered-conflict',
+          kind: 'conflict',
+        });
+        continue;
+      }
       if (!(error instanceof MalformedDocumentError)) throw error;
       stats.quarantined += 1;
       const cls = classifyError(error);
