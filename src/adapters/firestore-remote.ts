@@ -22,6 +22,8 @@ const PRECONDITION_CODES = new Set([
   5 /* NOT_FOUND */, 6 /* ALREADY_EXISTS */, 9 /* FAILED_PRECONDITION */,
 ]);
 const MAX_PRECONDITION_ROUNDS = 4;
+/** One document per device of a user: how far it has pulled (see tombstone-purge.ts). */
+export const DEVICES_COLLECTION = 'sync_devices';
 
 /**
  * RemoteStore over firebase-admin. Writes go in one atomic WriteBatch (the fast path: one round
@@ -110,6 +112,25 @@ export class FirestoreRemote implements RemoteStore {
       }
     }
     return writes.map((w) => outcomes.get(w.id)!);
+  }
+
+  async reportProgress(
+    userId: string,
+    deviceId: string,
+    pulledThrough: Partial<Record<DataTable, Version>>,
+  ): Promise<void> {
+    await this.db
+      .collection(DEVICES_COLLECTION)
+      .doc(`${userId}:${deviceId}`)
+      .set(
+        {
+          user_id: userId,
+          device_id: deviceId,
+          pulled_through: pulledThrough,
+          [META.serverTime]: FieldValue.serverTimestamp(),
+        },
+        { merge: true },
+      );
   }
 
   private buildBatch(table: DataTable, writes: RemoteWrite[], deviceId: string): WriteBatch {

@@ -50,4 +50,13 @@ export interface RemoteStore {
    * the whole call (network, server), which the caller classifies and retries.
    */
   commit(table: DataTable, writes: RemoteWrite[], deviceId: string): Promise<WriteOutcome[]>;
+  /**
+   * Records how far this device has pulled each collection (server time), so that tombstones
+   * are purged only once every device of the user has seen them (src/adapters/tombstone-purge.ts).
+   */
+  reportProgress(
+    userId: string,
+    deviceId: string,
+    pulledThrough: Partial<Record<DataTable, Version>>,
+  ): Promise<void>;
 }

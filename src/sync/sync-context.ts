@@ -25,7 +25,8 @@ export interface SyncContext {
 }
 
 export interface SyncError {
-  collection: DataTable;
+  /** null: not about one collection (e.g. the device's progress report). */
+  collection: DataTable | null;
   documentId: string | null;
   error: string;
   code: string;

@@ -4,6 +4,7 @@ import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
 import { statusOf } from './apply-plan';
+import { loadCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import { LocalStore } from './local-store';
@@ -219,6 +220,7 @@ export class SyncManager {
     this.syncing = true;
     await this.emitStatus();
     const collections: Partial<Record<DataTable, CollectionStats>> = {};
+    let progressError: SyncError | null = null;
     try {
       const ctx = this.context(this.userId);
       await Promise.all(
@@ -228,12 +230,16 @@ export class SyncManager {
           await this.syncOne(ctx, table, stats);
         }),
       );
+      progressError = await this.reportProgress(this.userId);
     } finally {
       this.syncing = false;
       this.lastSyncTime = this.clock.now();
     }
     await this.emitStatus();
-    return summarize(tables, collections, this.clock.now() - started);
+    const result = summarize(tables, collections, this.clock.now() - started);
+    // Not a sync failure (nothing is lost), but the outside world misbehaved: reported.
+    if (progressError) result.errors.push(progressError);
+    return result;
   }
 
   /** Pull, then push; a failure of one phase is reported, and never skips the other. */
@@ -255,6 +261,28 @@ export class SyncManager {
           kind: cls.kind,
         });
       }
+    }
+  }
+
+  /** Tells the server how far this device has pulled (for tombstone purging); best effort. */
+  private async reportProgress(userId: string): Promise<SyncError | null> {
+    const pulledThrough: Partial<Record<DataTable, string>> = {};
+    for (const table of DATA_TABLES) {
+      const cursor = await loadCheckpoint(this.db, table);
+      if (cursor) pulledThrough[table] = cursor.time;
+    }
+    try {
+      await this.options.remote.reportProgress(userId, this.options.deviceId, pulledThrough);
+      return null;
+    } catch (error) {
+      const cls = classifyError(error);
+      return {
+        collection: null,
+        documentId: null,
+        error: `progress report failed: ${cls.code}: ${cls.message}`,
+        code: cls.code,
+        kind: cls.kind,
+      } satisfies SyncError;
     }
   }
 

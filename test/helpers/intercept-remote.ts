@@ -35,6 +35,8 @@ export function interceptRemote(
       log.getMany += 1;
       return real.getMany(table, ids);
     },
+    reportProgress: (userId, deviceId, pulledThrough) =>
+      real.reportProgress(userId, deviceId, pulledThrough),
     async commit(table, writes, deviceId) {
       await hooks.beforeCommit?.(table, writes);
       const outcomes = await real.commit(table, writes, deviceId);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../src/adapters/clock';
+import { purgeTombstones } from '../src/adapters/tombstone-purge';
+import { testClients, uniqueUserId } from './helpers/backend';
+import { openDevice } from './helpers/device';
+import { deviceSnapshot } from './helpers/inspect';
+import { useTempDir } from './helpers/temp-dir';
+
+describe('tombstone purging', () => {
+  const tempDir = useTempDir();
+
+  it('removes a tombstone only after every registered device of the user has pulled past it', async () => {
+    const user = uniqueUserId('purge');
+    const dir = tempDir();
+    const a = await openDevice({
+      userId: user,
+      deviceId: 'a',
+      adapter: 'sqlite',
+      dir,
+      clock: new VirtualClock(),
+    });
+    const b = await openDevice({
+      userId: user,
+      deviceId: 'b',
+      adapter: 'loki',
+      dir,
+      clock: new VirtualClock(),
+    });
+    const { firestore, close } = testClients('purge');
+    try {
+      const [gone, kept] = await a.sync.store.create('text_notes', [
+        { type: 'diary', content: 'to delete' },
+        { type: 'diary', content: 'to keep' },
+      ]);
+      await a.sync.syncAll();
+      await b.sync.syncAll();
+      await a.sync.store.delete('text_notes', [gone]);
+      await a.sync.syncAll();
+
+      const early = await purgeTombstones(firestore, user);
+      expect(early.devices).toBe(2);
+      expect(early.purged.text_notes).toBe(0); // b has not seen the delete yet
+      expect((await firestore.collection('text_notes').doc(gone).get()).get('_deleted')).toBe(true);
+
+      await b.sync.syncAll();
+      await a.sync.syncAll(); // a's own checkpoint moves past its tombstone too
+      const late = await purgeTombstones(firestore, user);
+      expect(late.purged.text_notes).toBe(1);
+      expect((await firestore.collection('text_notes').doc(gone).get()).exists).toBe(false);
+      expect((await firestore.collection('text_notes').doc(kept).get()).exists).toBe(true);
+      expect(Object.keys((await deviceSnapshot(b)).text_notes)).toEqual([kept]);
+
+      // A device that arrives after the purge starts from the current state and needs no tombstone.
+      const c = await openDevice({
+        userId: user,
+        deviceId: 'c',
+        adapter: 'sqlite',
+        dir,
+        clock: new VirtualClock(),
+      });
+      try {
+        await c.sync.syncAll();
+        expect(await deviceSnapshot(c)).toEqual(await deviceSnapshot(a));
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await Promise.all([a.close(), b.close(), close()]);
+    }
+  });
+});
