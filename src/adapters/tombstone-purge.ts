@@ -38,7 +38,8 @@ export async function purgeTombstones(db: Firestore, userId: string): Promise<Pu
 
 function commonHorizon(progress: Array<Version | undefined>): Version | null {
   if (progress.length === 0 || progress.some((p) => !p)) return null;
-  return (progress as Version[]).reduce((min, p) => (p < min ? p : min));
+  // Versions are strings that sort in time order: the earliest is the first.
+  return [...(progress as Version[])].sort()[0];
 }
 
 async function purgeUpTo(
