@@ -3,21 +3,16 @@ import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
+import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
+import { isMediaTable, uploadDueMedia } from '../files/upload-media';
 import { preparePlans, statusOf } from './apply-plan';
 import { classifyError, type ErrorClass } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
+import { prepareFailure } from './failure';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
-import {
-  findQueueRows,
-  PARKED_AT,
-  parseQueueData,
-  prepareEnqueue,
-  type QueueData,
-  queueRowId,
-} from './queue';
+import { findQueueRows, parseQueueData, prepareEnqueue, type QueueData, queueRowId } from './queue';
 import { reconcile } from './reconcile';
 import type { WriteOutcome } from './remote-store';
-import { retryDelayMs } from './retry-handler';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 import {
@@ -46,6 +41,7 @@ export async function pushCollection(
 ): Promise<void> {
   await adoptUntrackedPending(ctx, table);
   for (let round = 0; round < MAX_PUSH_ROUNDS; round += 1) {
+    if (ctx.media && isMediaTable(table)) await uploadDueMedia(ctx, ctx.media, table, stats);
     const changes = await collectDueChanges(ctx, table);
     if (changes.length === 0) return;
     const chunks: LocalChange[][] = [];
@@ -128,7 +124,51 @@ async function pushChunk(
     table,
     planned.map((p) => p.write),
   );
-  return settle(ctx, table, chunk, planned, outcomes, stats);
+  const blobsLeft = await deleteBlobsOfTombstones(ctx, table, planned, outcomes, stats);
+  return settle(ctx, table, chunk, planned, outcomes, stats, blobsLeft);
+}
+
+/**
+ * Once a voice note's or photo's tombstone is on the server, its blobs go (the thumbnail too).
+ * Not before: until then the record may still be restored elsewhere and reference them. If a
+ * deletion fails the queue row stays, so the next pass deletes again (nothing is orphaned).
+ */
+async function deleteBlobsOfTombstones(
+  ctx: SyncContext,
+  table: DataTable,
+  planned: PlannedWrite[],
+  outcomes: Outcome[],
+  stats: CollectionStats,
+): Promise<Set<string>> {
+  const left = new Set<string>();
+  const media = ctx.media;
+  if (!media || !isMediaTable(table)) return left;
+  await Promise.all(
+    planned.map(async ({ write }, i) => {
+      if (!write.deleted || outcomes[i].status !== 'written') return;
+      const paths =
+        table === 'voice_notes'
+          ? [voicePath(ctx.userId, write.id)]
+          : [photoPath(ctx.userId, write.id), thumbnailPath(ctx.userId, write.id)];
+      try {
+        await ctx.retry.executeWithRetry(
+          () => Promise.all(paths.map((path) => media.delete(path))),
+          `delete blobs of ${table}/${write.id}`,
+        );
+      } catch (error) {
+        const cls = classifyError(error);
+        left.add(write.id);
+        stats.errors.push({
+          collection: table,
+          documentId: write.id,
+          error: `blob deletion failed: ${cls.code}: ${cls.message}`,
+          code: cls.code,
+          kind: cls.kind,
+        });
+      }
+    }),
+  );
+  return left;
 }
 
 async function markSyncing(
@@ -189,6 +229,7 @@ async function settle(
   planned: PlannedWrite[],
   outcomes: Outcome[],
   stats: CollectionStats,
+  blobsLeft: Set<string>,
 ): Promise<boolean> {
   let again = false;
   await ctx.db.write(async () => {
@@ -206,10 +247,10 @@ async function settle(
       const row = rows.get(queueRowId(table, chunk[i].id)) ?? null;
       if (outcome.status === 'written') {
         operations.push(
-          ...settleWritten(table, record, row, planned[i], outcome.version, now, stats),
+          ...settleWritten(table, record, row, planned[i], outcome.version, now, stats, blobsLeft),
         );
       } else if (outcome.status === 'failed') {
-        operations.push(...settleFailed(ctx, table, record, row, outcome.error, now, stats));
+        operations.push(...prepareFailure(ctx, table, record, row, outcome.error, now, stats));
       } else {
         const result = await settleConflict(
           ctx,
@@ -238,10 +279,19 @@ function settleWritten(
   version: string,
   now: number,
   stats: CollectionStats,
+  blobsLeft: Set<string>,
 ): Model[] {
   stats.pushed += 1;
   if (plan.write.deleted) stats.deleted += 1;
   const rowData = row ? parseQueueData(row.data) : null;
+  if (!record && row && blobsLeft.has(plan.write.id)) {
+    // The tombstone is up but its blobs are not gone yet: keep the row, based on this version.
+    return [
+      prepareRawUpdate(row, {
+        data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
+      }),
+    ];
+  }
   if (!record) {
     // Deleted locally (before or during the push): a pending tombstone now builds on this version.
     if (row && row.operation === 'delete' && !plan.write.deleted) {
@@ -276,46 +326,6 @@ function settleWritten(
   const operations = [prepareRawUpdate(record, { remote_version: version })];
   if (row)
     operations.push(prepareRawUpdate(row, { operation: 'update', data: JSON.stringify(data) }));
-  return operations;
-}
-
-function settleFailed(
-  ctx: SyncContext,
-  table: DataTable,
-  record: Model | null,
-  row: SyncQueueItem | null,
-  error: ErrorClass,
-  now: number,
-  stats: CollectionStats,
-): Model[] {
-  stats.failed += 1;
-  stats.errors.push({
-    collection: table,
-    documentId: row?.documentId ?? record?.id ?? null,
-    error: `${error.code}: ${error.message}`,
-    code: error.code,
-    kind: error.kind,
-  });
-  if (!row) return [];
-  const attempts = row.attempts + 1;
-  const park = error.kind === 'permanent' || attempts >= ctx.retryPolicy.maxAttempts;
-  const data = parseQueueData(row.data);
-  const operations: Model[] = [
-    prepareRawUpdate(row, {
-      attempts,
-      last_error: `${error.code}: ${error.message}`,
-      scheduled_at: park ? PARKED_AT : now + retryDelayMs(attempts, ctx.retryPolicy, ctx.random),
-      data: JSON.stringify({ ...data, parked: park } satisfies QueueData),
-    }),
-  ];
-  if (record && statusOf(record) === 'syncing') {
-    const event = park ? 'push-permanent-failure' : 'push-retryable-failure';
-    operations.push(
-      prepareRawUpdate(record, {
-        sync_status: nextStatus('syncing', event, { table, id: record.id }),
-      }),
-    );
-  }
   return operations;
 }
 
@@ -380,7 +390,7 @@ async function settleConflict(
     }
     if (!(error instanceof MalformedDocumentError)) throw error;
     const cls = classifyError(error);
-    return { operations: settleFailed(ctx, table, record, row, cls, now, stats), again: false };
+    return { operations: prepareFailure(ctx, table, record, row, cls, now, stats), again: false };
   }
 }
 

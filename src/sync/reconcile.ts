@@ -163,12 +163,26 @@ async function resolveBothChanged(
       remoteValues === null ? null : { operation: 'delete' as const, fields: [], full: false };
     return { kind: 'rebase', values: null, version, push, conflict };
   }
-  const fields = fieldsToPush(ctx.table, resolution.values, remoteValues);
+  const values =
+    resolution.outcome === 'restored'
+      ? withoutFileUrls(ctx.table, resolution.values)
+      : resolution.values;
+  const fields = fieldsToPush(ctx.table, values, remoteValues);
   const push =
     fields.length > 0
       ? { operation: 'update' as const, fields, full: remoteValues === null }
       : null;
-  return { kind: 'rebase', values: resolution.values, version, push, conflict };
+  return { kind: 'rebase', values, version, push, conflict };
+}
+
+/**
+ * A voice note or photo restored over a tombstone: its blobs were deleted with the tombstone, so
+ * its URLs are cleared and the restoring device uploads the file again before pushing.
+ */
+function withoutFileUrls(table: DataTable, values: Values): Values {
+  if (table === 'voice_notes') return { ...values, audio_url: null };
+  if (table === 'photo_memories') return { ...values, storage_url: null, thumbnail_url: null };
+  return values;
 }
 
 /** Fields the other side changed since `base`, from the server's per-field change times. */

@@ -1,6 +1,7 @@
 import type { Database } from '@nozbe/watermelondb';
 import type { Clock, RandomSource } from '../adapters/clock';
 import type { DataTable } from '../db/schema-v2';
+import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import type { ConflictReport } from './reconcile';
@@ -19,6 +20,8 @@ export interface SyncContext {
   retryPolicy: RetryPolicy;
   strategyFor(table: DataTable): ConflictStrategy;
   decide?: DecideFn;
+  /** Storage for voice notes and photos; without it their documents sync without files. */
+  media?: MediaStore;
   pageSize: number;
   batchSize: number;
   maxInFlight: number;

@@ -3,6 +3,7 @@ import { type Clock, type RandomSource, systemClock } from '../adapters/clock';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import type { MediaStore } from '../files/media-store';
 import { statusOf } from './apply-plan';
 import { loadCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
@@ -31,6 +32,8 @@ export interface SyncManagerOptions {
   /** The app's NetworkMonitor: no sync is attempted while it says offline. */
   network?: { isOnline(): boolean };
   retryPolicy?: RetryPolicy;
+  /** Storage for voice notes and photos (uploads before push, blob deletes after tombstones). */
+  media?: MediaStore;
   pageSize?: number;
   batchSize?: number;
   maxInFlight?: number;
@@ -301,6 +304,7 @@ export class SyncManager {
       strategyFor: (table) =>
         typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
       decide: this.options.decide,
+      media: this.options.media,
       pageSize: this.options.pageSize ?? 1000,
       batchSize: this.options.batchSize ?? 500,
       maxInFlight: this.options.maxInFlight ?? 4,

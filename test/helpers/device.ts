@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Clock } from '../../src/adapters/clock';
 import { createFirebaseClients } from '../../src/adapters/firebase-clients';
 import { FirestoreRemote } from '../../src/adapters/firestore-remote';
+import { BucketMediaStore } from '../../src/adapters/storage-media';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
+import type { MediaStore } from '../../src/files/media-store';
 import type { RemoteStore } from '../../src/sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../../src/sync/sync-manager';
 import { testEndpoints } from './backend';
@@ -15,6 +17,7 @@ export interface TestDevice {
   opened: OpenedDatabase;
   sync: SyncManager;
   remote: RemoteStore;
+  media?: MediaStore;
   close(): Promise<void>;
   /** Closes and reopens the database and the SyncManager (a device restart after a crash). */
   restart(): Promise<TestDevice>;
@@ -29,6 +32,8 @@ export interface DeviceOptions
   clock?: Clock;
   /** Wraps the real Firestore remote (fault injection). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
+  /** Sync files through the test Storage emulator (optionally wrapped). */
+  withMedia?: boolean | ((media: MediaStore) => MediaStore);
 }
 
 /** A simulated device: its own database and its own firebase-admin client to the test emulator. */
@@ -41,8 +46,24 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
   const clients = createFirebaseClients(testEndpoints(), options.deviceId);
   const real = new FirestoreRemote(clients.firestore);
   const remote = options.wrapRemote ? options.wrapRemote(real) : real;
-  const { userId, deviceId, adapter: _a, dir: _d, wrapRemote: _w, ...managerOptions } = options;
-  const sync = new SyncManager({ ...managerOptions, database: opened.database, remote, deviceId });
+  const {
+    userId,
+    deviceId,
+    adapter: _a,
+    dir: _d,
+    wrapRemote: _w,
+    withMedia,
+    ...managerOptions
+  } = options;
+  const realMedia = withMedia ? new BucketMediaStore(clients.bucket()) : undefined;
+  const media = realMedia && typeof withMedia === 'function' ? withMedia(realMedia) : realMedia;
+  const sync = new SyncManager({
+    ...managerOptions,
+    media,
+    database: opened.database,
+    remote,
+    deviceId,
+  });
   await sync.initialize(userId);
   const device: TestDevice = {
     deviceId,
@@ -50,6 +71,7 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
     opened,
     sync,
     remote,
+    media,
     async close() {
       await opened.close();
       await clients.close();

@@ -1,0 +1,186 @@
+import { type Model, Q } from '@nozbe/watermelondb';
+import { findByIds } from '../db/find-by-ids';
+import type { SyncQueueItem } from '../db/models';
+import { prepareRawUpdate, rawOf } from '../db/raw-update';
+import type { DataTable } from '../db/schema-v2';
+import { classifyError } from '../sync/classify-error';
+import { prepareFailure } from '../sync/failure';
+import { findQueueRows, parseQueueData, type QueueData, queueRowId } from '../sync/queue';
+import { nextStatus } from '../sync/status-machine';
+import type { CollectionStats, SyncContext } from '../sync/sync-context';
+import { sha256Buffer, sha256File } from './checksum';
+import { photoPath, thumbnailPath, voicePath } from './media-paths';
+import type { MediaStore, StoredObject } from './media-store';
+import { makeThumbnail } from './thumbnail';
+
+/**
+ * The file step of the push, run before a media collection's documents go up: every due voice
+ * note or photo whose file is not on Storage yet is uploaded (photos with their thumbnail) and
+ * its download URL(s) written into the record, so the document is pushed only once its file is
+ * there — no device ever sees a URL that points nowhere.
+ *
+ * Idempotent: an object already at the path with the same SHA-256 (a re-upload after a lost
+ * acknowledgement) is reused with its URL; nothing is uploaded twice. A missing or unreadable
+ * local file, or a photo sharp cannot decode, parks that record in `error` with a clear
+ * message; the other records carry on.
+ */
+export const MEDIA_TABLES = ['voice_notes', 'photo_memories'] as const;
+export type MediaTable = (typeof MEDIA_TABLES)[number];
+
+export function isMediaTable(table: DataTable): table is MediaTable {
+  return (MEDIA_TABLES as readonly string[]).includes(table);
+}
+
+export class LocalFileError extends Error {
+  override name = 'MalformedDataError'; // permanent: retrying does not bring a file back
+}
+
+const UPLOADS_IN_FLIGHT = 4;
+
+export async function uploadDueMedia(
+  ctx: SyncContext,
+  media: MediaStore,
+  table: MediaTable,
+  stats: CollectionStats,
+): Promise<void> {
+  const rows = await ctx.db
+    .get<SyncQueueItem>('sync_queue')
+    .query(
+      Q.where('collection', table),
+      Q.where('scheduled_at', Q.lte(ctx.clock.now())),
+      Q.where('operation', Q.notEq('delete')),
+    )
+    .fetch();
+  const records = await findByIds<Model>(
+    ctx.db,
+    table,
+    rows.map((r) => r.documentId),
+  );
+  const todo = [...records.values()].filter((r) => needsUpload(table, rawOf(r)));
+  if (todo.length === 0) return;
+  // The upload is the first part of the push: the records are `syncing` from here on.
+  await ctx.db.write(async () => {
+    const starting = todo.filter((r) => rawOf(r).sync_status === 'pending');
+    await ctx.db.batch(
+      starting.map((r) =>
+        prepareRawUpdate(r, {
+          sync_status: nextStatus('pending', 'push-start', { table, id: r.id }),
+        }),
+      ),
+    );
+  });
+  const results: Array<{ id: string; patch?: Record<string, string>; error?: unknown }> = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, todo.length) }, async () => {
+      while (next < todo.length) {
+        const record = todo[next++];
+        try {
+          const patch = await ctx.retry.executeWithRetry(
+            () => uploadRecord(media, table, ctx.userId, rawOf(record)),
+            `upload ${table}/${record.id}`,
+          );
+          results.push({ id: record.id, patch });
+        } catch (error) {
+          results.push({ id: record.id, error });
+        }
+      }
+    }),
+  );
+  await ctx.db.write(async () => {
+    const now = ctx.clock.now();
+    const fresh = await findByIds<Model>(
+      ctx.db,
+      table,
+      results.map((r) => r.id),
+    );
+    const queue = await findQueueRows(
+      ctx.db,
+      results.map((r) => queueRowId(table, r.id)),
+    );
+    const operations: Model[] = [];
+    for (const { id, patch, error } of results) {
+      const record = fresh.get(id) ?? null;
+      const row = queue.get(queueRowId(table, id)) ?? null;
+      if (error !== undefined || !patch) {
+        operations.push(
+          ...prepareFailure(ctx, table, record, row, classifyError(error), now, stats),
+        );
+        continue;
+      }
+      if (!record || !row) continue; // deleted meanwhile: its tombstone removes the blobs
+      operations.push(prepareRawUpdate(record, patch));
+      const data = parseQueueData(row.data);
+      const fields = [...new Set([...data.fields, ...Object.keys(patch)])];
+      operations.push(
+        prepareRawUpdate(row, { data: JSON.stringify({ ...data, fields } satisfies QueueData) }),
+      );
+    }
+    if (operations.length > 0) await ctx.db.batch(operations);
+  });
+}
+
+function needsUpload(table: MediaTable, raw: Record<string, unknown>): boolean {
+  return table === 'voice_notes' ? !raw.audio_url : !raw.storage_url || !raw.thumbnail_url;
+}
+
+/** Uploads one record's file(s); returns the URL columns to write back. */
+async function uploadRecord(
+  media: MediaStore,
+  table: MediaTable,
+  userId: string,
+  raw: Record<string, unknown>,
+): Promise<Record<string, string>> {
+  const id = raw.id as string;
+  if (table === 'voice_notes') {
+    const file = localPath(raw.audio_uri);
+    const sha = await checksumOf(file, `${table}/${id}`);
+    const stored = await putIfChanged(media, voicePath(userId, id), sha, (path) =>
+      media.uploadFile(path, file, String(raw.mime_type || 'audio/mp4'), sha),
+    );
+    return { audio_url: stored.downloadUrl };
+  }
+  const file = localPath(raw.local_uri);
+  const sha = await checksumOf(file, `${table}/${id}`);
+  const thumbnail = await makeThumbnail(file);
+  const thumbSha = sha256Buffer(thumbnail);
+  const thumb = await putIfChanged(media, thumbnailPath(userId, id), thumbSha, (path) =>
+    media.uploadBuffer(path, thumbnail, 'image/jpeg', thumbSha),
+  );
+  const original = await putIfChanged(media, photoPath(userId, id), sha, (path) =>
+    media.uploadFile(path, file, 'image/jpeg', sha),
+  );
+  return { storage_url: original.downloadUrl, thumbnail_url: thumb.downloadUrl };
+}
+
+async function putIfChanged(
+  media: MediaStore,
+  path: string,
+  sha256: string,
+  upload: (path: string) => Promise<StoredObject>,
+): Promise<StoredObject> {
+  const existing = await media.stat(path);
+  if (existing && existing.sha256 === sha256) return existing;
+  return upload(path);
+}
+
+async function checksumOf(file: string, what: string): Promise<string> {
+  try {
+    return await sha256File(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable'
+          : `cannot be read (${code ?? 'error'})`;
+    throw new LocalFileError(`${what}: the local file ${file} ${reason}`);
+  }
+}
+
+/** The app stores `file://` URIs; Node wants paths. */
+export function localPath(uri: unknown): string {
+  const text = String(uri ?? '');
+  return text.startsWith('file://') ? decodeURIComponent(text.slice('file://'.length)) : text;
+}
