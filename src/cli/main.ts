@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerCleanCommand } from './clean';
 import { registerEmulatorsCommand } from './emulators';
 import { EXIT } from './errors';
 import { addGlobalOptions } from './global-options';
 import { reportError } from './output';
 import { registerRunCommand } from './run';
+import { registerStatusCommand } from './status';
 
 export function buildProgram(): Command {
   const program = new Command('personalai-sync')
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
   addGlobalOptions(program);
   registerEmulatorsCommand(program);
   registerRunCommand(program);
+  registerStatusCommand(program);
+  registerCleanCommand(program);
   return program;
 }
 
