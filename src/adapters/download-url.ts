@@ -12,14 +12,22 @@ export async function getDownloadUrl(
   file: File,
   newToken: () => string = randomUUID,
 ): Promise<string> {
-  const endpoint = file.storage.apiEndpoint;
-  const objectUrl = `${endpoint}/v0/b/${file.bucket.name}/o/${encodeURIComponent(file.name)}`;
+  const objectUrl = firebaseObjectUrl(file);
   let token = firstToken(await readFirebaseMetadata(objectUrl));
   if (!token) {
     token = newToken();
     await file.setMetadata({ metadata: { firebaseStorageDownloadTokens: token } });
   }
   return `${objectUrl}?alt=media&token=${token}`;
+}
+
+/** The URL for a token already known (e.g. just set at upload): no request needed. */
+export function downloadUrlFor(file: File, token: string): string {
+  return `${firebaseObjectUrl(file)}?alt=media&token=${token}`;
+}
+
+function firebaseObjectUrl(file: File): string {
+  return `${file.storage.apiEndpoint}/v0/b/${file.bucket.name}/o/${encodeURIComponent(file.name)}`;
 }
 
 async function readFirebaseMetadata(objectUrl: string): Promise<{ downloadTokens?: string }> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bucket, File } from '@google-cloud/storage';
 import type { MediaStore, StoredObject } from '../files/media-store';
-import { getDownloadUrl } from './download-url';
+import { downloadUrlFor, getDownloadUrl } from './download-url';
 
 /**
  * MediaStore over a Cloud Storage bucket (the Storage emulator here). Uploads stream from disk;
@@ -36,13 +36,18 @@ export class BucketMediaStore implements MediaStore {
     sha256: string,
   ): Promise<StoredObject> {
     const file = this.bucket.file(path);
-    const metadata = { sha256, firebaseStorageDownloadTokens: this.newToken() };
-    await this.bucket.upload(localFile, {
+    const token = this.newToken();
+    const metadata = { sha256, firebaseStorageDownloadTokens: token };
+    const [uploaded] = await this.bucket.upload(localFile, {
       destination: file,
       contentType,
       metadata: { contentType, metadata },
     });
-    return this.describeUploaded(file, metadata);
+    return {
+      sha256,
+      size: Number(uploaded.metadata.size ?? 0),
+      downloadUrl: downloadUrlFor(file, token),
+    };
   }
 
   async uploadBuffer(
@@ -52,9 +57,12 @@ export class BucketMediaStore implements MediaStore {
     sha256: string,
   ): Promise<StoredObject> {
     const file = this.bucket.file(path);
-    const metadata = { sha256, firebaseStorageDownloadTokens: this.newToken() };
-    await file.save(bytes, { contentType, metadata: { contentType, metadata } });
-    return this.describeUploaded(file, metadata);
+    const token = this.newToken();
+    await file.save(bytes, {
+      contentType,
+      metadata: { contentType, metadata: { sha256, firebaseStorageDownloadTokens: token } },
+    });
+    return { sha256, size: bytes.length, downloadUrl: downloadUrlFor(file, token) };
   }
 
   async download(path: string, localFile: string): Promise<void> {
@@ -63,18 +71,6 @@ export class BucketMediaStore implements MediaStore {
 
   async delete(path: string): Promise<void> {
     await this.bucket.file(path).delete({ ignoreNotFound: true });
-  }
-
-  private async describeUploaded(
-    file: File,
-    metadata: Record<string, string>,
-  ): Promise<StoredObject> {
-    const [stored] = await file.getMetadata();
-    return this.describe(
-      file,
-      { ...metadata, ...(stored.metadata as Record<string, string>) },
-      Number(stored.size ?? 0),
-    );
   }
 
   private async describe(

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
@@ -141,8 +142,12 @@ async function uploadRecord(
     return { audio_url: stored.downloadUrl };
   }
   const file = localPath(raw.local_uri);
-  const sha = await checksumOf(file, `${table}/${id}`);
-  const thumbnail = await makeThumbnail(file);
+  await assertReadable(file, `${table}/${id}`);
+  // Checksum and thumbnail read the file side by side (sharp decodes on its own threads).
+  const [sha, thumbnail] = await Promise.all([
+    checksumOf(file, `${table}/${id}`),
+    makeThumbnail(file),
+  ]);
   const thumbSha = sha256Buffer(thumbnail);
   const thumb = await putIfChanged(media, thumbnailPath(userId, id), thumbSha, (path) =>
     media.uploadBuffer(path, thumbnail, 'image/jpeg', thumbSha),
@@ -168,15 +173,27 @@ async function checksumOf(file: string, what: string): Promise<string> {
   try {
     return await sha256File(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'does not exist'
-        : code === 'EACCES'
-          ? 'is not readable'
-          : `cannot be read (${code ?? 'error'})`;
-    throw new LocalFileError(`${what}: the local file ${file} ${reason}`);
+    throw localFileError(error, file, what);
   }
+}
+
+async function assertReadable(file: string, what: string): Promise<void> {
+  try {
+    await fs.promises.access(file, fs.constants.R_OK);
+  } catch (error) {
+    throw localFileError(error, file, what);
+  }
+}
+
+function localFileError(error: unknown, file: string, what: string): LocalFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'does not exist'
+      : code === 'EACCES'
+        ? 'is not readable'
+        : `cannot be read (${code ?? 'error'})`;
+  return new LocalFileError(`${what}: the local file ${file} ${reason}`);
 }
 
 /** The app stores `file://` URIs; Node wants paths. */
