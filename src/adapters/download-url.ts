@@ -11,6 +11,7 @@ import type { File } from '@google-cloud/storage';
 export async function getDownloadUrl(
   file: File,
   newToken: () => string = randomUUID,
+  publicEndpoint?: string,
 ): Promise<string> {
   const objectUrl = firebaseObjectUrl(file);
   let token = firstToken(await readFirebaseMetadata(objectUrl));
@@ -18,16 +19,19 @@ export async function getDownloadUrl(
     token = newToken();
     await file.setMetadata({ metadata: { firebaseStorageDownloadTokens: token } });
   }
-  return `${objectUrl}?alt=media&token=${token}`;
+  return downloadUrlFor(file, token, publicEndpoint);
 }
 
-/** The URL for a token already known (e.g. just set at upload): no request needed. */
-export function downloadUrlFor(file: File, token: string): string {
-  return `${firebaseObjectUrl(file)}?alt=media&token=${token}`;
+/**
+ * The URL for a token already known (e.g. just set at upload): no request needed. `endpoint`
+ * overrides the client's own when it talks through a proxy that other devices cannot reach.
+ */
+export function downloadUrlFor(file: File, token: string, endpoint?: string): string {
+  return `${firebaseObjectUrl(file, endpoint)}?alt=media&token=${token}`;
 }
 
-function firebaseObjectUrl(file: File): string {
-  return `${file.storage.apiEndpoint}/v0/b/${file.bucket.name}/o/${encodeURIComponent(file.name)}`;
+function firebaseObjectUrl(file: File, endpoint = file.storage.apiEndpoint): string {
+  return `${endpoint}/v0/b/${file.bucket.name}/o/${encodeURIComponent(file.name)}`;
 }
 
 async function readFirebaseMetadata(objectUrl: string): Promise<{ downloadTokens?: string }> {

@@ -17,6 +17,8 @@ export interface FirebaseEndpoints {
   firestore: string;
   /** `host:port` of a Storage emulator; absent when a command needs no Storage. */
   storage?: string;
+  /** Per-request timeout of Storage calls (ms), so a black-holed network fails instead of hanging. */
+  storageTimeoutMs?: number;
 }
 
 export interface FirebaseClients {
@@ -54,7 +56,9 @@ export function createFirebaseClients(
     db.settings({ host: endpoints.firestore, ssl: false });
     return db;
   });
-  const bucket = endpoints.storage ? storageBucket(endpoints.projectId, endpoints.storage) : null;
+  const bucket = endpoints.storage
+    ? storageBucket(endpoints.projectId, endpoints.storage, endpoints.storageTimeoutMs)
+    : null;
   return {
     app,
     firestore,
@@ -82,7 +86,7 @@ export function defaultBucketName(projectId: string): string {
  * never looks for credentials (the Storage client's own default would, even for a custom
  * endpoint, on its resumable-upload path).
  */
-function storageBucket(projectId: string, endpoint: string): Bucket {
+function storageBucket(projectId: string, endpoint: string, timeout?: number): Bucket {
   const { Storage } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
   const { PassThroughClient } =
     require('google-auth-library') as typeof import('google-auth-library');
@@ -90,6 +94,7 @@ function storageBucket(projectId: string, endpoint: string): Bucket {
     projectId,
     apiEndpoint: `http://${endpoint}`,
     authClient: new PassThroughClient() as never,
+    ...(timeout ? { timeout, retryOptions: { autoRetry: false } } : {}),
   });
   return storage.bucket(defaultBucketName(projectId));
 }

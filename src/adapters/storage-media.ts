@@ -12,6 +12,8 @@ export class BucketMediaStore implements MediaStore {
   constructor(
     private readonly bucket: Bucket,
     private readonly newToken: () => string = randomUUID,
+    /** `http://host:port` the URLs should name, when this client goes through a fault proxy. */
+    private readonly publicEndpoint?: string,
   ) {}
 
   async stat(path: string): Promise<StoredObject | null> {
@@ -46,7 +48,7 @@ export class BucketMediaStore implements MediaStore {
     return {
       sha256,
       size: Number(uploaded.metadata.size ?? 0),
-      downloadUrl: downloadUrlFor(file, token),
+      downloadUrl: downloadUrlFor(file, token, this.publicEndpoint),
     };
   }
 
@@ -62,7 +64,11 @@ export class BucketMediaStore implements MediaStore {
       contentType,
       metadata: { contentType, metadata: { sha256, firebaseStorageDownloadTokens: token } },
     });
-    return { sha256, size: bytes.length, downloadUrl: downloadUrlFor(file, token) };
+    return {
+      sha256,
+      size: bytes.length,
+      downloadUrl: downloadUrlFor(file, token, this.publicEndpoint),
+    };
   }
 
   async download(path: string, localFile: string): Promise<void> {
@@ -81,7 +87,7 @@ export class BucketMediaStore implements MediaStore {
     return {
       sha256: custom?.sha256 ?? null,
       size,
-      downloadUrl: await getDownloadUrl(file, this.newToken),
+      downloadUrl: await getDownloadUrl(file, this.newToken, this.publicEndpoint),
     };
   }
 }

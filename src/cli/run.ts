@@ -1,19 +1,154 @@
 import type { Command } from 'commander';
-import { UsageError } from './errors';
+import { systemClock } from '../adapters/clock';
+import { openBackend } from '../emulators/backend';
+import type { FaultModel } from '../simulate/fault-model';
+import { HEALTHY_LINK } from '../simulate/fault-proxy';
+import { runSimulation } from '../simulate/run-simulation';
+import { parseDuration, parseRate } from './duration';
+import { EXIT, UsageError } from './errors';
+import { parseInteger } from './global-options';
 import { wrapAction } from './output';
+import { printRunReport } from './print-run-report';
+import { loadAnswers, parseRecordRate, parseStrategy } from './run-options';
+import { startSpinner } from './spinner';
 
-/** The main job. Its engine lands with the sync and simulator issues; until then it says so. */
+interface RunFlags {
+  onlineFor: string;
+  offlineFor: string;
+  recordRate: string;
+  timeout: string;
+  failRate: string;
+  ackLostRate: string;
+  latency: string;
+  jitter: string;
+  flaky: string;
+  blackhole: boolean;
+  strategy: string;
+  answers?: string;
+  devices: string;
+  deadline: string;
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('simulate a device going offline and online, then sync and report')
-    .option('--offline-for <duration>', 'how long the device stays offline, e.g. 30s', '30s')
-    .allowUnknownOption(true)
+    .description(
+      'the main job: devices go offline, keep recording, come back online and sync until drained; prints a report',
+    )
+    .option('--online-for <duration>', 'stay online (syncing) this long first', '0s')
+    .option('--offline-for <duration>', 'then stay offline this long while recording', '30s')
+    .option(
+      '--record-rate <rate>',
+      'records each device creates while offline, e.g. 2/s, 120/min',
+      '2/s',
+    )
+    .option('--timeout <duration>', 'give up draining after this long', '2m')
+    .option('--fail-rate <p>', 'probability that a pull, push or upload call fails (injected)', '0')
+    .option(
+      '--ack-lost-rate <p>',
+      'probability that a push lands but its reply is lost (injected)',
+      '0',
+    )
+    .option('--latency <ms>', 'network latency per chunk, e.g. 80ms', '0ms')
+    .option('--jitter <ms>', 'extra random latency up to this much', '0ms')
+    .option('--flaky <p>', 'probability that a connection is reset', '0')
+    .option(
+      '--blackhole',
+      'offline as a black hole (accepts, never answers) instead of connection refused',
+      false,
+    )
+    .option(
+      '--strategy <name>',
+      'conflict strategy: local-wins, remote-wins, merge, ask-user',
+      'remote-wins',
+    )
+    .option(
+      '--answers <file>',
+      'ask-user answers as JSON {"default": "merge", "records": {"<id>": "local"}}',
+    )
+    .option('--devices <n>', 'devices of the user recording and syncing at once', '1')
+    .option('--deadline <duration>', 'client deadline of each remote call', '10s')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
+    )
     .action(
-      wrapAction(async () => {
-        throw new UsageError(
-          '`run` needs the sync engine and the network simulator, which are not built yet (issues 3 and 5). `emulators start`, and `npm test`, work today.',
-        );
+      wrapAction(async (options, command) => {
+        const flags = command.opts() as RunFlags;
+        const failRate = parseRate('--fail-rate', flags.failRate);
+        const faults: FaultModel = {
+          failRate: { pull: failRate, push: failRate, upload: failRate },
+          kinds: ['unavailable', 'deadline-exceeded', 'resource-exhausted'],
+          ackLostRate: parseRate('--ack-lost-rate', flags.ackLostRate),
+        };
+        const strategy = parseStrategy(flags.strategy);
+        const deviceCount = parseInteger('--devices', flags.devices, 1);
+        if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
+        if (strategy === 'ask-user' && !flags.answers) {
+          throw new UsageError(
+            '--strategy ask-user needs --answers FILE here (interactive prompts are not built yet); see --help for the format.',
+          );
+        }
+        const decide = flags.answers ? loadAnswers(flags.answers) : undefined;
+        const timings = {
+          onlineForMs: parseDuration('--online-for', flags.onlineFor),
+          offlineForMs: parseDuration('--offline-for', flags.offlineFor),
+          timeoutMs: parseDuration('--timeout', flags.timeout),
+          deadlineMs: parseDuration('--deadline', flags.deadline),
+        };
+        const link = {
+          ...HEALTHY_LINK,
+          latencyMs: parseDuration('--latency', flags.latency.replace(/^(\d+)$/, '$1ms')),
+          jitterMs: parseDuration('--jitter', flags.jitter.replace(/^(\d+)$/, '$1ms')),
+          dropRate: parseRate('--flaky', flags.flaky),
+        };
+        const recordsPerSecond = parseRecordRate(flags.recordRate);
+        const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
+        const deviceIds =
+          deviceCount === 1
+            ? [options.device]
+            : Array.from({ length: deviceCount }, (_, i) => `${options.device}-${i + 1}`);
+
+        const spinner = startSpinner(options, `seed ${seed}: starting`);
+        const backend = await openBackend({
+          dataDir: options.dataDir,
+          projectId: options.project,
+          firestoreFlag: options.firestore,
+          storageFlag: options.storage,
+        });
+        try {
+          const report = await runSimulation({
+            dataDir: options.dataDir,
+            userId: options.user,
+            deviceIds,
+            projectId: backend.projectId,
+            firestore: backend.firestore,
+            storage: backend.storage,
+            seed,
+            clock: systemClock,
+            ...timings,
+            recordsPerSecond,
+            blackhole: flags.blackhole,
+            strategy,
+            decide,
+            faults,
+            link,
+            seedIfEmpty: true,
+            onProgress: (p) =>
+              spinner.update(
+                `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
+              ),
+          });
+          spinner.stop();
+          return {
+            result: report,
+            print: printRunReport,
+            exitCode: report.drained ? EXIT.ok : EXIT.failures,
+          };
+        } finally {
+          spinner.stop();
+          await backend.stop();
+        }
       }),
     );
 }

@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { createFirebaseClients, type FirebaseEndpoints } from '../../src/adapters/firebase-clients';
 
 /** The emulators the global setup started for this run. */
-export function testEndpoints(): Required<FirebaseEndpoints> {
+export function testEndpoints(): Required<Omit<FirebaseEndpoints, 'storageTimeoutMs'>> {
   return {
     projectId: inject('projectId'),
     firestore: inject('firestoreEndpoint'),

@@ -1,0 +1,62 @@
+import { DATA_TABLES } from '../db/schema-v2';
+import type { RunReport } from '../simulate/run-simulation';
+import { formatDuration } from './duration';
+import { formatBytes } from './format';
+import type { Printer } from './output';
+
+/** The human form of a run report: one table per collection, then totals and the verdict. */
+export function printRunReport(report: RunReport, out: Printer): void {
+  out.line(
+    `personalai-sync run — seed ${report.seed}, user ${report.user}, ${report.devices.length} device${report.devices.length > 1 ? 's' : ''} (${report.devices.join(', ')}), strategy ${report.strategy}`,
+  );
+  out.line(
+    `online ${formatDuration(report.phases.onlineForMs)}, offline ${formatDuration(report.phases.offlineForMs)}, drained in ${formatDuration(report.phases.drainMs)} (${report.passes} sync passes); seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
+  );
+  out.line('');
+  const header = ['collection', 'records', 'pushed', 'pulled', 'conflicts', 'failed', 'pending'];
+  const rows = DATA_TABLES.map((table) => {
+    const c = report.collections[table];
+    return [table, c.records, c.pushed, c.pulled, c.conflicts, c.failed, c.pending].map(String);
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ');
+  out.line(format(header));
+  for (const row of rows) out.line(format(row));
+  out.line('');
+  const n = report.network;
+  out.line(
+    `network: ${formatBytes(n.bytesUp)} up, ${formatBytes(n.bytesDown)} down, ${n.connections} connections, ${n.resets} reset`,
+  );
+  const injected = Object.entries(report.faultsInjected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  if (injected || report.acksLost)
+    out.line(`faults injected: ${injected || 'none'}; acknowledgements lost: ${report.acksLost}`);
+  if (report.conflicts.length)
+    out.line(`conflicts: ${report.conflicts.length} (${summarizeOutcomes(report)})`);
+  const l = report.ackLatencyMs;
+  if (l.count)
+    out.line(
+      `creation → server acknowledgement (${l.count} records recorded offline): p50 ${formatDuration(l.p50!)}, p95 ${formatDuration(l.p95!)}`,
+    );
+  const distinctErrors = [...new Set(report.errors.map((e) => e.code))];
+  if (report.errors.length)
+    out.line(`errors met and handled: ${report.errors.length} (${distinctErrors.join(', ')})`);
+  out.line('');
+  out.line(
+    report.drained
+      ? 'Result: nothing pending — every device and the server agree.'
+      : `Result: ${report.pending} change(s) still pending (${report.errorsParked} parked in error). See the errors above; \`personalai-sync status\` shows them per collection.`,
+  );
+}
+
+function summarizeOutcomes(report: RunReport): string {
+  const counts: Record<string, number> = {};
+  for (const c of report.conflicts) counts[c.outcome] = (counts[c.outcome] ?? 0) + 1;
+  return Object.entries(counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+}

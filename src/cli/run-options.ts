@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
+import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
+import { parseDuration, parseRate } from './duration';
+import { UsageError } from './errors';
+
+export function parseStrategy(text: string): ConflictStrategy {
+  if (!(CONFLICT_STRATEGIES as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `--strategy must be one of ${CONFLICT_STRATEGIES.join(', ')}; got "${text}".`,
+    );
+  }
+  return text as ConflictStrategy;
+}
+
+/** `2/s`, `120/min`, `5/h`, or a plain number per second. */
+export function parseRecordRate(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(?:\/(s|sec|m|min|h))?$/.exec(String(text).trim());
+  if (!match)
+    throw new UsageError(`--record-rate must look like 2/s, 120/min or 5/h; got "${text}".`);
+  const per = { s: 1, sec: 1, m: 60, min: 60, h: 3600 }[match[2] ?? 's']!;
+  return Number(match[1]) / per;
+}
+
+export { parseDuration, parseRate };
+
+/**
+ * Answers for ask-user conflicts without a terminal: a JSON file
+ * `{"default": "local" | "remote" | "merge", "records": {"<record id>": "local", …}}`.
+ */
+export function loadAnswers(file: string): DecideFn {
+  let parsed: { default?: string; records?: Record<string, string> };
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `--answers ${file} could not be read as JSON: ${(error as Error).message}`,
+    );
+  }
+  const valid = (d: unknown): d is Decision => d === 'local' || d === 'remote' || d === 'merge';
+  if (parsed.default !== undefined && !valid(parsed.default)) {
+    throw new UsageError(`--answers ${file}: "default" must be local, remote or merge.`);
+  }
+  for (const [id, answer] of Object.entries(parsed.records ?? {})) {
+    if (!valid(answer))
+      throw new UsageError(
+        `--answers ${file}: the answer for ${id} must be local, remote or merge.`,
+      );
+  }
+  return (conflict) => {
+    const answer = parsed.records?.[conflict.id] ?? parsed.default;
+    if (!valid(answer))
+      throw new UsageError(
+        `--answers ${file} has no answer for ${conflict.table}/${conflict.id} and no default.`,
+      );
+    return answer;
+  };
+}

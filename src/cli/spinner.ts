@@ -1,0 +1,34 @@
+import type { GlobalOptions } from './global-options';
+
+/** Progress on a terminal only: never with --json or --quiet, never when stderr is not a TTY. */
+export interface Spinner {
+  update(text: string): void;
+  stop(): void;
+}
+
+export function startSpinner(
+  options: Pick<GlobalOptions, 'json' | 'quiet'>,
+  text: string,
+): Spinner {
+  if (options.json || options.quiet || !process.stderr.isTTY)
+    return { update: () => {}, stop: () => {} };
+  // ora is ESM-only; Node 20.19+ loads it with require().
+  const ora = (
+    require('ora') as { default: (o: object) => { start(): { text: string; stop(): void } } }
+  ).default;
+  const spinner = ora({
+    text,
+    stream: process.stderr,
+    color: process.env.NO_COLOR ? false : 'cyan',
+  }).start();
+  let stopped = false;
+  return {
+    update: (next) => {
+      if (!stopped) spinner.text = next;
+    },
+    stop: () => {
+      if (!stopped) spinner.stop();
+      stopped = true;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { MediaStore } from '../files/media-store';
+import type { RemoteStore } from '../sync/remote-store';
+import type { Random } from './prng';
+
+/**
+ * Faults above the wire: the errors the app meets from Firebase, drawn per operation from one
+ * seeded source. A documented options object; each fault is a one-line draw.
+ *
+ *   failRate      probability that a pull, push or upload call fails (before reaching the server)
+ *   kinds         which errors those failures are (gRPC codes as firebase-admin reports them)
+ *   ackLostRate   probability that a push reaches the server and its reply is lost
+ */
+export type FaultKind =
+  | 'unavailable'
+  | 'deadline-exceeded'
+  | 'resource-exhausted'
+  | 'permission-denied'
+  | 'invalid-argument';
+
+export interface FaultModel {
+  failRate: { pull: number; push: number; upload: number };
+  kinds: FaultKind[];
+  ackLostRate: number;
+}
+
+export const NO_FAULTS: FaultModel = {
+  failRate: { pull: 0, push: 0, upload: 0 },
+  kinds: ['unavailable'],
+  ackLostRate: 0,
+};
+
+const GRPC: Record<FaultKind, number> = {
+  unavailable: 14,
+  'deadline-exceeded': 4,
+  'resource-exhausted': 8,
+  'permission-denied': 7,
+  'invalid-argument': 3,
+};
+
+export interface FaultCounts {
+  injected: Record<string, number>;
+  acksLost: number;
+}
+
+export class FaultInjector {
+  readonly counts: FaultCounts = { injected: {}, acksLost: 0 };
+
+  constructor(
+    private readonly model: FaultModel,
+    private readonly random: Random,
+  ) {}
+
+  shouldFail(operation: keyof FaultModel['failRate']): boolean {
+    return this.random() < this.model.failRate[operation];
+  }
+
+  shouldLoseAck(): boolean {
+    return this.random() < this.model.ackLostRate;
+  }
+
+  error(operation: string): Error {
+    const kind = this.model.kinds[Math.floor(this.random() * this.model.kinds.length)];
+    this.counts.injected[kind] = (this.counts.injected[kind] ?? 0) + 1;
+    return Object.assign(new Error(`${kind.toUpperCase()}: injected fault on ${operation}`), {
+      code: GRPC[kind],
+    });
+  }
+
+  remote(real: RemoteStore): RemoteStore {
+    return {
+      pullPage: async (...args) => {
+        if (this.shouldFail('pull')) throw this.error(`pull ${args[0]}`);
+        return real.pullPage(...args);
+      },
+      getMany: (...args) => real.getMany(...args),
+      reportProgress: (...args) => real.reportProgress(...args),
+      commit: async (...args) => {
+        if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
+        const outcomes = await real.commit(...args);
+        if (this.shouldLoseAck()) {
+          this.counts.acksLost += 1;
+          throw Object.assign(
+            new Error('DEADLINE_EXCEEDED: the write landed, its reply was lost (injected)'),
+            { code: 4 },
+          );
+        }
+        return outcomes;
+      },
+    };
+  }
+
+  media(real: MediaStore): MediaStore {
+    const failing =
+      <A extends unknown[], T>(name: string, call: (...args: A) => Promise<T>) =>
+      async (...args: A): Promise<T> => {
+        if (this.shouldFail('upload')) throw this.error(name);
+        return call(...args);
+      };
+    return {
+      stat: (path) => real.stat(path),
+      download: (path, file) => real.download(path, file),
+      delete: (path) => real.delete(path),
+      uploadFile: failing('upload', (...args: Parameters<MediaStore['uploadFile']>) =>
+        real.uploadFile(...args),
+      ),
+      uploadBuffer: failing('upload', (...args: Parameters<MediaStore['uploadBuffer']>) =>
+        real.uploadBuffer(...args),
+      ),
+    };
+  }
+}

@@ -1,0 +1,335 @@
+import { Q } from '@nozbe/watermelondb';
+import type { Clock } from '../adapters/clock';
+import { findByIds } from '../db/find-by-ids';
+import { rawOf } from '../db/raw-update';
+import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import type { ConflictReport } from '../sync/reconcile';
+import type { SyncError } from '../sync/sync-context';
+import type { SyncResult } from '../sync/sync-manager';
+import { DEFAULT_DAY } from './data-generator';
+import type { FaultModel } from './fault-model';
+import type { LinkFaults } from './fault-proxy';
+import { forkRandom } from './prng';
+import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
+
+/**
+ * The main job (`personalai-sync run`): devices of one user are online for a while, go offline
+ * and keep recording, come back, and sync until nothing is pending or the timeout passes.
+ * Network I/O is real (through each device's fault proxies to the emulators); time is the
+ * given clock. Returns a report; printing is the CLI's business.
+ */
+export interface RunOptions {
+  dataDir: string;
+  userId: string;
+  deviceIds: string[];
+  projectId: string;
+  firestore: string;
+  storage: string | null;
+  seed: number;
+  clock: Clock;
+  onlineForMs: number;
+  offlineForMs: number;
+  /** Records per second each device creates while offline. */
+  recordsPerSecond: number;
+  timeoutMs: number;
+  /** Offline as "black hole" (accepts, never answers) instead of "connection refused". */
+  blackhole: boolean;
+  strategy: ConflictStrategy;
+  decide?: DecideFn;
+  faults: FaultModel;
+  link: LinkFaults;
+  deadlineMs: number;
+  /** Seed an empty device with a default day of data first. */
+  seedIfEmpty: boolean;
+  tickMs?: number;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  phase: 'seeding' | 'online' | 'offline' | 'draining' | 'done';
+  elapsedMs: number;
+  recorded: number;
+  pending: number;
+}
+
+export interface CollectionReport {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  failed: number;
+  pending: number;
+  records: number;
+}
+
+export interface RunReport {
+  seed: number;
+  user: string;
+  devices: string[];
+  strategy: ConflictStrategy;
+  phases: { onlineForMs: number; offlineForMs: number; drainMs: number; totalMs: number };
+  seeded: number;
+  recordedOffline: number;
+  passes: number;
+  drained: boolean;
+  pending: number;
+  errorsParked: number;
+  collections: Record<DataTable, CollectionReport>;
+  conflicts: ConflictReport[];
+  errors: Array<SyncError & { device: string }>;
+  network: { bytesUp: number; bytesDown: number; connections: number; resets: number };
+  faultsInjected: Record<string, number>;
+  acksLost: number;
+  /** Time from a record's creation to the server's acknowledgement, over records synced in this run. */
+  ackLatencyMs: { count: number; p50: number | null; p95: number | null };
+}
+
+export async function runSimulation(options: RunOptions): Promise<RunReport> {
+  const tick = options.tickMs ?? 1000;
+  const started = options.clock.now();
+  const devices: SimulatedDevice[] = [];
+  const totals = emptyTotals();
+  const conflicts: ConflictReport[] = [];
+  const errors: RunReport['errors'] = [];
+  let passes = 0;
+  let recorded = 0;
+  let seeded = 0;
+  const recordedIds = new Map<string, DataTable>();
+  const progress = (phase: RunProgress['phase'], pending = 0) =>
+    options.onProgress?.({ phase, elapsedMs: options.clock.now() - started, recorded, pending });
+  try {
+    for (const deviceId of options.deviceIds) {
+      devices.push(await openSimulatedDevice({ ...options, deviceId }));
+    }
+    progress('seeding');
+    if (options.seedIfEmpty) {
+      for (const device of devices) seeded += await seedDefaultDay(device, options.clock.now());
+    }
+    const syncAll = async () => {
+      passes += 1;
+      const results = await Promise.all(
+        devices.map(async (d) => [d.deviceId, await d.sync.syncAll()] as const),
+      );
+      for (const [device, result] of results) collect(result, device, totals, conflicts, errors);
+    };
+
+    progress('online');
+    const onlineUntil = options.clock.now() + options.onlineForMs;
+    do {
+      await syncAll();
+      if (options.clock.now() < onlineUntil) await options.clock.sleep(tick);
+    } while (options.clock.now() < onlineUntil);
+
+    await Promise.all(
+      devices.map((d) => d.network.setMode(options.blackhole ? 'blackhole' : 'refuse')),
+    );
+    const offlineUntil = options.clock.now() + options.offlineForMs;
+    const recordRandom = forkRandom(options.seed, 'recording');
+    let owed = 0;
+    while (options.clock.now() < offlineUntil) {
+      const step = Math.min(tick, offlineUntil - options.clock.now());
+      await options.clock.sleep(step);
+      owed += (options.recordsPerSecond * step) / 1000;
+      const count = Math.floor(owed);
+      owed -= count;
+      for (const device of devices)
+        recorded += await recordSome(device, count, options.clock.now(), recordRandom, recordedIds);
+      // A black-holed device still believes it is online and tries (and times out); a refused
+      // one knows it is offline and does not try (the app's NetworkMonitor).
+      if (options.blackhole) await syncAll();
+      progress('offline', await pendingOf(devices));
+    }
+
+    await Promise.all(devices.map((d) => d.network.setMode('online')));
+    const drainStart = options.clock.now();
+    const deadline = drainStart + options.timeoutMs;
+    let pending = await pendingOf(devices);
+    // Drain: pass after pass until nothing is pending on any device, then one more round so
+    // every device has pulled what the others pushed last.
+    for (;;) {
+      await syncAll();
+      pending = await pendingOf(devices);
+      progress('draining', pending);
+      if (pending === 0 || options.clock.now() >= deadline) break;
+      if ((await parkedOf(devices)) === pending) break; // only parked records left: stop trying
+      await options.clock.sleep(Math.min(tick, 250));
+    }
+    if (pending === 0 && devices.length > 1) await syncAll();
+    pending = await pendingOf(devices);
+    const drainMs = options.clock.now() - drainStart;
+    progress('done', pending);
+
+    const collections = {} as Record<DataTable, CollectionReport>;
+    for (const table of DATA_TABLES) {
+      collections[table] = {
+        ...totals[table],
+        pending: await pendingIn(devices, table),
+        records: await recordsIn(devices[0], table),
+      };
+    }
+    return {
+      seed: options.seed,
+      user: options.userId,
+      devices: options.deviceIds,
+      strategy: options.strategy,
+      phases: {
+        onlineForMs: options.onlineForMs,
+        offlineForMs: options.offlineForMs,
+        drainMs,
+        totalMs: options.clock.now() - started,
+      },
+      seeded,
+      recordedOffline: recorded,
+      passes,
+      drained: pending === 0,
+      pending,
+      errorsParked: await parkedOf(devices),
+      collections,
+      conflicts,
+      errors,
+      network: networkTotals(devices),
+      faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
+      acksLost: devices.reduce((sum, d) => sum + d.injector.counts.acksLost, 0),
+      ackLatencyMs: await ackLatency(devices, recordedIds),
+    };
+  } finally {
+    await Promise.allSettled(devices.map((d) => d.close()));
+  }
+}
+
+async function seedDefaultDay(device: SimulatedDevice, now: number): Promise<number> {
+  const existing = await Promise.all(
+    DATA_TABLES.map((t) => device.opened.database.get(t).query().fetchCount()),
+  );
+  if (existing.some((n) => n > 0)) return 0;
+  let total = 0;
+  for (const table of DATA_TABLES) {
+    const rows = await device.generator.records(table, DEFAULT_DAY[table], now);
+    await device.sync.store.create(table, rows);
+    total += rows.length;
+  }
+  return total;
+}
+
+/** What a phone records over a few seconds: mostly sensor data, sometimes a note or a photo. */
+const RECORDING_MIX: Array<[DataTable, number]> = [
+  ['health_data', 0.5],
+  ['location_data', 0.38],
+  ['text_notes', 0.07],
+  ['voice_notes', 0.025],
+  ['photo_memories', 0.025],
+];
+
+async function recordSome(
+  device: SimulatedDevice,
+  count: number,
+  now: number,
+  random: () => number,
+  recordedIds: Map<string, DataTable>,
+): Promise<number> {
+  for (let i = 0; i < count; i += 1) {
+    let draw = random();
+    const table = RECORDING_MIX.find(([, weight]) => (draw -= weight) < 0)?.[0] ?? 'health_data';
+    const [id] = await device.sync.store.create(table, [await device.generator.record(table, now)]);
+    recordedIds.set(`${device.deviceId}/${id}`, table);
+  }
+  return count;
+}
+
+async function pendingOf(devices: SimulatedDevice[]): Promise<number> {
+  let total = 0;
+  for (const d of devices) {
+    const status = await d.sync.getStatus();
+    total += status.pendingCount + status.errorCount;
+  }
+  return total;
+}
+
+async function parkedOf(devices: SimulatedDevice[]): Promise<number> {
+  let total = 0;
+  for (const d of devices) total += (await d.sync.getStatus()).errorCount;
+  return total;
+}
+
+async function pendingIn(devices: SimulatedDevice[], table: DataTable): Promise<number> {
+  let total = 0;
+  for (const d of devices)
+    total += await d.opened.database
+      .get('sync_queue')
+      .query(Q.where('collection', table))
+      .fetchCount();
+  return total;
+}
+
+async function recordsIn(device: SimulatedDevice, table: DataTable): Promise<number> {
+  return device.opened.database.get(table).query().fetchCount();
+}
+
+function emptyTotals(): Record<DataTable, Omit<CollectionReport, 'pending' | 'records'>> {
+  return Object.fromEntries(
+    DATA_TABLES.map((t) => [t, { pushed: 0, pulled: 0, conflicts: 0, failed: 0 }]),
+  ) as never;
+}
+
+function collect(
+  result: SyncResult,
+  device: string,
+  totals: ReturnType<typeof emptyTotals>,
+  conflicts: ConflictReport[],
+  errors: RunReport['errors'],
+) {
+  for (const [table, stats] of Object.entries(result.collections)) {
+    const t = totals[table as DataTable];
+    t.pushed += stats.pushed;
+    t.pulled += stats.pulled;
+    t.conflicts += stats.conflicts.length;
+    t.failed += stats.failed;
+  }
+  conflicts.push(...result.conflicts);
+  for (const error of result.errors) errors.push({ ...error, device });
+}
+
+function networkTotals(devices: SimulatedDevice[]) {
+  const totals = { bytesUp: 0, bytesDown: 0, connections: 0, resets: 0 };
+  for (const proxy of devices.flatMap((d) => d.proxies)) {
+    totals.bytesUp += proxy.stats.bytesUp;
+    totals.bytesDown += proxy.stats.bytesDown;
+    totals.connections += proxy.stats.connections;
+    totals.resets += proxy.stats.reset;
+  }
+  return totals;
+}
+
+function mergeCounts(counts: Array<Record<string, number>>): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const c of counts) for (const [k, v] of Object.entries(c)) merged[k] = (merged[k] ?? 0) + v;
+  return merged;
+}
+
+/** Creation to server acknowledgement (synced_at − created_at) of the records recorded offline. */
+async function ackLatency(
+  devices: SimulatedDevice[],
+  recordedIds: Map<string, DataTable>,
+): Promise<RunReport['ackLatencyMs']> {
+  const latencies: number[] = [];
+  for (const device of devices) {
+    for (const table of DATA_TABLES) {
+      const ids = [...recordedIds]
+        .filter(([key, t]) => t === table && key.startsWith(`${device.deviceId}/`))
+        .map(([key]) => key.slice(device.deviceId.length + 1));
+      const records = await findByIds(device.opened.database, table, ids);
+      for (const record of records.values()) {
+        const raw = rawOf(record);
+        if (raw.sync_status === 'synced' && typeof raw.synced_at === 'number') {
+          latencies.push(raw.synced_at - (raw.created_at as number));
+        }
+      }
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies.length
+      ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+      : null;
+  return { count: latencies.length, p50: at(0.5), p95: at(0.95) };
+}

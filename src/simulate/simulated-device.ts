@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../adapters/clock';
+import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
+import { FirestoreRemote } from '../adapters/firestore-remote';
+import { BucketMediaStore } from '../adapters/storage-media';
+import { deviceDatabasePath } from '../db/device-paths';
+import { type OpenedDatabase, openDatabase } from '../db/open-database';
+import type { DeviceFolders } from '../files/storage-manager';
+import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import { withDeadline } from '../sync/deadline-remote';
+import { SyncManager } from '../sync/sync-manager';
+import { DataGenerator } from './data-generator';
+import { FaultInjector, type FaultModel } from './fault-model';
+import { FaultProxy, type LinkFaults } from './fault-proxy';
+import { SimulatedNetwork } from './network';
+import { forkRandom } from './prng';
+
+/**
+ * One simulated phone: its own database in the data directory, its own network (fault proxies
+ * in front of the emulators, through which its real firebase-admin clients connect), its faults
+ * above the wire, its data generator, and the real SyncManager on top. Everything is seeded.
+ */
+export interface SimulatedDeviceOptions {
+  dataDir: string;
+  userId: string;
+  deviceId: string;
+  projectId: string;
+  firestore: string;
+  storage: string | null;
+  seed: number;
+  clock: Clock;
+  strategy: ConflictStrategy;
+  decide?: DecideFn;
+  faults: FaultModel;
+  link: LinkFaults;
+  /** Client-side deadline of every remote call. */
+  deadlineMs: number;
+}
+
+export interface SimulatedDevice {
+  userId: string;
+  deviceId: string;
+  opened: OpenedDatabase;
+  folders: DeviceFolders;
+  sync: SyncManager;
+  network: SimulatedNetwork;
+  generator: DataGenerator;
+  injector: FaultInjector;
+  proxies: FaultProxy[];
+  close(): Promise<void>;
+}
+
+export function folderOf(dataDir: string, userId: string, deviceId: string): DeviceFolders {
+  return {
+    databaseFile: deviceDatabasePath(dataDir, userId, deviceId),
+    cacheDir: path.join(dataDir, 'cache', userId, deviceId),
+    mediaDir: path.join(dataDir, 'media', userId, deviceId),
+  };
+}
+
+export async function openSimulatedDevice(
+  options: SimulatedDeviceOptions,
+): Promise<SimulatedDevice> {
+  const folders = folderOf(options.dataDir, options.userId, options.deviceId);
+  const seedFor = (purpose: string) =>
+    forkRandom(options.seed, `${options.userId}/${options.deviceId}/${purpose}`);
+  const proxies: FaultProxy[] = [];
+  let clients: FirebaseClients | null = null;
+  let opened: OpenedDatabase | null = null;
+  try {
+    proxies.push(
+      await FaultProxy.start({ target: options.firestore, random: seedFor('firestore-link') }),
+    );
+    if (options.storage)
+      proxies.push(
+        await FaultProxy.start({ target: options.storage, random: seedFor('storage-link') }),
+      );
+    const network = new SimulatedNetwork(proxies);
+    network.setFaults(options.link);
+    clients = createFirebaseClients(
+      {
+        projectId: options.projectId,
+        firestore: proxies[0].endpoint,
+        storage: proxies[1]?.endpoint,
+        storageTimeoutMs: options.deadlineMs,
+      },
+      options.deviceId,
+    );
+    fs.mkdirSync(path.dirname(folders.databaseFile!), { recursive: true });
+    opened = await openDatabase(`sqlite:${folders.databaseFile}`);
+    const injector = new FaultInjector(options.faults, seedFor('faults'));
+    const remote = withDeadline(
+      injector.remote(new FirestoreRemote(clients.firestore)),
+      options.deadlineMs,
+    );
+    const media = options.storage
+      ? injector.media(
+          new BucketMediaStore(clients.bucket(), undefined, `http://${options.storage}`),
+        )
+      : undefined;
+    const sync = new SyncManager({
+      database: opened.database,
+      remote,
+      media,
+      deviceId: options.deviceId,
+      clock: options.clock,
+      random: seedFor('retry-jitter'),
+      strategy: options.strategy,
+      decide: options.decide,
+      network,
+    });
+    await sync.initialize(options.userId);
+    // Each device records its own data: a seed of its own, derived from the run's seed.
+    const generator = new DataGenerator({
+      seed: Math.floor(seedFor('generator')() * 2 ** 31),
+      mediaDir: folders.mediaDir,
+    });
+    const ownClients = clients;
+    const ownDb = opened;
+    return {
+      userId: options.userId,
+      deviceId: options.deviceId,
+      opened,
+      folders,
+      sync,
+      network,
+      generator,
+      injector,
+      proxies,
+      async close() {
+        await ownDb.close();
+        await ownClients.close();
+        await network.close();
+      },
+    };
+  } catch (error) {
+    await opened?.close();
+    await clients?.close();
+    await Promise.all(proxies.map((p) => p.close()));
+    throw error;
+  }
+}
