@@ -5,7 +5,9 @@ import { EXIT } from './errors';
 import { addGlobalOptions } from './global-options';
 import { reportError } from './output';
 import { registerRunCommand } from './run';
+import { registerSeedCommand } from './seed';
 import { registerStatusCommand } from './status';
+import { registerSyncCommand } from './sync';
 
 export function buildProgram(): Command {
   const program = new Command('personalai-sync')
@@ -16,13 +18,20 @@ export function buildProgram(): Command {
     .exitOverride();
   addGlobalOptions(program);
   registerEmulatorsCommand(program);
+  registerSeedCommand(program);
   registerRunCommand(program);
+  registerSyncCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `personalai-sync status | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -18,6 +18,9 @@ import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handle
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
 
+/** Error codes that mean the server cannot be reached at all. */
+const NETWORK_DOWN = new Set(['unavailable', 'deadline-exceeded', 'network']);
+
 export interface SyncManagerOptions {
   database: Database;
   remote: RemoteStore;
@@ -245,7 +248,11 @@ export class SyncManager {
     return result;
   }
 
-  /** Pull, then push; a failure of one phase is reported, and never skips the other. */
+  /**
+   * Pull, then push. A failed pull is reported and the push still runs — unless the pull failed
+   * for lack of a network (retryable, after all its retries): then the push would only wait out
+   * the same timeouts, so the pass moves on and the next one tries again.
+   */
   private async syncOne(ctx: SyncContext, table: DataTable, stats: CollectionStats): Promise<void> {
     for (const [phase, step] of [
       ['pull', pullCollection],
@@ -263,6 +270,7 @@ export class SyncManager {
           code: cls.code,
           kind: cls.kind,
         });
+        if (phase === 'pull' && NETWORK_DOWN.has(cls.code)) return;
       }
     }
   }

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { systemClock } from '../adapters/clock';
+import { createFirebaseClients } from '../adapters/firebase-clients';
+import { FirestoreRemote } from '../adapters/firestore-remote';
+import { BucketMediaStore } from '../adapters/storage-media';
+import { DATA_TABLES } from '../db/schema-v2';
+import { openBackend } from '../emulators/backend';
+import { withDeadline } from '../sync/deadline-remote';
+import { SyncManager } from '../sync/sync-manager';
+import { openExistingDevice } from './device-files';
+import { formatDuration, parseDuration } from './duration';
+import { EXIT } from './errors';
+import { wrapAction } from './output';
+import { loadAnswers, parseStrategy } from './run-options';
+
+export function registerSyncCommand(program: Command): void {
+  program
+    .command('sync')
+    .description('one sync pass of a device now (pull, then push), and what it did')
+    .option(
+      '--strategy <name>',
+      'conflict strategy: local-wins, remote-wins, merge, ask-user',
+      'remote-wins',
+    )
+    .option('--answers <file>', 'ask-user answers as JSON (see `run --help`)')
+    .option('--retry-errors', 'put records parked in error back in the queue first', false)
+    .option('--deadline <duration>', 'client deadline of each remote call', '30s')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ personalai-sync --user user-1 --device phone sync --strategy merge\n',
+    )
+    .action(
+      wrapAction(async (options, command) => {
+        const flags = command.opts() as {
+          strategy: string;
+          answers?: string;
+          retryErrors: boolean;
+          deadline: string;
+        };
+        const strategy = parseStrategy(flags.strategy);
+        const decide = flags.answers ? loadAnswers(flags.answers) : undefined;
+        const deadlineMs = parseDuration('--deadline', flags.deadline);
+        const { opened } = await openExistingDevice(options);
+        const backend = await openBackend({
+          dataDir: options.dataDir,
+          projectId: options.project,
+          firestoreFlag: options.firestore,
+          storageFlag: options.storage,
+        }).catch(async (error) => {
+          await opened.close();
+          throw error;
+        });
+        const clients = createFirebaseClients(
+          {
+            projectId: backend.projectId,
+            firestore: backend.firestore,
+            storage: backend.storage ?? undefined,
+            storageTimeoutMs: deadlineMs,
+          },
+          options.device,
+        );
+        try {
+          const sync = new SyncManager({
+            database: opened.database,
+            remote: withDeadline(new FirestoreRemote(clients.firestore), deadlineMs),
+            media: backend.storage ? new BucketMediaStore(clients.bucket()) : undefined,
+            deviceId: options.device,
+            clock: systemClock,
+            strategy,
+            decide,
+          });
+          await sync.initialize(options.user);
+          const retried = flags.retryErrors ? await sync.retryErrors() : 0;
+          const result = await sync.syncAll();
+          const status = await sync.getStatus();
+          return {
+            result: {
+              ...result,
+              retried,
+              pendingAfter: status.pendingCount,
+              errorsAfter: status.errorCount,
+            },
+            exitCode: result.success ? EXIT.ok : EXIT.failures,
+            print: (_r, out) => {
+              out.line(
+                `${options.user}/${options.device}: pushed ${result.pushed}, pulled ${result.pulled}, deleted ${result.deleted}, conflicts ${result.conflicts.length}, failed ${result.failed} in ${formatDuration(result.durationMs)}${retried ? ` (${retried} parked records retried)` : ''}`,
+              );
+              for (const table of DATA_TABLES) {
+                const c = result.collections[table];
+                if (c && (c.pushed || c.pulled || c.failed || c.conflicts.length)) {
+                  out.line(
+                    `  ${table.padEnd(15)} pushed ${c.pushed}, pulled ${c.pulled}, conflicts ${c.conflicts.length}, failed ${c.failed}`,
+                  );
+                }
+              }
+              for (const error of result.errors.slice(0, 10))
+                out.line(
+                  `  error: ${error.collection ?? '-'}/${error.documentId ?? '-'}: ${error.error}`,
+                );
+              if (result.errors.length > 10)
+                out.line(`  … and ${result.errors.length - 10} more (--json lists all)`);
+              out.line(
+                status.pendingCount + status.errorCount === 0
+                  ? 'Nothing pending.'
+                  : `${status.pendingCount} pending, ${status.errorCount} in error.`,
+              );
+            },
+          };
+        } finally {
+          await opened.close();
+          await clients.close();
+          await backend.stop();
+        }
+      }),
+    );
+}
