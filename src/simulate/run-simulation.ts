@@ -228,12 +228,20 @@ async function recordSome(
   recordedIds: Map<string, DataTable>,
 ): Promise<number> {
   for (let i = 0; i < count; i += 1) {
-    let draw = random();
-    const table = RECORDING_MIX.find(([, weight]) => (draw -= weight) < 0)?.[0] ?? 'health_data';
+    const table = pickWeighted(RECORDING_MIX, random());
     const [id] = await device.sync.store.create(table, [await device.generator.record(table, now)]);
     recordedIds.set(`${device.deviceId}/${id}`, table);
   }
   return count;
+}
+
+function pickWeighted<T>(choices: Array<[T, number]>, draw: number): T {
+  let left = draw;
+  for (const [choice, weight] of choices) {
+    left -= weight;
+    if (left < 0) return choice;
+  }
+  return choices[0][0];
 }
 
 async function pendingOf(devices: SimulatedDevice[]): Promise<number> {
