@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { DATA_TABLES } from '../src/db/schema-v2';
+import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
+import { runCli } from './helpers/cli';
+import { useTempDir } from './helpers/temp-dir';
+
+/** End to end through the real bin/personalai-sync process, against the test emulators. */
+describe('personalai-sync seed, run and sync', () => {
+  const tempDir = useTempDir();
+  const backendFlags = () => {
+    const e = testEndpoints();
+    return ['--project', e.projectId, '--firestore', e.firestore, '--storage', e.storage];
+  };
+
+  async function serverCounts(user: string): Promise<Record<string, number>> {
+    const { firestore, close } = testClients('run-check');
+    try {
+      const counts: Record<string, number> = {};
+      for (const table of DATA_TABLES) {
+        const docs = await firestore.collection(table).where('user_id', '==', user).get();
+        counts[table] = docs.docs.filter((d) => d.get('_deleted') !== true).length;
+      }
+      return counts;
+    } finally {
+      await close();
+    }
+  }
+
+  it('seed, then run --offline-for 3s: drains to nothing pending, exit 0, and the server holds every record', async () => {
+    const user = uniqueUserId('run');
+    const base = ['--data-dir', tempDir(), '--user', user, '--seed', '11', ...backendFlags()];
+    const seeded = await runCli([...base, '--json', 'seed', '--count', '150']);
+    expect(seeded.code).toBe(0);
+    expect(JSON.parse(seeded.stdout).result.total).toBe(150);
+    const run = await runCli([...base, '--json', 'run', '--offline-for', '3s', '--record-rate', '4/s'], {}, 120_000);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout).result;
+    expect(report).toMatchObject({ seed: 11, drained: true, pending: 0, errorsParked: 0, seeded: 0 });
+    expect(report.recordedOffline).toBeGreaterThanOrEqual(10);
+    expect(report.ackLatencyMs.count).toBe(report.recordedOffline);
+    const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
+    expect(await serverCounts(user)).toEqual(local);
+    const total = Object.values(local).reduce((a, b) => a + b, 0);
+    expect(total).toBe(150 + report.recordedOffline);
+  }, 180_000);
+
+  it('with --fail-rate 0.3 and lost acknowledgements, three devices still drain and nothing is lost or doubled', async () => {
+    const user = uniqueUserId('faults');
+    const base = ['--data-dir', tempDir(), '--user', user, '--seed', '5', ...backendFlags()];
+    const run = await runCli(
+      [...base, '--json', 'run', '--offline-for', '2s', '--fail-rate', '0.3', '--ack-lost-rate', '0.2', '--devices', '3', '--strategy', 'merge'],
+      {},
+      240_000,
+    );
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout).result;
+    expect(report.drained).toBe(true);
+    expect(Object.values(report.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
+    expect(await serverCounts(user)).toEqual(local);
+    // Three devices each seeded a default day (229 records) and recorded offline; all of it, once.
+    expect(Object.values(local).reduce((a, b) => a + b, 0)).toBe(3 * 229 + report.recordedOffline);
+  }, 300_000);
+
+  it('a black-holed network makes syncs time out and recover, not hang', async () => {
+    const user = uniqueUserId('hole');
+    const base = ['--data-dir', tempDir(), '--user', user, '--seed', '3', ...backendFlags()];
+    const started = Date.now();
+    const run = await runCli([...base, '--json', 'run', '--offline-for', '2s', '--blackhole', '--deadline', '500ms'], {}, 150_000);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout).result;
+    expect(report.drained).toBe(true);
+    expect(report.errors.some((e: { code: string }) => e.code === 'deadline-exceeded')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(150_000);
+  }, 180_000);
+
+  it('sync pushes a seeded device in one pass and status then says Synced', async () => {
+    const user = uniqueUserId('sync');
+    const base = ['--data-dir', tempDir(), '--user', user, '--device', 'tablet', ...backendFlags()];
+    expect((await runCli([...base, 'seed', '--health', '20', '--text', '3'])).code).toBe(0);
+    const sync = await runCli([...base, 'sync']);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toMatch(/pushed 23, pulled 0/);
+    expect(sync.stdout).toMatch(/Nothing pending\./);
+    const status = await runCli([...base, '--json', 'status']);
+    expect(JSON.parse(status.stdout).result).toMatchObject({ indicator: 'Synced', pendingCount: 0 });
+  }, 120_000);
+
+  it.each([
+    [['run', '--offline-for', '30x'], 2, /--offline-for must be a duration like 30s/],
+    [['run', '--fail-rate', '2'], 2, /--fail-rate must be a probability between 0 and 1/],
+    [['run', '--strategy', 'newest'], 2, /--strategy must be one of local-wins, remote-wins, merge, ask-user/],
+    [['run', '--strategy', 'ask-user'], 2, /needs --answers FILE/],
+    [['run', '--devices', '0'], 2, /--devices must be a whole number ≥ 1/],
+    [['run', '--record-rate', 'fast'], 2, /--record-rate must look like 2\/s/],
+    [['run', '--no-such-flag'], 2, /unknown option '--no-such-flag'/],
+    [['teleport'], 2, /unknown command 'teleport'/],
+    [['--user', '../../etc', 'seed'], 2, /User id "\.\.\/\.\.\/etc" is not allowed/],
+    [['--device', 'a/b', 'status'], 2, /Device id "a\/b" is not allowed/],
+    [['seed', '--count', '5', '--health', '2'], 2, /either --count or per-table counts/],
+    [['seed', '--count', '-3'], 2, /--count must be a whole number ≥ 1/],
+  ])('bad input %j exits %i with one clear line', async (args, code, message) => {
+    const result = await runCli(['--data-dir', tempDir(), ...args]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('run without any Firestore emulator exits 3 and says how to install one', async () => {
+    const result = await runCli(['--data-dir', tempDir(), 'run', '--offline-for', '1s'], {
+      FIRESTORE_EMULATOR_BINARY_PATH: '/nowhere/cloud_firestore_emulator',
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/Firestore emulator was not found/);
+  });
+});
