@@ -32,10 +32,20 @@ describe('personalai-sync seed, run and sync', () => {
     const seeded = await runCli([...base, '--json', 'seed', '--count', '150']);
     expect(seeded.code).toBe(0);
     expect(JSON.parse(seeded.stdout).result.total).toBe(150);
-    const run = await runCli([...base, '--json', 'run', '--offline-for', '3s', '--record-rate', '4/s'], {}, 120_000);
+    const run = await runCli(
+      [...base, '--json', 'run', '--offline-for', '3s', '--record-rate', '4/s'],
+      {},
+      120_000,
+    );
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout).result;
-    expect(report).toMatchObject({ seed: 11, drained: true, pending: 0, errorsParked: 0, seeded: 0 });
+    expect(report).toMatchObject({
+      seed: 11,
+      drained: true,
+      pending: 0,
+      errorsParked: 0,
+      seeded: 0,
+    });
     expect(report.recordedOffline).toBeGreaterThanOrEqual(10);
     expect(report.ackLatencyMs.count).toBe(report.recordedOffline);
     const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
@@ -48,14 +58,30 @@ describe('personalai-sync seed, run and sync', () => {
     const user = uniqueUserId('faults');
     const base = ['--data-dir', tempDir(), '--user', user, '--seed', '5', ...backendFlags()];
     const run = await runCli(
-      [...base, '--json', 'run', '--offline-for', '2s', '--fail-rate', '0.3', '--ack-lost-rate', '0.2', '--devices', '3', '--strategy', 'merge'],
+      [
+        ...base,
+        '--json',
+        'run',
+        '--offline-for',
+        '2s',
+        '--fail-rate',
+        '0.3',
+        '--ack-lost-rate',
+        '0.2',
+        '--devices',
+        '3',
+        '--strategy',
+        'merge',
+      ],
       {},
       240_000,
     );
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout).result;
     expect(report.drained).toBe(true);
-    expect(Object.values(report.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(
+      Object.values(report.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0);
     const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
     expect(await serverCounts(user)).toEqual(local);
     // Three devices each seeded a default day (229 records) and recorded offline; all of it, once.
@@ -66,7 +92,11 @@ describe('personalai-sync seed, run and sync', () => {
     const user = uniqueUserId('hole');
     const base = ['--data-dir', tempDir(), '--user', user, '--seed', '3', ...backendFlags()];
     const started = Date.now();
-    const run = await runCli([...base, '--json', 'run', '--offline-for', '2s', '--blackhole', '--deadline', '500ms'], {}, 150_000);
+    const run = await runCli(
+      [...base, '--json', 'run', '--offline-for', '2s', '--blackhole', '--deadline', '500ms'],
+      {},
+      150_000,
+    );
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout).result;
     expect(report.drained).toBe(true);
@@ -83,13 +113,20 @@ describe('personalai-sync seed, run and sync', () => {
     expect(sync.stdout).toMatch(/pushed 23, pulled 0/);
     expect(sync.stdout).toMatch(/Nothing pending\./);
     const status = await runCli([...base, '--json', 'status']);
-    expect(JSON.parse(status.stdout).result).toMatchObject({ indicator: 'Synced', pendingCount: 0 });
+    expect(JSON.parse(status.stdout).result).toMatchObject({
+      indicator: 'Synced',
+      pendingCount: 0,
+    });
   }, 120_000);
 
   it.each([
     [['run', '--offline-for', '30x'], 2, /--offline-for must be a duration like 30s/],
     [['run', '--fail-rate', '2'], 2, /--fail-rate must be a probability between 0 and 1/],
-    [['run', '--strategy', 'newest'], 2, /--strategy must be one of local-wins, remote-wins, merge, ask-user/],
+    [
+      ['run', '--strategy', 'newest'],
+      2,
+      /--strategy must be one of local-wins, remote-wins, merge, ask-user/,
+    ],
     [['run', '--strategy', 'ask-user'], 2, /needs --answers FILE/],
     [['run', '--devices', '0'], 2, /--devices must be a whole number ≥ 1/],
     [['run', '--record-rate', 'fast'], 2, /--record-rate must look like 2\/s/],
