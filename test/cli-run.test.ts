@@ -104,6 +104,31 @@ describe('personalai-sync seed, run and sync', () => {
     expect(Date.now() - started).toBeLessThan(150_000);
   }, 180_000);
 
+  it.each(['before-remote-write', 'after-remote-write', 'after-pull', 'after-upload'])(
+    'a device that dies %s and restarts loses and duplicates nothing',
+    async (point) => {
+      const user = uniqueUserId('crash');
+      const base = ['--data-dir', tempDir(), '--user', user, '--seed', '21', ...backendFlags()];
+      // after-pull needs something to pull: a second device's data.
+      const devices = point === 'after-pull' ? ['--devices', '2'] : [];
+      const run = await runCli(
+        [...base, '--json', 'run', '--offline-for', '1s', '--crash-at', point, ...devices],
+        {},
+        150_000,
+      );
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout).result;
+      expect(report.crashes.map((c: { point: string }) => c.point)).toContain(point);
+      expect(report.drained).toBe(true);
+      const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
+      expect(await serverCounts(user)).toEqual(local);
+      expect(Object.values(local).reduce((a, b) => a + b, 0)).toBe(
+        report.devices.length * 229 + report.recordedOffline,
+      );
+    },
+    180_000,
+  );
+
   it('sync pushes a seeded device in one pass and status then says Synced', async () => {
     const user = uniqueUserId('sync');
     const base = ['--data-dir', tempDir(), '--user', user, '--device', 'tablet', ...backendFlags()];
@@ -136,6 +161,7 @@ describe('personalai-sync seed, run and sync', () => {
     [['--device', 'a/b', 'status'], 2, /Device id "a\/b" is not allowed/],
     [['seed', '--count', '5', '--health', '2'], 2, /either --count or per-table counts/],
     [['seed', '--count', '-3'], 2, /--count must be a whole number ≥ 1/],
+    [['run', '--crash-at', 'lunch'], 2, /--crash-at must be one of before-remote-write/],
   ])('bad input %j exits %i with one clear line', async (args, code, message) => {
     const result = await runCli(['--data-dir', tempDir(), ...args]);
     expect(result.code).toBe(code);

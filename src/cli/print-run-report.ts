@@ -35,6 +35,10 @@ export function printRunReport(report: RunReport, out: Printer): void {
     .join(', ');
   if (injected || report.acksLost)
     out.line(`faults injected: ${injected || 'none'}; acknowledgements lost: ${report.acksLost}`);
+  for (const crash of report.crashes)
+    out.line(
+      `crash: ${crash.device} died ${crash.point} at ${formatDuration(crash.atMs)} and was restarted`,
+    );
   if (report.conflicts.length)
     out.line(`conflicts: ${report.conflicts.length} (${summarizeOutcomes(report)})`);
   const l = report.ackLatencyMs;

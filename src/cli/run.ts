@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock';
 import { openBackend } from '../emulators/backend';
-import type { FaultModel } from '../simulate/fault-model';
+import { CRASH_POINTS, type CrashPoint, type FaultModel } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { runSimulation } from '../simulate/run-simulation';
 import { parseDuration, parseRate } from './duration';
@@ -27,6 +27,7 @@ interface RunFlags {
   answers?: string;
   devices: string;
   deadline: string;
+  crashAt?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -68,6 +69,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--devices <n>', 'devices of the user recording and syncing at once', '1')
     .option('--deadline <duration>', 'client deadline of each remote call', '10s')
+    .option(
+      '--crash-at <point>',
+      `each device dies once at this point and restarts: ${CRASH_POINTS.join(', ')}`,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
@@ -82,6 +87,14 @@ export function registerRunCommand(program: Command): void {
           ackLostRate: parseRate('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
+        if (
+          flags.crashAt !== undefined &&
+          !(CRASH_POINTS as readonly string[]).includes(flags.crashAt)
+        ) {
+          throw new UsageError(
+            `--crash-at must be one of ${CRASH_POINTS.join(', ')}; got "${flags.crashAt}".`,
+          );
+        }
         const deviceCount = parseInteger('--devices', flags.devices, 1);
         if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
         if (strategy === 'ask-user' && !flags.answers) {
@@ -134,6 +147,7 @@ export function registerRunCommand(program: Command): void {
             faults,
             link,
             seedIfEmpty: true,
+            crashAt: (flags.crashAt as CrashPoint | undefined) ?? null,
             onProgress: (p) =>
               spinner.update(
                 `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,

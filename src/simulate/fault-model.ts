@@ -40,15 +40,45 @@ const GRPC: Record<FaultKind, number> = {
 export interface FaultCounts {
   injected: Record<string, number>;
   acksLost: number;
+  crashes: number;
 }
 
+/**
+ * Named points between the steps of a sync where the device process can die. At a crash point
+ * the call never returns (nothing after it runs, as in a killed process) and `crashed` resolves,
+ * so the simulator can restart the device from its durable state.
+ */
+export const CRASH_POINTS = [
+  'before-remote-write',
+  'after-remote-write',
+  'after-pull',
+  'after-upload',
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
 export class FaultInjector {
-  readonly counts: FaultCounts = { injected: {}, acksLost: 0 };
+  readonly counts: FaultCounts = { injected: {}, acksLost: 0, crashes: 0 };
+  readonly crashed: Promise<CrashPoint>;
+  private signalCrash: (point: CrashPoint) => void = () => {};
 
   constructor(
     private readonly model: FaultModel,
     private readonly random: Random,
-  ) {}
+    private crashAt: CrashPoint | null = null,
+  ) {
+    this.crashed = new Promise((resolve) => {
+      this.signalCrash = resolve;
+    });
+  }
+
+  /** Dies here if this is the armed crash point (once). */
+  private async maybeCrash(point: CrashPoint): Promise<void> {
+    if (this.crashAt !== point) return;
+    this.crashAt = null;
+    this.counts.crashes += 1;
+    this.signalCrash(point);
+    await new Promise<never>(() => {});
+  }
 
   shouldFail(operation: keyof FaultModel['failRate']): boolean {
     return this.random() < this.model.failRate[operation];
@@ -70,13 +100,17 @@ export class FaultInjector {
     return {
       pullPage: async (...args) => {
         if (this.shouldFail('pull')) throw this.error(`pull ${args[0]}`);
-        return real.pullPage(...args);
+        const page = await real.pullPage(...args);
+        if (page.length > 0) await this.maybeCrash('after-pull');
+        return page;
       },
       getMany: (...args) => real.getMany(...args),
       reportProgress: (...args) => real.reportProgress(...args),
       commit: async (...args) => {
         if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
+        await this.maybeCrash('before-remote-write');
         const outcomes = await real.commit(...args);
+        await this.maybeCrash('after-remote-write');
         if (this.shouldLoseAck()) {
           this.counts.acksLost += 1;
           throw Object.assign(
@@ -94,7 +128,9 @@ export class FaultInjector {
       <A extends unknown[], T>(name: string, call: (...args: A) => Promise<T>) =>
       async (...args: A): Promise<T> => {
         if (this.shouldFail('upload')) throw this.error(name);
-        return call(...args);
+        const stored = await call(...args);
+        await this.maybeCrash('after-upload');
+        return stored;
       };
     return {
       stat: (path) => real.stat(path),

@@ -8,8 +8,8 @@ import type { ConflictReport } from '../sync/reconcile';
 import type { SyncError } from '../sync/sync-context';
 import type { SyncResult } from '../sync/sync-manager';
 import { DEFAULT_DAY } from './data-generator';
-import type { FaultModel } from './fault-model';
-import type { LinkFaults } from './fault-proxy';
+import type { CrashPoint, FaultModel } from './fault-model';
+import type { LinkFaults, NetworkMode } from './fault-proxy';
 import { forkRandom } from './prng';
 import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
@@ -42,6 +42,8 @@ export interface RunOptions {
   deadlineMs: number;
   /** Seed an empty device with a default day of data first. */
   seedIfEmpty: boolean;
+  /** Each device's process dies once at this point and is restarted from its durable state. */
+  crashAt?: CrashPoint | null;
   tickMs?: number;
   onProgress?: (progress: RunProgress) => void;
 }
@@ -80,6 +82,7 @@ export interface RunReport {
   network: { bytesUp: number; bytesDown: number; connections: number; resets: number };
   faultsInjected: Record<string, number>;
   acksLost: number;
+  crashes: Array<{ device: string; point: CrashPoint; atMs: number }>;
   /** Time from a record's creation to the server's acknowledgement, over records synced in this run. */
   ackLatencyMs: { count: number; p50: number | null; p95: number | null };
 }
@@ -94,6 +97,9 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
   let passes = 0;
   let recorded = 0;
   let seeded = 0;
+  const crashes: RunReport['crashes'] = [];
+  const retired: SimulatedDevice[] = [];
+  let networkMode: NetworkMode = 'online';
   const recordedIds = new Map<string, DataTable>();
   const progress = (phase: RunProgress['phase'], pending = 0) =>
     options.onProgress?.({ phase, elapsedMs: options.clock.now() - started, recorded, pending });
@@ -105,12 +111,36 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     if (options.seedIfEmpty) {
       for (const device of devices) seeded += await seedDefaultDay(device, options.clock.now());
     }
+    // One pass on every device. A device whose process "dies" at its crash point is restarted
+    // from its database (what a killed app finds when it is opened again) and the pass moves on.
     const syncAll = async () => {
       passes += 1;
-      const results = await Promise.all(
-        devices.map(async (d) => [d.deviceId, await d.sync.syncAll()] as const),
+      await Promise.all(
+        devices.map(async (device, index) => {
+          const outcome = await Promise.race([
+            device.sync.syncAll().then((result) => ({ result })),
+            device.injector.crashed.then((point) => ({ point })),
+          ]);
+          if ('result' in outcome) {
+            collect(outcome.result, device.deviceId, totals, conflicts, errors);
+            return;
+          }
+          crashes.push({
+            device: device.deviceId,
+            point: outcome.point,
+            atMs: options.clock.now() - started,
+          });
+          retired.push(device);
+          await device.close().catch(() => {});
+          const restarted = await openSimulatedDevice({
+            ...options,
+            deviceId: device.deviceId,
+            crashAt: null,
+          });
+          await restarted.network.setMode(networkMode);
+          devices[index] = restarted;
+        }),
       );
-      for (const [device, result] of results) collect(result, device, totals, conflicts, errors);
     };
 
     progress('online');
@@ -120,9 +150,8 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
       if (options.clock.now() < onlineUntil) await options.clock.sleep(tick);
     } while (options.clock.now() < onlineUntil);
 
-    await Promise.all(
-      devices.map((d) => d.network.setMode(options.blackhole ? 'blackhole' : 'refuse')),
-    );
+    networkMode = options.blackhole ? 'blackhole' : 'refuse';
+    await Promise.all(devices.map((d) => d.network.setMode(networkMode)));
     const offlineUntil = options.clock.now() + options.offlineForMs;
     const recordRandom = forkRandom(options.seed, 'recording');
     let owed = 0;
@@ -140,7 +169,8 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
       progress('offline', await pendingOf(devices));
     }
 
-    await Promise.all(devices.map((d) => d.network.setMode('online')));
+    networkMode = 'online';
+    await Promise.all(devices.map((d) => d.network.setMode(networkMode)));
     const drainStart = options.clock.now();
     const deadline = drainStart + options.timeoutMs;
     let pending = await pendingOf(devices);
@@ -187,9 +217,10 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
       collections,
       conflicts,
       errors,
-      network: networkTotals(devices),
-      faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
-      acksLost: devices.reduce((sum, d) => sum + d.injector.counts.acksLost, 0),
+      network: networkTotals([...retired, ...devices]),
+      faultsInjected: mergeCounts([...retired, ...devices].map((d) => d.injector.counts.injected)),
+      acksLost: [...retired, ...devices].reduce((sum, d) => sum + d.injector.counts.acksLost, 0),
+      crashes,
       ackLatencyMs: await ackLatency(devices, recordedIds),
     };
   } finally {

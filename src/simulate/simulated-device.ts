@@ -11,7 +11,7 @@ import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import { withDeadline } from '../sync/deadline-remote';
 import { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
-import { FaultInjector, type FaultModel } from './fault-model';
+import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
 import { SimulatedNetwork } from './network';
 import { forkRandom } from './prng';
@@ -36,6 +36,8 @@ export interface SimulatedDeviceOptions {
   link: LinkFaults;
   /** Client-side deadline of every remote call. */
   deadlineMs: number;
+  /** Where this device's process dies once (then the simulator restarts it). */
+  crashAt?: CrashPoint | null;
 }
 
 export interface SimulatedDevice {
@@ -89,10 +91,10 @@ export async function openSimulatedDevice(
     );
     fs.mkdirSync(path.dirname(folders.databaseFile!), { recursive: true });
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
-    const injector = new FaultInjector(options.faults, seedFor('faults'));
-    const remote = withDeadline(
-      injector.remote(new FirestoreRemote(clients.firestore)),
-      options.deadlineMs,
+    const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
+    // Faults and crash points sit outside the deadline: a dead process has no deadline.
+    const remote = injector.remote(
+      withDeadline(new FirestoreRemote(clients.firestore), options.deadlineMs),
     );
     const media = options.storage
       ? injector.media(
