@@ -1,8 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DATA_TABLES } from '../src/db/schema-v2';
 import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
 import { runCli } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';
+
+const validateReport = new Ajv({ allErrors: true }).compile(
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'docs', 'report.schema.json'), 'utf8')),
+);
+
+/** Parses what `run --json` printed, holding it to the published docs/report.schema.json. */
+function validReport(stdout: string) {
+  const document = JSON.parse(stdout);
+  const valid = validateReport(document);
+  expect(validateReport.errors ?? [], 'report.schema.json violations').toEqual([]);
+  expect(valid).toBe(true);
+  return document.result;
+}
 
 /** End to end through the real bin/personalai-sync process, against the test emulators. */
 describe('personalai-sync seed, run and sync', () => {
@@ -38,7 +54,7 @@ describe('personalai-sync seed, run and sync', () => {
       120_000,
     );
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout).result;
+    const report = validReport(run.stdout);
     expect(report).toMatchObject({
       seed: 11,
       drained: true,
@@ -77,7 +93,7 @@ describe('personalai-sync seed, run and sync', () => {
       240_000,
     );
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout).result;
+    const report = validReport(run.stdout);
     expect(report.drained).toBe(true);
     expect(
       Object.values(report.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0),
@@ -98,7 +114,7 @@ describe('personalai-sync seed, run and sync', () => {
       150_000,
     );
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout).result;
+    const report = validReport(run.stdout);
     expect(report.drained).toBe(true);
     expect(report.errors.some((e: { code: string }) => e.code === 'deadline-exceeded')).toBe(true);
     expect(Date.now() - started).toBeLessThan(150_000);
@@ -117,7 +133,7 @@ describe('personalai-sync seed, run and sync', () => {
         150_000,
       );
       expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout).result;
+      const report = validReport(run.stdout);
       expect(report.crashes.map((c: { point: string }) => c.point)).toContain(point);
       expect(report.drained).toBe(true);
       const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
@@ -143,6 +159,11 @@ describe('personalai-sync seed, run and sync', () => {
       pendingCount: 0,
     });
   }, 120_000);
+
+  it('the published report schema rejects a document that breaks it (it is not vacuous)', () => {
+    expect(validateReport({ status: 'ok', exitCode: 0, result: { seed: 1 } })).toBe(false);
+    expect(validateReport({ status: 'maybe', exitCode: 0, result: {} })).toBe(false);
+  });
 
   it.each([
     [['run', '--offline-for', '30x'], 2, /--offline-for must be a duration like 30s/],
