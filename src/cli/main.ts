@@ -8,6 +8,7 @@ import { registerRunCommand } from './run';
 import { registerSeedCommand } from './seed';
 import { registerStatusCommand } from './status';
 import { registerSyncCommand } from './sync';
+import { registerWatchCommand } from './watch';
 
 export function buildProgram(): Command {
   const program = new Command('personalai-sync')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerRunCommand(program);
   registerSyncCommand(program);
+  registerWatchCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);
   return program;

@@ -1,0 +1,117 @@
+import type { Firestore, Query } from 'firebase-admin/firestore';
+import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { encodeVersion } from '../sync/version';
+import { META } from '../sync/wire-format';
+
+/**
+ * Live remote changes of one user (Firestore listeners), for pairing with the app: every
+ * document a phone or a simulated device writes shows up as it lands. Only ids, the writer and
+ * which fields exist are reported, never values (this is personal data).
+ *
+ * The emulator sometimes ends a listen stream with RESOURCE_EXHAUSTED and the client then waits
+ * forever (firebase-tools issue 8654). A watchdog therefore asks the server, every
+ * `watchdogMs`, for the newest write of the user per collection; if the listener has not seen
+ * it, the listener is considered stalled and subscribed again. Errors re-subscribe too.
+ */
+export interface RemoteChange {
+  collection: DataTable;
+  id: string;
+  kind: 'added' | 'modified' | 'removed';
+  deleted: boolean;
+  device: string | null;
+  version: string | null;
+  fields: string[];
+}
+
+export interface WatchHandle {
+  resubscriptions: number;
+  stop(): void;
+}
+
+export function watchUser(
+  db: Firestore,
+  userId: string,
+  onChange: (change: RemoteChange) => void,
+  options: {
+    watchdogMs?: number;
+    onResubscribe?: (collection: DataTable, reason: string) => void;
+    /** Called once every collection's listener has delivered its first snapshot. */
+    onReady?: () => void;
+  } = {},
+): WatchHandle {
+  const handle: WatchHandle = { resubscriptions: 0, stop: () => {} };
+  const newestSeen = new Map<DataTable, string>();
+  const unsubscribers = new Map<DataTable, () => void>();
+  const query = (table: DataTable): Query => db.collection(table).where('user_id', '==', userId);
+
+  const subscribe = (table: DataTable, initial: boolean) => {
+    unsubscribers.get(table)?.();
+    let first = true;
+    // A re-subscription's first snapshot lists everything again: report only what is newer.
+    const since = newestSeen.get(table) ?? '';
+    const unsubscribe = query(table).onSnapshot(
+      (snapshot) => {
+        for (const change of snapshot.docChanges()) {
+          const version = change.doc.updateTime ? encodeVersion(change.doc.updateTime) : null;
+          if (version && version > (newestSeen.get(table) ?? '')) newestSeen.set(table, version);
+          // The first snapshot lists what already exists; report only what changes from now on.
+          if (first && (initial || !version || version <= since)) continue;
+          const data = change.doc.data();
+          onChange({
+            collection: table,
+            id: change.doc.id,
+            kind: change.type,
+            deleted: data[META.deleted] === true,
+            device: typeof data[META.device] === 'string' ? data[META.device] : null,
+            version,
+            fields: Object.keys(data)
+              .filter((f) => !f.startsWith('_'))
+              .sort(),
+          });
+        }
+        if (first && initial) markReady(table);
+        first = false;
+      },
+      (error) => {
+        handle.resubscriptions += 1;
+        options.onResubscribe?.(table, (error as Error).message);
+        setTimeout(() => subscribe(table, false), 1000).unref();
+      },
+    );
+    unsubscribers.set(table, unsubscribe);
+  };
+
+  const waitingFor = new Set<DataTable>(DATA_TABLES);
+  const markReady = (table: DataTable) => {
+    if (waitingFor.delete(table) && waitingFor.size === 0) options.onReady?.();
+  };
+  for (const table of DATA_TABLES) subscribe(table, true);
+
+  const watchdog = setInterval(async () => {
+    for (const table of DATA_TABLES) {
+      try {
+        const newest = await query(table).orderBy(META.serverTime, 'desc').limit(1).get();
+        const doc = newest.docs[0];
+        const version = doc?.updateTime ? encodeVersion(doc.updateTime) : null;
+        if (version && version > (newestSeen.get(table) ?? '')) {
+          handle.resubscriptions += 1;
+          options.onResubscribe?.(
+            table,
+            'listener stalled: the server has newer writes than it delivered',
+          );
+          subscribe(table, false);
+        }
+      } catch {
+        // the next round tries again
+      }
+    }
+  }, options.watchdogMs ?? 30_000);
+  watchdog.unref();
+
+  handle.stop = () => {
+    clearInterval(watchdog);
+    for (const unsubscribe of unsubscribers.values()) unsubscribe();
+    unsubscribers.clear();
+  };
+  return handle;
+}
