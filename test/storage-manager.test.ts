@@ -6,7 +6,7 @@ import { deviceDatabasePath } from '../src/db/device-paths';
 import { openDatabase } from '../src/db/open-database';
 import { rawOf } from '../src/db/raw-update';
 import { StorageManager } from '../src/files/storage-manager';
-import { runCli } from './helpers/cli';
+import { collect, runCli, startCli, waitForOutput } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';
 
 const DAY = 86_400_000;
@@ -156,5 +156,26 @@ describe('personalai-sync clean and status', () => {
     const missing = await runCli(['--data-dir', dataDir, '--user', 'nobody', 'status']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/has no database at/);
+  });
+
+  it('status --watch refreshes until Ctrl-C and exits 0; with --json it is refused with exit 2', async () => {
+    const dataDir = tempDir();
+    const file = deviceDatabasePath(dataDir, 'u1', 'phone');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const { opened } = await seedDevice(file);
+    await opened.close();
+    const base = ['--data-dir', dataDir, '--user', 'u1', '--device', 'phone'];
+    const child = startCli([...base, 'status', '--watch']);
+    const finished = collect(child);
+    await waitForOutput(child, /u1\/phone: Offline[\s\S]*storage/);
+    child.kill('SIGINT');
+    const result = await finished;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/health_data\s+8 records/);
+    const json = await runCli([...base, '--json', 'status', '--watch']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).error.message).toMatch(
+      /status --watch refreshes a terminal view/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock';
+import type { SyncQueueItem } from '../db/models';
 import { DATA_TABLES } from '../db/schema-v2';
 import { resolveEndpoints } from '../emulators/endpoints';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
@@ -8,92 +9,143 @@ import { StorageManager } from '../files/storage-manager';
 import { PARKED_AT } from '../sync/queue';
 import { syncIndicator } from '../sync/status-indicator';
 import { openExistingDevice } from './device-files';
+import { UsageError } from './errors';
 import { formatBytes } from './format';
-import { wrapAction } from './output';
+import type { GlobalOptions } from './global-options';
+import { type Printer, printerFor, wrapAction } from './output';
+
+type DeviceStatus = Awaited<ReturnType<typeof readStatus>>;
 
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description(
-      'the app’s sync indicator for a device (Offline / N pending / Synced), per collection, and storage usage',
+      'the app’s sync indicator for a device (Offline / N pending / Synced), per collection, errors, storage usage',
+    )
+    .option('--watch', 'refresh every second until Ctrl-C', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personalai-sync --user user-1 --device phone status\n  $ personalai-sync status --watch\n',
     )
     .action(
-      wrapAction(async (options) => {
-        const { opened, folders } = await openExistingDevice(options);
-        try {
-          const db = opened.database;
-          const collections: Record<
-            string,
-            { records: number; synced: number; pending: number; error: number }
-          > = {};
-          for (const table of DATA_TABLES) {
-            const count = (status?: string) =>
-              db
-                .get(table)
-                .query(...(status ? [Q.where('sync_status', status)] : []))
-                .fetchCount();
-            collections[table] = {
-              records: await count(),
-              synced: await count('synced'),
-              pending: await db
-                .get('sync_queue')
-                .query(Q.where('collection', table), Q.where('scheduled_at', Q.notEq(PARKED_AT)))
-                .fetchCount(),
-              error: await db
-                .get('sync_queue')
-                .query(Q.where('collection', table), Q.where('scheduled_at', PARKED_AT))
-                .fetchCount(),
-            };
-          }
-          const pendingCount = Object.values(collections).reduce((sum, c) => sum + c.pending, 0);
-          const errorCount = Object.values(collections).reduce((sum, c) => sum + c.error, 0);
-          const backend = resolveEndpoints({
-            dataDir: options.dataDir,
-            projectId: options.project,
-            firestoreFlag: options.firestore,
-            storageFlag: options.storage,
-          });
-          const isOnline = backend.firestore
-            ? await isFirestoreEmulatorUp(backend.firestore)
-            : false;
-          const indicator = syncIndicator({ isOnline, isSyncing: false, pendingCount });
-          const storage = await new StorageManager(db, folders, systemClock).getStorageUsage();
-          const result = {
-            user: options.user,
-            device: options.device,
-            indicator,
-            isOnline,
-            firestore: backend.firestore,
-            pendingCount,
-            errorCount,
-            collections,
-            storage,
-          };
-          return {
-            result,
-            print: (_r, out) => {
-              out.line(
-                `${options.user}/${options.device}: ${indicator}${errorCount > 0 ? ` (${errorCount} in error)` : ''}`,
-              );
-              if (!isOnline)
-                out.line(
-                  backend.firestore
-                    ? `  Firestore at ${backend.firestore} does not answer.`
-                    : '  No Firestore emulator is running (start one with `personalai-sync emulators start`).',
-                );
-              for (const [table, c] of Object.entries(collections)) {
-                out.line(
-                  `  ${table.padEnd(15)} ${String(c.records).padStart(7)} records  ${String(c.synced).padStart(7)} synced  ${String(c.pending).padStart(6)} pending  ${String(c.error).padStart(5)} error`,
-                );
-              }
-              out.line(
-                `  storage         ${formatBytes(storage.total)} (database ${formatBytes(storage.database)}, cache ${formatBytes(storage.cache)}, media ${formatBytes(storage.media)})`,
-              );
-            },
-          };
-        } finally {
-          await opened.close();
+      wrapAction(async (options, command) => {
+        const { watch } = command.opts() as { watch: boolean };
+        if (watch && options.json)
+          throw new UsageError(
+            'status --watch refreshes a terminal view; use status --json (without --watch) for one JSON document.',
+          );
+        if (!watch) {
+          const status = await readStatus(options);
+          return { result: status, print: printStatus };
         }
+        const out = printerFor(options);
+        let stop = false;
+        const onSignal = () => {
+          stop = true;
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        try {
+          while (!stop) {
+            const status = await readStatus(options);
+            if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+            out.line(new Date().toLocaleTimeString());
+            printStatus(status, out);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+        return { result: null, print: () => {}, alreadyPrinted: true };
       }),
     );
+}
+
+async function readStatus(options: GlobalOptions) {
+  const { opened, folders } = await openExistingDevice(options);
+  try {
+    const db = opened.database;
+    const queue = db.get<SyncQueueItem>('sync_queue');
+    const collections: Record<
+      string,
+      { records: number; synced: number; pending: number; error: number }
+    > = {};
+    for (const table of DATA_TABLES) {
+      collections[table] = {
+        records: await db.get(table).query().fetchCount(),
+        synced: await db.get(table).query(Q.where('sync_status', 'synced')).fetchCount(),
+        pending: await queue
+          .query(Q.where('collection', table), Q.where('scheduled_at', Q.notEq(PARKED_AT)))
+          .fetchCount(),
+        error: await queue
+          .query(Q.where('collection', table), Q.where('scheduled_at', PARKED_AT))
+          .fetchCount(),
+      };
+    }
+    const parked = await queue.query(Q.where('scheduled_at', PARKED_AT), Q.take(20)).fetch();
+    const errors = parked.map((row) => ({
+      collection: row.collectionName,
+      id: row.documentId,
+      attempts: row.attempts,
+      error: row.lastError,
+    }));
+    const pendingCount = Object.values(collections).reduce((sum, c) => sum + c.pending, 0);
+    const errorCount = Object.values(collections).reduce((sum, c) => sum + c.error, 0);
+    const backend = resolveEndpoints({
+      dataDir: options.dataDir,
+      projectId: options.project,
+      firestoreFlag: options.firestore,
+      storageFlag: options.storage,
+    });
+    const isOnline = backend.firestore ? await isFirestoreEmulatorUp(backend.firestore) : false;
+    // "Syncing…" needs to see inside a running sync; another process's sync is not visible here.
+    const indicator = syncIndicator({ isOnline, isSyncing: false, pendingCount });
+    const storage = await new StorageManager(db, folders, systemClock).getStorageUsage();
+    return {
+      user: options.user,
+      device: options.device,
+      indicator,
+      isOnline,
+      firestore: backend.firestore,
+      pendingCount,
+      errorCount,
+      collections,
+      errors,
+      storage,
+    };
+  } finally {
+    await opened.close();
+  }
+}
+
+function printStatus(status: DeviceStatus, out: Printer): void {
+  out.line(
+    `${status.user}/${status.device}: ${status.indicator}${status.errorCount > 0 ? ` (${status.errorCount} in error)` : ''}`,
+  );
+  if (!status.isOnline) {
+    out.line(
+      status.firestore
+        ? `  Firestore at ${status.firestore} does not answer.`
+        : '  No Firestore emulator is running (start one with `personalai-sync emulators start`).',
+    );
+  }
+  for (const [table, c] of Object.entries(status.collections)) {
+    out.line(
+      `  ${table.padEnd(15)} ${String(c.records).padStart(7)} records  ${String(c.synced).padStart(7)} synced  ${String(c.pending).padStart(6)} pending  ${String(c.error).padStart(5)} error`,
+    );
+  }
+  for (const e of status.errors)
+    out.line(
+      `  error: ${e.collection}/${e.id} after ${e.attempts} attempt(s): ${e.error ?? 'unknown'}`,
+    );
+  if (status.errorCount > status.errors.length)
+    out.line(
+      `  … and ${status.errorCount - status.errors.length} more; \`personalai-sync sync --retry-errors\` retries them`,
+    );
+  else if (status.errorCount > 0) out.line('  `personalai-sync sync --retry-errors` retries them.');
+  const s = status.storage;
+  out.line(
+    `  storage         ${formatBytes(s.total)} (database ${formatBytes(s.database)}, cache ${formatBytes(s.cache)}, media ${formatBytes(s.media)})`,
+  );
 }
