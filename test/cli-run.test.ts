@@ -173,7 +173,7 @@ describe('personalai-sync seed, run and sync', () => {
       2,
       /--strategy must be one of local-wins, remote-wins, merge, ask-user/,
     ],
-    [['run', '--strategy', 'ask-user'], 2, /needs --answers FILE/],
+    [['run', '--strategy', 'ask-user'], 2, /needs a terminal to ask on, or --answers FILE/],
     [['run', '--devices', '0'], 2, /--devices must be a whole number ≥ 1/],
     [['run', '--record-rate', 'fast'], 2, /--record-rate must look like 2\/s/],
     [['run', '--no-such-flag'], 2, /unknown option '--no-such-flag'/],

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
+import { canPrompt, terminalDecide } from './ask-user-prompt';
 import { parseDuration, parseRate } from './duration';
 import { UsageError } from './errors';
 
@@ -23,6 +24,24 @@ export function parseRecordRate(text: string): number {
 }
 
 export { parseDuration, parseRate };
+
+/**
+ * How ask-user conflicts get their answers: from --answers FILE, else from the person at the
+ * terminal, else not at all (exit 2: a script cannot be asked).
+ */
+export function decideFor(
+  strategy: ConflictStrategy,
+  answersFile: string | undefined,
+): DecideFn | undefined {
+  if (answersFile) return loadAnswers(answersFile);
+  if (strategy !== 'ask-user') return undefined;
+  if (!canPrompt()) {
+    throw new UsageError(
+      '--strategy ask-user needs a terminal to ask on, or --answers FILE with the answers (see `run --help`).',
+    );
+  }
+  return terminalDecide();
+}
 
 /**
  * Answers for ask-user conflicts without a terminal: a JSON file

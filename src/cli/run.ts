@@ -9,7 +9,7 @@ import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
-import { loadAnswers, parseRecordRate, parseStrategy } from './run-options';
+import { decideFor, parseRecordRate, parseStrategy } from './run-options';
 import { startSpinner } from './spinner';
 
 interface RunFlags {
@@ -97,12 +97,7 @@ export function registerRunCommand(program: Command): void {
         }
         const deviceCount = parseInteger('--devices', flags.devices, 1);
         if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
-        if (strategy === 'ask-user' && !flags.answers) {
-          throw new UsageError(
-            '--strategy ask-user needs --answers FILE here (interactive prompts are not built yet); see --help for the format.',
-          );
-        }
-        const decide = flags.answers ? loadAnswers(flags.answers) : undefined;
+        const decide = decideFor(strategy, flags.answers);
         const timings = {
           onlineForMs: parseDuration('--online-for', flags.onlineFor),
           offlineForMs: parseDuration('--offline-for', flags.offlineFor),

@@ -11,7 +11,7 @@ import { openExistingDevice } from './device-files';
 import { formatDuration, parseDuration } from './duration';
 import { EXIT } from './errors';
 import { wrapAction } from './output';
-import { loadAnswers, parseStrategy } from './run-options';
+import { decideFor, parseStrategy } from './run-options';
 
 export function registerSyncCommand(program: Command): void {
   program
@@ -38,7 +38,7 @@ export function registerSyncCommand(program: Command): void {
           deadline: string;
         };
         const strategy = parseStrategy(flags.strategy);
-        const decide = flags.answers ? loadAnswers(flags.answers) : undefined;
+        const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);
         const { opened } = await openExistingDevice(options);
         const backend = await openBackend({
