@@ -145,6 +145,31 @@ describe('personalai-sync seed, run and sync', () => {
     180_000,
   );
 
+  it('run keeps state between invocations, and --fresh forgets the user’s devices and remote data first', async () => {
+    const user = uniqueUserId('fresh');
+    const base = [
+      '--data-dir',
+      tempDir(),
+      '--user',
+      user,
+      '--seed',
+      '8',
+      ...backendFlags(),
+      '--json',
+      'run',
+      '--offline-for',
+      '0s',
+    ];
+    const first = validReport((await runCli(base, {}, 120_000)).stdout);
+    expect(first.seeded).toBe(229);
+    const second = validReport((await runCli(base, {}, 120_000)).stdout);
+    expect(second.seeded).toBe(0); // the device kept its data
+    const fresh = validReport((await runCli([...base, '--fresh'], {}, 120_000)).stdout);
+    expect(fresh.seeded).toBe(229);
+    const counts = await serverCounts(user);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(229); // only the fresh day is left
+  }, 300_000);
+
   it('sync pushes a seeded device in one pass and status then says Synced', async () => {
     const user = uniqueUserId('sync');
     const base = ['--data-dir', tempDir(), '--user', user, '--device', 'tablet', ...backendFlags()];

@@ -13,10 +13,23 @@ export function printRunReport(report: RunReport, out: Printer): void {
     `online ${formatDuration(report.phases.onlineForMs)}, offline ${formatDuration(report.phases.offlineForMs)}, drained in ${formatDuration(report.phases.drainMs)} (${report.passes} sync passes); seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
   );
   out.line('');
-  const header = ['collection', 'records', 'pushed', 'pulled', 'conflicts', 'failed', 'pending'];
+  const header = [
+    'collection',
+    'records',
+    'pushed',
+    'pulled',
+    'conflicts',
+    'failed',
+    'pending',
+    'ack p50',
+    'ack p95',
+  ];
+  const ms = (value: number | null) => (value === null ? '—' : formatDuration(value));
   const rows = DATA_TABLES.map((table) => {
     const c = report.collections[table];
-    return [table, c.records, c.pushed, c.pulled, c.conflicts, c.failed, c.pending].map(String);
+    return [table, c.records, c.pushed, c.pulled, c.conflicts, c.failed, c.pending]
+      .map(String)
+      .concat(ms(c.ackLatencyMs.p50), ms(c.ackLatencyMs.p95));
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const format = (cells: string[]) =>

@@ -3,6 +3,7 @@ import { systemClock } from '../adapters/clock';
 import { openBackend } from '../emulators/backend';
 import { CRASH_POINTS, type CrashPoint, type FaultModel } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
+import { freshStart } from '../simulate/fresh-start';
 import { runSimulation } from '../simulate/run-simulation';
 import { parseDuration, parseRate } from './duration';
 import { EXIT, UsageError } from './errors';
@@ -28,6 +29,8 @@ interface RunFlags {
   devices: string;
   deadline: string;
   crashAt?: string;
+  bandwidth?: string;
+  fresh: boolean;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -53,6 +56,12 @@ export function registerRunCommand(program: Command): void {
     .option('--latency <ms>', 'network latency per chunk, e.g. 80ms', '0ms')
     .option('--jitter <ms>', 'extra random latency up to this much', '0ms')
     .option('--flaky <p>', 'probability that a connection is reset', '0')
+    .option('--bandwidth <KB/s>', 'throttle the network to this many kilobytes per second')
+    .option(
+      '--fresh',
+      "forget this user's devices and remote data first (databases, documents, files)",
+      false,
+    )
     .option(
       '--blackhole',
       'offline as a black hole (accepts, never answers) instead of connection refused',
@@ -109,6 +118,10 @@ export function registerRunCommand(program: Command): void {
           latencyMs: parseDuration('--latency', flags.latency.replace(/^(\d+)$/, '$1ms')),
           jitterMs: parseDuration('--jitter', flags.jitter.replace(/^(\d+)$/, '$1ms')),
           dropRate: parseRate('--flaky', flags.flaky),
+          bytesPerSecond:
+            flags.bandwidth === undefined
+              ? null
+              : parseInteger('--bandwidth', flags.bandwidth, 1) * 1000,
         };
         const recordsPerSecond = parseRecordRate(flags.recordRate);
         const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
@@ -125,6 +138,19 @@ export function registerRunCommand(program: Command): void {
           storageFlag: options.storage,
         });
         try {
+          if (flags.fresh) {
+            const forgotten = await freshStart({
+              dataDir: options.dataDir,
+              userId: options.user,
+              deviceIds,
+              projectId: backend.projectId,
+              firestore: backend.firestore,
+              storage: backend.storage,
+            });
+            spinner.update(
+              `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
+            );
+          }
           const report = await runSimulation({
             dataDir: options.dataDir,
             userId: options.user,

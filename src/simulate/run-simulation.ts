@@ -62,6 +62,8 @@ export interface CollectionReport {
   failed: number;
   pending: number;
   records: number;
+  /** Creation → server acknowledgement of this collection's records recorded offline. */
+  ackLatencyMs: Latency;
 }
 
 export interface RunReport {
@@ -84,7 +86,7 @@ export interface RunReport {
   acksLost: number;
   crashes: Array<{ device: string; point: CrashPoint; atMs: number }>;
   /** Time from a record's creation to the server's acknowledgement, over records synced in this run. */
-  ackLatencyMs: { count: number; p50: number | null; p95: number | null };
+  ackLatencyMs: Latency;
 }
 
 export async function runSimulation(options: RunOptions): Promise<RunReport> {
@@ -190,11 +192,13 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     progress('done', pending);
 
     const collections = {} as Record<DataTable, CollectionReport>;
+    const latency = await ackLatencies(devices, recordedIds);
     for (const table of DATA_TABLES) {
       collections[table] = {
         ...totals[table],
         pending: await pendingIn(devices, table),
         records: await recordsIn(devices[0], table),
+        ackLatencyMs: latency.byTable[table],
       };
     }
     return {
@@ -221,7 +225,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
       faultsInjected: mergeCounts([...retired, ...devices].map((d) => d.injector.counts.injected)),
       acksLost: [...retired, ...devices].reduce((sum, d) => sum + d.injector.counts.acksLost, 0),
       crashes,
-      ackLatencyMs: await ackLatency(devices, recordedIds),
+      ackLatencyMs: latency.all,
     };
   } finally {
     await Promise.allSettled(devices.map((d) => d.close()));
@@ -304,7 +308,10 @@ async function recordsIn(device: SimulatedDevice, table: DataTable): Promise<num
   return device.opened.database.get(table).query().fetchCount();
 }
 
-function emptyTotals(): Record<DataTable, Omit<CollectionReport, 'pending' | 'records'>> {
+function emptyTotals(): Record<
+  DataTable,
+  Omit<CollectionReport, 'pending' | 'records' | 'ackLatencyMs'>
+> {
   return Object.fromEntries(
     DATA_TABLES.map((t) => [t, { pushed: 0, pulled: 0, conflicts: 0, failed: 0 }]),
   ) as never;
@@ -345,30 +352,44 @@ function mergeCounts(counts: Array<Record<string, number>>): Record<string, numb
   return merged;
 }
 
-/** Creation to server acknowledgement (synced_at − created_at) of the records recorded offline. */
-async function ackLatency(
+export interface Latency {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * Creation to server acknowledgement (synced_at − created_at, both on the device's clock) of the
+ * records recorded offline, per collection and over all.
+ */
+async function ackLatencies(
   devices: SimulatedDevice[],
   recordedIds: Map<string, DataTable>,
-): Promise<RunReport['ackLatencyMs']> {
-  const latencies: number[] = [];
-  for (const device of devices) {
-    for (const table of DATA_TABLES) {
+): Promise<{ all: Latency; byTable: Record<DataTable, Latency> }> {
+  const all: number[] = [];
+  const byTable = {} as Record<DataTable, Latency>;
+  for (const table of DATA_TABLES) {
+    const latencies: number[] = [];
+    for (const device of devices) {
       const ids = [...recordedIds]
         .filter(([key, t]) => t === table && key.startsWith(`${device.deviceId}/`))
         .map(([key]) => key.slice(device.deviceId.length + 1));
-      const records = await findByIds(device.opened.database, table, ids);
-      for (const record of records.values()) {
+      for (const record of (await findByIds(device.opened.database, table, ids)).values()) {
         const raw = rawOf(record);
         if (raw.sync_status === 'synced' && typeof raw.synced_at === 'number') {
           latencies.push(raw.synced_at - (raw.created_at as number));
         }
       }
     }
+    byTable[table] = percentiles(latencies);
+    all.push(...latencies);
   }
-  latencies.sort((a, b) => a - b);
+  return { all: percentiles(all), byTable };
+}
+
+function percentiles(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) =>
-    latencies.length
-      ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
-      : null;
-  return { count: latencies.length, p50: at(0.5), p95: at(0.95) };
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95) };
 }
