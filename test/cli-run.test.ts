@@ -207,6 +207,11 @@ describe('personalai-sync seed, run and sync', () => {
     [['--device', 'a/b', 'status'], 2, /Device id "a\/b" is not allowed/],
     [['seed', '--count', '5', '--health', '2'], 2, /either --count or per-table counts/],
     [['seed', '--count', '-3'], 2, /--count must be a whole number ≥ 1/],
+    [
+      ['run', '--fail-kinds', 'unavailable,gremlins'],
+      2,
+      /--fail-kinds takes a comma-separated list/,
+    ],
     [['run', '--crash-at', 'lunch'], 2, /--crash-at must be one of before-remote-write/],
   ])('bad input %j exits %i with one clear line', async (args, code, message) => {
     const result = await runCli(['--data-dir', tempDir(), ...args]);

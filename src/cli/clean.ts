@@ -19,6 +19,10 @@ export function registerCleanCommand(program: Command): void {
     )
     .option('--cache', 'empty the device cache folder', false)
     .option('--dry-run', 'report what would be deleted, delete nothing', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personalai-sync --user user-1 --device phone clean --retention-days 30 --dry-run\n  $ personalai-sync clean --cache\n',
+    )
     .action(
       wrapAction(async (options, command) => {
         const own = command.opts() as { retentionDays?: string; cache: boolean; dryRun: boolean };

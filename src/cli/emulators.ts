@@ -15,7 +15,11 @@ import { printerFor, wrapAction } from './output';
 export function registerEmulatorsCommand(program: Command): void {
   const emulators = program
     .command('emulators')
-    .description('run / inspect the managed Firestore and Storage emulators');
+    .description('run / inspect the managed Firestore and Storage emulators')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personalai-sync emulators start            # foreground; Ctrl-C stops\n  $ personalai-sync emulators status\n  $ personalai-sync emulators stop\n',
+    );
 
   emulators
     .command('start')

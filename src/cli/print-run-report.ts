@@ -21,6 +21,7 @@ export function printRunReport(report: RunReport, out: Printer): void {
     'conflicts',
     'failed',
     'pending',
+    'time',
     'ack p50',
     'ack p95',
   ];
@@ -29,7 +30,7 @@ export function printRunReport(report: RunReport, out: Printer): void {
     const c = report.collections[table];
     return [table, c.records, c.pushed, c.pulled, c.conflicts, c.failed, c.pending]
       .map(String)
-      .concat(ms(c.ackLatencyMs.p50), ms(c.ackLatencyMs.p95));
+      .concat(formatDuration(c.durationMs), ms(c.ackLatencyMs.p50), ms(c.ackLatencyMs.p95));
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const format = (cells: string[]) =>

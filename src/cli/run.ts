@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock';
 import { openBackend } from '../emulators/backend';
-import { CRASH_POINTS, type CrashPoint, type FaultModel } from '../simulate/fault-model';
+import {
+  CRASH_POINTS,
+  type CrashPoint,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultModel,
+} from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
 import { runSimulation } from '../simulate/run-simulation';
@@ -19,6 +25,7 @@ interface RunFlags {
   recordRate: string;
   timeout: string;
   failRate: string;
+  failKinds: string;
   ackLostRate: string;
   latency: string;
   jitter: string;
@@ -48,6 +55,11 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--timeout <duration>', 'give up draining after this long', '2m')
     .option('--fail-rate <p>', 'probability that a pull, push or upload call fails (injected)', '0')
+    .option(
+      '--fail-kinds <list>',
+      `errors the injected failures are, comma-separated: ${FAULT_KINDS.join(', ')}`,
+      'unavailable,deadline-exceeded,resource-exhausted',
+    )
     .option(
       '--ack-lost-rate <p>',
       'probability that a push lands but its reply is lost (injected)',
@@ -92,7 +104,7 @@ export function registerRunCommand(program: Command): void {
         const failRate = parseRate('--fail-rate', flags.failRate);
         const faults: FaultModel = {
           failRate: { pull: failRate, push: failRate, upload: failRate },
-          kinds: ['unavailable', 'deadline-exceeded', 'resource-exhausted'],
+          kinds: parseFaultKinds(flags.failKinds),
           ackLostRate: parseRate('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
@@ -186,4 +198,18 @@ export function registerRunCommand(program: Command): void {
         }
       }),
     );
+}
+
+function parseFaultKinds(text: string): FaultKind[] {
+  const kinds = text
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const unknown = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+  if (kinds.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      `--fail-kinds takes a comma-separated list of ${FAULT_KINDS.join(', ')}; got "${text}".`,
+    );
+  }
+  return kinds as FaultKind[];
 }

@@ -10,12 +10,14 @@ import type { Random } from './prng';
  *   kinds         which errors those failures are (gRPC codes as firebase-admin reports them)
  *   ackLostRate   probability that a push reaches the server and its reply is lost
  */
-export type FaultKind =
-  | 'unavailable'
-  | 'deadline-exceeded'
-  | 'resource-exhausted'
-  | 'permission-denied'
-  | 'invalid-argument';
+export const FAULT_KINDS = [
+  'unavailable',
+  'deadline-exceeded',
+  'resource-exhausted',
+  'permission-denied',
+  'invalid-argument',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultModel {
   failRate: { pull: number; push: number; upload: number };

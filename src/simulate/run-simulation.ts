@@ -62,6 +62,8 @@ export interface CollectionReport {
   failed: number;
   pending: number;
   records: number;
+  /** Time spent syncing this collection, summed over passes and devices. */
+  durationMs: number;
   /** Creation → server acknowledgement of this collection's records recorded offline. */
   ackLatencyMs: Latency;
 }
@@ -313,7 +315,7 @@ function emptyTotals(): Record<
   Omit<CollectionReport, 'pending' | 'records' | 'ackLatencyMs'>
 > {
   return Object.fromEntries(
-    DATA_TABLES.map((t) => [t, { pushed: 0, pulled: 0, conflicts: 0, failed: 0 }]),
+    DATA_TABLES.map((t) => [t, { pushed: 0, pulled: 0, conflicts: 0, failed: 0, durationMs: 0 }]),
   ) as never;
 }
 
@@ -330,6 +332,7 @@ function collect(
     t.pulled += stats.pulled;
     t.conflicts += stats.conflicts.length;
     t.failed += stats.failed;
+    t.durationMs += stats.durationMs;
   }
   conflicts.push(...result.conflicts);
   for (const error of result.errors) errors.push({ ...error, device });

@@ -48,6 +48,8 @@ export interface CollectionStats {
   foreign: number;
   conflicts: ConflictReport[];
   errors: SyncError[];
+  /** Time this collection's pull and push took (collections sync side by side). */
+  durationMs: number;
 }
 
 export function emptyStats(): CollectionStats {
@@ -62,5 +64,6 @@ export function emptyStats(): CollectionStats {
     foreign: 0,
     conflicts: [],
     errors: [],
+    durationMs: 0,
   };
 }

@@ -254,6 +254,19 @@ export class SyncManager {
    * the same timeouts, so the pass moves on and the next one tries again.
    */
   private async syncOne(ctx: SyncContext, table: DataTable, stats: CollectionStats): Promise<void> {
+    const started = this.clock.now();
+    try {
+      await this.pullThenPush(ctx, table, stats);
+    } finally {
+      stats.durationMs = this.clock.now() - started;
+    }
+  }
+
+  private async pullThenPush(
+    ctx: SyncContext,
+    table: DataTable,
+    stats: CollectionStats,
+  ): Promise<void> {
     for (const [phase, step] of [
       ['pull', pullCollection],
       ['push', pushCollection],
