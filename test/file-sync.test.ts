@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
 import { rawOf } from '../src/db/raw-update';
 import { sha256File } from '../src/files/checksum';
 import { fetchMedia } from '../src/files/fetch-media';
 import type { MediaStore } from '../src/files/media-store';
 import { generateAudio, generatePhoto } from '../src/simulate/media-generator';
 import { testClients, uniqueUserId } from './helpers/backend';
-import { openDevice, type TestDevice } from './helpers/device';
+import { type TestDevice, useDevices } from './helpers/device';
 import { statusesOf } from './helpers/inspect';
 import { grpcError } from './helpers/intercept-remote';
 import { useTempDir } from './helpers/temp-dir';
@@ -32,27 +31,7 @@ async function fetchBytes(url: string): Promise<Buffer> {
 
 describe('file sync through the Storage emulator', () => {
   const tempDir = useTempDir();
-  const devices: TestDevice[] = [];
-  async function device(
-    userId: string,
-    deviceId: string,
-    extra: Partial<Parameters<typeof openDevice>[0]> = {},
-  ) {
-    const d = await openDevice({
-      userId,
-      deviceId,
-      adapter: 'sqlite',
-      dir: tempDir(),
-      clock: new VirtualClock(),
-      withMedia: true,
-      ...extra,
-    });
-    devices.push(d);
-    return d;
-  }
-  async function closeAll() {
-    await Promise.all(devices.splice(0).map((d) => d.close()));
-  }
+  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite', withMedia: true });
   const record = async (d: TestDevice, table: string, id: string) =>
     rawOf(await d.opened.database.get(table).find(id));
 

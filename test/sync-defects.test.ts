@@ -3,7 +3,7 @@ import { skewedClock, VirtualClock } from '../src/adapters/clock';
 import { rawOf } from '../src/db/raw-update';
 import type { Decision } from '../src/sync/conflict-resolver';
 import { testClients, uniqueUserId } from './helpers/backend';
-import { type AdapterKind, openDevice, type TestDevice } from './helpers/device';
+import { type AdapterKind, type TestDevice, useDevices } from './helpers/device';
 import {
   countWithStatus,
   deviceSnapshot,
@@ -20,26 +20,7 @@ const NOTE = { type: 'diary', content: 'first draft', title: 'Monday' };
 
 describe.each<AdapterKind>(['sqlite', 'loki'])('sync defects on %s', (adapter) => {
   const tempDir = useTempDir();
-  const devices: TestDevice[] = [];
-  async function device(
-    userId: string,
-    deviceId: string,
-    extra: Partial<Parameters<typeof openDevice>[0]> = {},
-  ) {
-    const d = await openDevice({
-      userId,
-      deviceId,
-      adapter,
-      dir: tempDir(),
-      clock: new VirtualClock(),
-      ...extra,
-    });
-    devices.push(d);
-    return d;
-  }
-  async function closeAll() {
-    await Promise.all(devices.splice(0).map((d) => d.close()));
-  }
+  const { device, closeAll } = useDevices(tempDir, { adapter });
   async function field(d: TestDevice, table: 'text_notes', id: string, column: string) {
     return rawOf(await d.opened.database.get(table).find(id))[column];
   }

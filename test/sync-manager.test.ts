@@ -3,33 +3,14 @@ import { VirtualClock } from '../src/adapters/clock';
 import { rawOf } from '../src/db/raw-update';
 import { BackgroundScheduler } from '../src/sync/background-scheduler';
 import { uniqueUserId } from './helpers/backend';
-import { openDevice, type TestDevice } from './helpers/device';
+import { useDevices } from './helpers/device';
 import { deviceSnapshot, queueSize, statusesOf } from './helpers/inspect';
 import { interceptRemote } from './helpers/intercept-remote';
 import { useTempDir } from './helpers/temp-dir';
 
 describe('SyncManager', () => {
   const tempDir = useTempDir();
-  const devices: TestDevice[] = [];
-  async function device(
-    userId: string,
-    deviceId: string,
-    extra: Partial<Parameters<typeof openDevice>[0]> = {},
-  ) {
-    const d = await openDevice({
-      userId,
-      deviceId,
-      adapter: 'sqlite',
-      dir: tempDir(),
-      clock: new VirtualClock(),
-      ...extra,
-    });
-    devices.push(d);
-    return d;
-  }
-  async function closeAll() {
-    await Promise.all(devices.splice(0).map((d) => d.close()));
-  }
+  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite' });
 
   it('pulls every document of a batch that shares one server time, even when a page boundary falls inside it', async () => {
     const user = uniqueUserId();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/clock';
 import { rawOf } from '../src/db/raw-update';
 import { testClients, uniqueUserId } from './helpers/backend';
-import { type AdapterKind, openDevice, type TestDevice } from './helpers/device';
+import { type AdapterKind, openDevice, useDevices } from './helpers/device';
 import { deviceSnapshot, queueSize, serverSnapshot, statusesOf } from './helpers/inspect';
 import { grpcError, interceptRemote } from './helpers/intercept-remote';
 import { useTempDir } from './helpers/temp-dir';
@@ -19,26 +19,7 @@ const NOTE = { type: 'thought', content: 'an idea', title: null };
 
 describe.each<AdapterKind>(['sqlite', 'loki'])('sync robustness on %s', (adapter) => {
   const tempDir = useTempDir();
-  const devices: TestDevice[] = [];
-  async function device(
-    userId: string,
-    deviceId: string,
-    extra: Partial<Parameters<typeof openDevice>[0]> = {},
-  ) {
-    const d = await openDevice({
-      userId,
-      deviceId,
-      adapter,
-      dir: tempDir(),
-      clock: new VirtualClock(),
-      ...extra,
-    });
-    devices.push(d);
-    return d;
-  }
-  async function closeAll() {
-    await Promise.all(devices.splice(0).map((d) => d.close()));
-  }
+  const { devices, device, closeAll } = useDevices(tempDir, { adapter });
 
   it('a push whose acknowledgement is lost is retried without duplicating or double-applying anything', async () => {
     const user = uniqueUserId();

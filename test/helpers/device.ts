@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Clock } from '../../src/adapters/clock';
+import { VirtualClock } from '../../src/adapters/clock';
 import { createFirebaseClients } from '../../src/adapters/firebase-clients';
 import { FirestoreRemote } from '../../src/adapters/firestore-remote';
 import { BucketMediaStore } from '../../src/adapters/storage-media';
@@ -82,4 +83,31 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
     },
   };
   return device;
+}
+
+/**
+ * The devices a test opens, with their defaults (adapter, a fresh folder, a virtual clock),
+ * closed together at the end of the test by `closeAll()`.
+ */
+export function useDevices(
+  dir: () => string,
+  defaults: Partial<DeviceOptions> & { adapter: AdapterKind },
+) {
+  const devices: TestDevice[] = [];
+  async function device(userId: string, deviceId: string, extra: Partial<DeviceOptions> = {}) {
+    const d = await openDevice({
+      userId,
+      deviceId,
+      dir: dir(),
+      clock: new VirtualClock(),
+      ...defaults,
+      ...extra,
+    });
+    devices.push(d);
+    return d;
+  }
+  async function closeAll() {
+    await Promise.all(devices.splice(0).map((d) => d.close()));
+  }
+  return { devices, device, closeAll };
 }
