@@ -205,7 +205,7 @@ async function commitIsolating(
 ): Promise<Outcome[]> {
   try {
     return await ctx.retry.executeWithRetry(
-      () => ctx.remote.commit(table, writes, ctx.deviceId),
+      () => ctx.commitSlots.run(() => ctx.remote.commit(table, writes, ctx.deviceId)),
       `push ${table}`,
     );
   } catch (error) {

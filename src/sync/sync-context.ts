@@ -7,6 +7,7 @@ import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
+import type { Semaphore } from './semaphore';
 
 /** Everything one device's sync pass needs; built by SyncManager, read by the steps. */
 export interface SyncContext {
@@ -25,6 +26,11 @@ export interface SyncContext {
   pageSize: number;
   batchSize: number;
   maxInFlight: number;
+  /**
+   * Batch commits in flight across all collections of a pass: collections sync side by side, and
+   * more than a few concurrent batches only make the emulator thrash.
+   */
+  commitSlots: Semaphore;
 }
 
 export interface SyncError {

@@ -15,6 +15,7 @@ import { PARKED_AT, parseQueueData, type QueueData } from './queue';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
+import { Semaphore } from './semaphore';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
 
@@ -329,6 +330,7 @@ export class SyncManager {
       pageSize: this.options.pageSize ?? 1000,
       batchSize: this.options.batchSize ?? 500,
       maxInFlight: this.options.maxInFlight ?? 4,
+      commitSlots: new Semaphore(this.options.maxInFlight ?? 4),
     };
   }
 
