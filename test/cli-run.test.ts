@@ -95,6 +95,7 @@ describe('personalai-sync seed, run and sync', () => {
     expect(run.code).toBe(0);
     const report = validReport(run.stdout);
     expect(report.drained).toBe(true);
+    expect(report.invariants).toMatchObject({ holds: true, count: 0 });
     expect(
       Object.values(report.faultsInjected as Record<string, number>).reduce((a, b) => a + b, 0),
     ).toBeGreaterThan(0);
@@ -116,6 +117,7 @@ describe('personalai-sync seed, run and sync', () => {
     expect(run.code).toBe(0);
     const report = validReport(run.stdout);
     expect(report.drained).toBe(true);
+    expect(report.invariants).toMatchObject({ holds: true, count: 0 });
     expect(report.errors.some((e: { code: string }) => e.code === 'deadline-exceeded')).toBe(true);
     expect(Date.now() - started).toBeLessThan(150_000);
   }, 180_000);
@@ -136,6 +138,7 @@ describe('personalai-sync seed, run and sync', () => {
       const report = validReport(run.stdout);
       expect(report.crashes.map((c: { point: string }) => c.point)).toContain(point);
       expect(report.drained).toBe(true);
+      expect(report.invariants).toMatchObject({ holds: true, count: 0 });
       const local = Object.fromEntries(DATA_TABLES.map((t) => [t, report.collections[t].records]));
       expect(await serverCounts(user)).toEqual(local);
       expect(Object.values(local).reduce((a, b) => a + b, 0)).toBe(

@@ -63,11 +63,24 @@ export function printRunReport(report: RunReport, out: Printer): void {
   const distinctErrors = [...new Set(report.errors.map((e) => e.code))];
   if (report.errors.length)
     out.line(`errors met and handled: ${report.errors.length} (${distinctErrors.join(', ')})`);
+  const inv = report.invariants;
+  out.line(
+    inv.holds
+      ? `invariants: all hold (${inv.checked.records} records on ${report.devices.length} device(s) and the server, ${inv.checked.files} files checked independently)`
+      : `invariants: ${inv.count} VIOLATION(S)`,
+  );
+  for (const v of inv.violations.slice(0, 20)) {
+    out.line(
+      `  ${v.invariant}: ${v.collection ?? '-'}/${v.id ?? '-'}${v.device ? ` on ${v.device}` : ''}: ${v.detail}`,
+    );
+  }
   out.line('');
   out.line(
-    report.drained
-      ? 'Result: nothing pending — every device and the server agree.'
-      : `Result: ${report.pending} change(s) still pending (${report.errorsParked} parked in error). See the errors above; \`personalai-sync status\` shows them per collection.`,
+    !report.drained
+      ? `Result: ${report.pending} change(s) still pending (${report.errorsParked} parked in error). See the errors above; \`personalai-sync status\` shows them per collection.`
+      : report.invariants.holds
+        ? 'Result: nothing pending — every device and the server agree.'
+        : `Result: nothing pending, but ${report.invariants.count} invariant violation(s): the devices and the server do not agree.`,
   );
 }
 

@@ -190,7 +190,7 @@ export function registerRunCommand(program: Command): void {
           return {
             result: report,
             print: printRunReport,
-            exitCode: report.drained ? EXIT.ok : EXIT.failures,
+            exitCode: report.drained && report.invariants.holds ? EXIT.ok : EXIT.failures,
           };
         } finally {
           spinner.stop();

@@ -1,5 +1,6 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Clock } from '../adapters/clock';
+import { createFirebaseClients } from '../adapters/firebase-clients';
 import { findByIds } from '../db/find-by-ids';
 import { rawOf } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
@@ -10,6 +11,7 @@ import type { SyncResult } from '../sync/sync-manager';
 import { DEFAULT_DAY } from './data-generator';
 import type { CrashPoint, FaultModel } from './fault-model';
 import type { LinkFaults, NetworkMode } from './fault-proxy';
+import { checkInvariants, type Violation } from './invariants';
 import { forkRandom } from './prng';
 import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
@@ -87,6 +89,13 @@ export interface RunReport {
   faultsInjected: Record<string, number>;
   acksLost: number;
   crashes: Array<{ device: string; point: CrashPoint; atMs: number }>;
+  /** The independent checker's verdict after the drain (src/simulate/invariants.ts). */
+  invariants: {
+    holds: boolean;
+    count: number;
+    violations: Violation[];
+    checked: { records: number; files: number };
+  };
   /** Time from a record's creation to the server's acknowledgement, over records synced in this run. */
   ackLatencyMs: Latency;
 }
@@ -193,6 +202,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     const drainMs = options.clock.now() - drainStart;
     progress('done', pending);
 
+    const invariants = await judge(options, devices);
     const collections = {} as Record<DataTable, CollectionReport>;
     const latency = await ackLatencies(devices, recordedIds);
     for (const table of DATA_TABLES) {
@@ -227,10 +237,37 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
       faultsInjected: mergeCounts([...retired, ...devices].map((d) => d.injector.counts.injected)),
       acksLost: [...retired, ...devices].reduce((sum, d) => sum + d.injector.counts.acksLost, 0),
       crashes,
+      invariants,
       ackLatencyMs: latency.all,
     };
   } finally {
     await Promise.allSettled(devices.map((d) => d.close()));
+  }
+}
+
+/** Reads every device and the emulators directly (not through the devices' proxies). */
+async function judge(
+  options: RunOptions,
+  devices: SimulatedDevice[],
+): Promise<RunReport['invariants']> {
+  const clients = createFirebaseClients(
+    {
+      projectId: options.projectId,
+      firestore: options.firestore,
+      storage: options.storage ?? undefined,
+    },
+    'invariants',
+  );
+  try {
+    const result = await checkInvariants({
+      userId: options.userId,
+      devices: devices.map((d) => ({ deviceId: d.deviceId, database: d.opened.database })),
+      firestore: clients.firestore,
+      bucket: options.storage ? clients.bucket() : null,
+    });
+    return { holds: result.count === 0, ...result };
+  } finally {
+    await clients.close();
   }
 }
 
