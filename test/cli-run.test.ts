@@ -61,6 +61,7 @@ describe('personalai-sync seed, run and sync', () => {
       pending: 0,
       errorsParked: 0,
       seeded: 0,
+      invariants: { holds: true, count: 0 },
     });
     expect(report.recordedOffline).toBeGreaterThanOrEqual(10);
     expect(report.ackLatencyMs.count).toBe(report.recordedOffline);
