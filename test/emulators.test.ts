@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getDownloadUrl } from '../src/adapters/download-url';
 import { createFirebaseClients } from '../src/adapters/firebase-clients';
@@ -82,6 +83,24 @@ describe('a Firestore emulator of its own', () => {
     expect(processExists(emulator.pid)).toBe(false);
     expect(childrenOf(emulator.pid)).toEqual([]);
     expect(await isPortFree(emulator.port)).toBe(true);
+  });
+
+  it('is stopped when the process that started it dies of an uncaught error', async () => {
+    const fixture = path.join(__dirname, 'fixtures', 'crash-with-emulator.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    const [pid, port] = stdout.trim().split(' ').map(Number);
+    expect(pid).toBeGreaterThan(0);
+    // SIGKILL was sent on the way out; the kernel takes a moment to remove the processes.
+    for (let i = 0; i < 100 && childrenOf(pid).length > 0; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(childrenOf(pid)).toEqual([]);
+    expect(await isPortFree(port)).toBe(true);
   });
 
   it('says it cannot start on a port that is taken', async () => {
