@@ -212,6 +212,16 @@ describe('personalai-sync seed, run and sync', () => {
     [['seed', '--count', '5', '--health', '2'], 2, /either --count or per-table counts/],
     [['seed', '--count', '-3'], 2, /--count must be a whole number ≥ 1/],
     [
+      ['run', '--fail-rate', 'pull=0.1,sideways=0.2'],
+      2,
+      /"sideways" is not an operation; use pull, push or upload/,
+    ],
+    [
+      ['run', '--fail-rate', 'push=1.5'],
+      2,
+      /--fail-rate push must be a probability between 0 and 1/,
+    ],
+    [
       ['run', '--fail-kinds', 'unavailable,gremlins'],
       2,
       /--fail-kinds takes a comma-separated list/,
@@ -222,6 +232,36 @@ describe('personalai-sync seed, run and sync', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);
   });
+
+  it('run exits 1 when records are left parked in error, and the checker names them', async () => {
+    const user = uniqueUserId('parked');
+    const base = ['--data-dir', tempDir(), '--user', user, '--seed', '2', ...backendFlags()];
+    const run = await runCli(
+      [
+        ...base,
+        '--json',
+        'run',
+        '--offline-for',
+        '0s',
+        '--fail-rate',
+        'upload=1',
+        '--fail-kinds',
+        'permission-denied',
+      ],
+      {},
+      120_000,
+    );
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout);
+    expect(document.status).toBe('failed');
+    const report = validReport(run.stdout);
+    expect(report.drained).toBe(false);
+    expect(report.errorsParked).toBe(7); // every voice note and photo of the seeded day
+    expect(report.invariants.holds).toBe(false);
+    expect(report.invariants.violations.map((v: { invariant: string }) => v.invariant)).toContain(
+      'drained',
+    );
+  }, 180_000);
 
   it('run without any Firestore emulator exits 3 and says how to install one', async () => {
     const result = await runCli(['--data-dir', tempDir(), 'run', '--offline-for', '1s'], {

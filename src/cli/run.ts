@@ -54,7 +54,11 @@ export function registerRunCommand(program: Command): void {
       '2/s',
     )
     .option('--timeout <duration>', 'give up draining after this long', '2m')
-    .option('--fail-rate <p>', 'probability that a pull, push or upload call fails (injected)', '0')
+    .option(
+      '--fail-rate <p>',
+      'probability that a pull, push or upload call fails (injected); per operation: pull=0.1,push=0.3,upload=0.2',
+      '0',
+    )
     .option(
       '--fail-kinds <list>',
       `errors the injected failures are, comma-separated: ${FAULT_KINDS.join(', ')}`,
@@ -101,9 +105,8 @@ export function registerRunCommand(program: Command): void {
     .action(
       wrapAction(async (options, command) => {
         const flags = command.opts() as RunFlags;
-        const failRate = parseRate('--fail-rate', flags.failRate);
         const faults: FaultModel = {
-          failRate: { pull: failRate, push: failRate, upload: failRate },
+          failRate: parseFailRates(flags.failRate),
           kinds: parseFaultKinds(flags.failKinds),
           ackLostRate: parseRate('--ack-lost-rate', flags.ackLostRate),
         };
@@ -212,4 +215,20 @@ function parseFaultKinds(text: string): FaultKind[] {
     );
   }
   return kinds as FaultKind[];
+}
+
+/** `0.3` for every operation, or per operation: `pull=0.1,push=0.3,upload=0` (unnamed ones: 0). */
+function parseFailRates(text: string): FaultModel['failRate'] {
+  if (!text.includes('=')) {
+    const rate = parseRate('--fail-rate', text);
+    return { pull: rate, push: rate, upload: rate };
+  }
+  const rates = { pull: 0, push: 0, upload: 0 };
+  for (const part of text.split(',')) {
+    const [name, value] = part.split('=').map((s) => s.trim());
+    if (!(name in rates))
+      throw new UsageError(`--fail-rate: "${name}" is not an operation; use pull, push or upload.`);
+    rates[name as keyof typeof rates] = parseRate(`--fail-rate ${name}`, value ?? '');
+  }
+  return rates;
 }
