@@ -1,6 +1,7 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
+import { narrowUpdate } from '../db/narrow-update';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
@@ -182,14 +183,15 @@ async function markSyncing(
       table,
       chunk.filter((c) => c.raw).map((c) => c.id),
     );
-    const operations = [...records.values()]
+    const updates = [...records.values()]
       .filter((record) => statusOf(record) !== 'syncing')
-      .map((record) =>
-        prepareRawUpdate(record, {
+      .map((record) => ({
+        record,
+        patch: {
           sync_status: nextStatus(statusOf(record), 'push-start', { table, id: record.id }),
-        }),
-      );
-    if (operations.length > 0) await ctx.db.batch(operations);
+        },
+      }));
+    await narrowUpdate(ctx.db, table, updates);
   });
 }
 
@@ -241,13 +243,24 @@ async function settle(
       ids.map((id) => queueRowId(table, id)),
     );
     const operations: Model[] = [];
+    const narrow: Array<{ record: Model; patch: Record<string, string | number | null> }> = [];
     for (let i = 0; i < chunk.length; i += 1) {
       const outcome = outcomes[i];
       const record = records.get(chunk[i].id) ?? null;
       const row = rows.get(queueRowId(table, chunk[i].id)) ?? null;
       if (outcome.status === 'written') {
         operations.push(
-          ...settleWritten(table, record, row, planned[i], outcome.version, now, stats, blobsLeft),
+          ...settleWritten(
+            table,
+            record,
+            row,
+            planned[i],
+            outcome.version,
+            now,
+            stats,
+            blobsLeft,
+            narrow,
+          ),
         );
       } else if (outcome.status === 'failed') {
         operations.push(...prepareFailure(ctx, table, record, row, outcome.error, now, stats));
@@ -266,6 +279,9 @@ async function settle(
         if (result.again) again = true;
       }
     }
+    // Synced records first: a crash before the queue rows go leaves rows whose next push is
+    // recognised as this device's own write and settles to nothing.
+    await narrowUpdate(ctx.db, table, narrow);
     if (operations.length > 0) await ctx.db.batch(operations);
   });
   return again;
@@ -280,6 +296,7 @@ function settleWritten(
   now: number,
   stats: CollectionStats,
   blobsLeft: Set<string>,
+  narrow: Array<{ record: Model; patch: Record<string, string | number | null> }>,
 ): Model[] {
   stats.pushed += 1;
   if (plan.write.deleted) stats.deleted += 1;
@@ -310,15 +327,15 @@ function settleWritten(
     : [];
   if (editedMeanwhile.length === 0 && current.sync_status === 'syncing') {
     stats.synced += 1;
-    const operations = [
-      prepareRawUpdate(record, {
+    narrow.push({
+      record,
+      patch: {
         sync_status: nextStatus('syncing', 'push-ok', { table, id: record.id }),
         synced_at: now,
         remote_version: version,
-      }),
-    ];
-    if (row) operations.push(row.prepareDestroyPermanently());
-    return operations;
+      },
+    });
+    return row ? [row.prepareDestroyPermanently()] : [];
   }
   // Defect 2 (lost update): edited while the push was in flight. The server has the snapshot;
   // the rest goes up next, based on the version just written.
