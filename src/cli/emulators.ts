@@ -11,6 +11,7 @@ import {
 } from '../emulators/registration';
 import { parseInteger } from './global-options';
 import { printerFor, wrapAction } from './output';
+import { waitForStopSignal } from './stop-signal';
 
 export function registerEmulatorsCommand(program: Command): void {
   const emulators = program
@@ -162,18 +163,6 @@ export function registerEmulatorsCommand(program: Command): void {
         };
       }),
     );
-}
-
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {

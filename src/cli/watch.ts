@@ -4,6 +4,7 @@ import { type RemoteChange, watchUser } from '../adapters/firestore-watch';
 import { openBackend } from '../emulators/backend';
 import { parseDuration } from './duration';
 import { wrapAction } from './output';
+import { waitForStopSignal } from './stop-signal';
 
 const MAX_EVENTS_IN_JSON = 10_000;
 
@@ -59,16 +60,7 @@ export function registerWatchCommand(program: Command): void {
               },
             },
           );
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              process.off('SIGINT', done);
-              process.off('SIGTERM', done);
-              resolve();
-            };
-            process.on('SIGINT', done);
-            process.on('SIGTERM', done);
-            if (forMs !== null) setTimeout(done, forMs);
-          });
+          await waitForStopSignal(forMs);
           watch.stop();
           return {
             result: { user: options.user, events, resubscriptions: watch.resubscriptions },
