@@ -16,7 +16,7 @@ export interface FirebaseEndpoints {
   /** `host:port` of a Firestore emulator (or a proxy in front of it). */
   firestore: string;
   /** `host:port` of a Storage emulator; absent when a command needs no Storage. */
-  storage?: string;
+  storage?: string | null;
   /** Per-request timeout of Storage calls (ms), so a black-holed network fails instead of hanging. */
   storageTimeoutMs?: number;
 }

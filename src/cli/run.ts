@@ -152,27 +152,24 @@ export function registerRunCommand(program: Command): void {
           firestoreFlag: options.firestore,
           storageFlag: options.storage,
         });
+        // Whose data, on which devices, against which backend: the same for --fresh and the run.
+        const target = {
+          dataDir: options.dataDir,
+          userId: options.user,
+          deviceIds,
+          projectId: backend.projectId,
+          firestore: backend.firestore,
+          storage: backend.storage,
+        };
         try {
           if (flags.fresh) {
-            const forgotten = await freshStart({
-              dataDir: options.dataDir,
-              userId: options.user,
-              deviceIds,
-              projectId: backend.projectId,
-              firestore: backend.firestore,
-              storage: backend.storage,
-            });
+            const forgotten = await freshStart(target);
             spinner.update(
               `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
             );
           }
           const report = await runSimulation({
-            dataDir: options.dataDir,
-            userId: options.user,
-            deviceIds,
-            projectId: backend.projectId,
-            firestore: backend.firestore,
-            storage: backend.storage,
+            ...target,
             seed,
             clock: systemClock,
             ...timings,

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock';
+import { deviceFolders } from '../db/device-paths';
 import { openDatabase } from '../db/open-database';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
 import { DataGenerator, DEFAULT_DAY } from '../simulate/data-generator';
-import { folderOf } from '../simulate/simulated-device';
 import { LocalStore } from '../sync/local-store';
 import { UsageError } from './errors';
 import { parseInteger } from './global-options';
@@ -39,7 +39,7 @@ export function registerSeedCommand(program: Command): void {
       wrapAction(async (options, command) => {
         const flags = command.opts() as Record<string, string | undefined>;
         const counts = countsFrom(flags);
-        const folders = folderOf(options.dataDir, options.user, options.device);
+        const folders = deviceFolders(options.dataDir, options.user, options.device);
         fs.mkdirSync(path.dirname(folders.databaseFile!), { recursive: true });
         const opened = await openDatabase(`sqlite:${folders.databaseFile}`);
         try {

@@ -54,7 +54,7 @@ export function registerSyncCommand(program: Command): void {
           {
             projectId: backend.projectId,
             firestore: backend.firestore,
-            storage: backend.storage ?? undefined,
+            storage: backend.storage,
             storageTimeoutMs: deadlineMs,
           },
           options.device,

@@ -33,3 +33,19 @@ export function deviceDatabasePath(
   const extension = adapter === 'sqlite' ? 'db' : 'loki.json';
   return path.join(dataDir, 'devices', userId, `${deviceId}.${extension}`);
 }
+
+/** Where a device keeps its database, cache and media inside the data directory. */
+export interface DeviceFolders {
+  /** The database file (SQLite, with its -wal/-shm files) or the Loki JSON file; null: in memory. */
+  databaseFile: string | null;
+  cacheDir: string;
+  mediaDir: string;
+}
+
+export function deviceFolders(dataDir: string, userId: string, deviceId: string): DeviceFolders {
+  return {
+    databaseFile: deviceDatabasePath(dataDir, userId, deviceId),
+    cacheDir: path.join(dataDir, 'cache', userId, deviceId),
+    mediaDir: path.join(dataDir, 'media', userId, deviceId),
+  };
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Database, Q } from '@nozbe/watermelondb';
 import type { Clock } from '../adapters/clock';
+import type { DeviceFolders } from '../db/device-paths';
 
 /**
  * The app's StorageManager for one device: what its data takes on disk, retention cleanup and
@@ -15,12 +16,7 @@ export interface StorageUsage {
   total: number;
 }
 
-export interface DeviceFolders {
-  /** The database file (SQLite, with its -wal/-shm files) or the Loki JSON file; null: in memory. */
-  databaseFile: string | null;
-  cacheDir: string;
-  mediaDir: string;
-}
+export type { DeviceFolders };
 
 export const RETENTION_TABLES = ['health_data', 'location_data'] as const;
 const DAY_MS = 86_400_000;

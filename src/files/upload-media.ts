@@ -6,7 +6,7 @@ import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { classifyError } from '../sync/classify-error';
 import { prepareFailure } from '../sync/failure';
-import { findQueueRows, parseQueueData, type QueueData, queueRowId } from '../sync/queue';
+import { findLocalState, parseQueueData, type QueueData } from '../sync/queue';
 import { nextStatus } from '../sync/status-machine';
 import type { CollectionStats, SyncContext } from '../sync/sync-context';
 import { sha256Buffer, sha256File } from './checksum';
@@ -90,19 +90,15 @@ export async function uploadDueMedia(
   );
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
-    const fresh = await findByIds<Model>(
+    const { records: fresh, rows } = await findLocalState(
       ctx.db,
       table,
       results.map((r) => r.id),
     );
-    const queue = await findQueueRows(
-      ctx.db,
-      results.map((r) => queueRowId(table, r.id)),
-    );
     const operations: Model[] = [];
     for (const { id, patch, error } of results) {
       const record = fresh.get(id) ?? null;
-      const row = queue.get(queueRowId(table, id)) ?? null;
+      const row = rows.get(id) ?? null;
       if (error !== undefined || !patch) {
         operations.push(
           ...prepareFailure(ctx, table, record, row, classifyError(error), now, stats),

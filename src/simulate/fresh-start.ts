@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { DEVICES_COLLECTION } from '../adapters/firestore-remote';
+import { deviceFolders } from '../db/device-paths';
 import { DATA_TABLES } from '../db/schema-v2';
-import { folderOf } from './simulated-device';
 
 /**
  * `run --fresh`: forget a user's simulated state before the run — the devices' databases, media
@@ -18,20 +18,13 @@ export async function freshStart(options: {
   storage: string | null;
 }): Promise<{ documents: number; objects: number }> {
   for (const deviceId of options.deviceIds) {
-    const folders = folderOf(options.dataDir, options.userId, deviceId);
+    const folders = deviceFolders(options.dataDir, options.userId, deviceId);
     for (const suffix of ['', '-wal', '-shm'])
       fs.rmSync(`${folders.databaseFile}${suffix}`, { force: true });
     fs.rmSync(folders.mediaDir, { recursive: true, force: true });
     fs.rmSync(folders.cacheDir, { recursive: true, force: true });
   }
-  const clients = createFirebaseClients(
-    {
-      projectId: options.projectId,
-      firestore: options.firestore,
-      storage: options.storage ?? undefined,
-    },
-    'fresh',
-  );
+  const clients = createFirebaseClients(options, 'fresh');
   try {
     let documents = 0;
     for (const collection of [...DATA_TABLES, DEVICES_COLLECTION]) {

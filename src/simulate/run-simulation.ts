@@ -250,14 +250,8 @@ async function judge(
   options: RunOptions,
   devices: SimulatedDevice[],
 ): Promise<RunReport['invariants']> {
-  const clients = createFirebaseClients(
-    {
-      projectId: options.projectId,
-      firestore: options.firestore,
-      storage: options.storage ?? undefined,
-    },
-    'invariants',
-  );
+  // Straight to the emulators, not through the devices' proxies.
+  const clients = createFirebaseClients(options, 'invariants');
   try {
     const result = await checkInvariants({
       userId: options.userId,

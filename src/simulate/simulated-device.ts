@@ -4,9 +4,8 @@ import type { Clock } from '../adapters/clock';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
 import { BucketMediaStore } from '../adapters/storage-media';
-import { deviceDatabasePath } from '../db/device-paths';
+import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
-import type { DeviceFolders } from '../files/storage-manager';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import { withDeadline } from '../sync/deadline-remote';
 import { SyncManager } from '../sync/sync-manager';
@@ -53,18 +52,10 @@ export interface SimulatedDevice {
   close(): Promise<void>;
 }
 
-export function folderOf(dataDir: string, userId: string, deviceId: string): DeviceFolders {
-  return {
-    databaseFile: deviceDatabasePath(dataDir, userId, deviceId),
-    cacheDir: path.join(dataDir, 'cache', userId, deviceId),
-    mediaDir: path.join(dataDir, 'media', userId, deviceId),
-  };
-}
-
 export async function openSimulatedDevice(
   options: SimulatedDeviceOptions,
 ): Promise<SimulatedDevice> {
-  const folders = folderOf(options.dataDir, options.userId, options.deviceId);
+  const folders = deviceFolders(options.dataDir, options.userId, options.deviceId);
   const seedFor = (purpose: string) =>
     forkRandom(options.seed, `${options.userId}/${options.deviceId}/${purpose}`);
   const proxies: FaultProxy[] = [];

@@ -1,9 +1,8 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import type { Clock } from '../adapters/clock';
-import { findByIds } from '../db/find-by-ids';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
-import { findQueueRows, prepareEnqueue, queueRowId } from './queue';
+import { findLocalState, prepareEnqueue } from './queue';
 import { nextStatus } from './status-machine';
 import { syncedColumnNames, type Value, type Values } from './wire-format';
 
@@ -78,14 +77,10 @@ export class LocalStore {
     }
     await this.db.write(async () => {
       const now = this.clock.now();
-      const records = await findByIds(
+      const { records, rows } = await findLocalState(
         this.db,
         table,
         edits.map((e) => e.id),
-      );
-      const queue = await findQueueRows(
-        this.db,
-        edits.map((e) => queueRowId(table, e.id)),
       );
       const prepared: Model[] = [];
       for (const { id, changes } of edits) {
@@ -96,7 +91,7 @@ export class LocalStore {
         const status = nextStatus(raw.sync_status as never, 'edit', { table, id });
         prepared.push(prepareRawUpdate(record, { ...patch, sync_status: status }));
         prepared.push(
-          prepareEnqueue(this.db, queue.get(queueRowId(table, id)) ?? null, {
+          prepareEnqueue(this.db, rows.get(id) ?? null, {
             table,
             recordId: id,
             operation: 'update',
@@ -114,18 +109,14 @@ export class LocalStore {
   async delete(table: DataTable, ids: string[]): Promise<void> {
     await this.db.write(async () => {
       const now = this.clock.now();
-      const records = await findByIds(this.db, table, ids);
-      const queue = await findQueueRows(
-        this.db,
-        ids.map((id) => queueRowId(table, id)),
-      );
+      const { records, rows } = await findLocalState(this.db, table, ids);
       const prepared: Model[] = [];
       for (const id of ids) {
         const record = records.get(id);
         if (!record) throw new Error(`${table}/${id} does not exist on this device.`);
         prepared.push(record.prepareDestroyPermanently());
         prepared.push(
-          prepareEnqueue(this.db, queue.get(queueRowId(table, id)) ?? null, {
+          prepareEnqueue(this.db, rows.get(id) ?? null, {
             table,
             recordId: id,
             operation: 'delete',

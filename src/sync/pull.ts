@@ -1,11 +1,9 @@
-import type { Model } from '@nozbe/watermelondb';
-import { findByIds } from '../db/find-by-ids';
 import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
-import { findQueueRows, parseQueueData, queueRowId } from './queue';
+import { findLocalState, parseQueueData } from './queue';
 import { reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
@@ -44,11 +42,7 @@ async function applyPage(
   stats: CollectionStats,
 ) {
   const ids = page.map((doc) => doc.id);
-  const records = await findByIds<Model>(ctx.db, table, ids);
-  const queueRows = await findQueueRows(
-    ctx.db,
-    ids.map((id) => queueRowId(table, id)),
-  );
+  const { records, rows } = await findLocalState(ctx.db, table, ids);
   const targets: PlanTarget[] = [];
   for (const doc of page) {
     if (doc.data.user_id !== ctx.userId) {
@@ -56,7 +50,7 @@ async function applyPage(
       continue;
     }
     const record = records.get(doc.id) ?? null;
-    const queueRow = queueRows.get(queueRowId(table, doc.id)) ?? null;
+    const queueRow = rows.get(doc.id) ?? null;
     const local = {
       raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
       queue: queueRow

@@ -11,7 +11,14 @@ import { classifyError, type ErrorClass } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { prepareFailure } from './failure';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
-import { findQueueRows, parseQueueData, prepareEnqueue, type QueueData, queueRowId } from './queue';
+import {
+  findLocalState,
+  findQueueRows,
+  parseQueueData,
+  prepareEnqueue,
+  type QueueData,
+  queueRowId,
+} from './queue';
 import { reconcile } from './reconcile';
 import type { WriteOutcome } from './remote-store';
 import { nextStatus } from './status-machine';
@@ -237,17 +244,13 @@ async function settle(
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
     const ids = chunk.map((c) => c.id);
-    const records = await findByIds<Model>(ctx.db, table, ids);
-    const rows = await findQueueRows(
-      ctx.db,
-      ids.map((id) => queueRowId(table, id)),
-    );
+    const { records, rows } = await findLocalState(ctx.db, table, ids);
     const operations: Model[] = [];
     const narrow: Array<{ record: Model; patch: Record<string, string | number | null> }> = [];
     for (let i = 0; i < chunk.length; i += 1) {
       const outcome = outcomes[i];
       const record = records.get(chunk[i].id) ?? null;
-      const row = rows.get(queueRowId(table, chunk[i].id)) ?? null;
+      const row = rows.get(chunk[i].id) ?? null;
       if (outcome.status === 'written') {
         operations.push(
           ...settleWritten(

@@ -123,6 +123,25 @@ export function prepareEnqueue(
   });
 }
 
+/**
+ * The current local state of some records: the records and their queue rows, both keyed by
+ * record id (a missing key: no such record, or nothing queued for it).
+ */
+export async function findLocalState(
+  db: Database,
+  table: DataTable,
+  ids: readonly string[],
+): Promise<{ records: Map<string, Model>; rows: Map<string, SyncQueueItem> }> {
+  const records = await findByIds<Model>(db, table, ids);
+  const byRowId = await findQueueRows(
+    db,
+    ids.map((id) => queueRowId(table, id)),
+  );
+  const rows = new Map<string, SyncQueueItem>();
+  for (const row of byRowId.values()) rows.set(row.documentId, row);
+  return { records, rows };
+}
+
 export function findQueueRows(db: Database, ids: string[]): Promise<Map<string, SyncQueueItem>> {
   return findByIds<SyncQueueItem>(db, 'sync_queue', ids);
 }

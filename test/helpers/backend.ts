@@ -1,8 +1,8 @@
 import { inject } from 'vitest';
-import { createFirebaseClients, type FirebaseEndpoints } from '../../src/adapters/firebase-clients';
+import { createFirebaseClients } from '../../src/adapters/firebase-clients';
 
 /** The emulators the global setup started for this run. */
-export function testEndpoints(): Required<Omit<FirebaseEndpoints, 'storageTimeoutMs'>> {
+export function testEndpoints(): { projectId: string; firestore: string; storage: string } {
   return {
     projectId: inject('projectId'),
     firestore: inject('firestoreEndpoint'),
