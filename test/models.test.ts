@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Model } from '@nozbe/watermelondb';
 import { describe, expect, it } from 'vitest';
@@ -281,17 +282,20 @@ describe('loki:memory', () => {
   // A file database autosaves on a timer that close() must clear; check that case as well.
   const tempDir = useTempDir();
   it('a Loki file database leaves no timer behind once closed', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const db = await openDatabase(`loki:${path.join(tempDir(), 'x.loki.json')}`);
-    await db.database.write(() =>
-      db.database
-        .get<HealthData>('health_data')
-        .create((r) => Object.assign(r, FIXTURES.health_data.sparse)),
+    const fixture = path.join(__dirname, 'fixtures', 'loki-file-close.ts');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fixture, path.join(tempDir(), 'x.loki.json')],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
-    expect(timers()).toBeGreaterThan(before); // the autosave timer is armed by the write
-    await db.close();
-    expect(timers()).toBeLessThanOrEqual(before);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // A timer left behind would keep the process alive past the test's timeout.
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ armed: true, leftAfterClose: 0 });
   });
 
   it('stores and reads a record, and closing it leaves no timer keeping Node alive', async () => {
