@@ -5,6 +5,7 @@ import { EXIT } from './errors';
 import { addGlobalOptions } from './global-options';
 import { reportError } from './output';
 import { registerRunCommand } from './run';
+import { registerScenarioCommand } from './scenario';
 import { registerSeedCommand } from './seed';
 import { registerStatusCommand } from './status';
 import { registerSyncCommand } from './sync';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSeedCommand(program);
   registerRunCommand(program);
   registerSyncCommand(program);
+  registerScenarioCommand(program);
   registerWatchCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);

@@ -60,17 +60,37 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export class FaultInjector {
   readonly counts: FaultCounts = { injected: {}, acksLost: 0, crashes: 0 };
+  /** Resolves when the device dies at its armed crash point. */
   readonly crashed: Promise<CrashPoint>;
   private signalCrash: (point: CrashPoint) => void = () => {};
+  private beforeCommit: (() => Promise<void>) | null = null;
 
   constructor(
-    private readonly model: FaultModel,
+    private model: FaultModel,
     private readonly random: Random,
     private crashAt: CrashPoint | null = null,
   ) {
     this.crashed = new Promise((resolve) => {
       this.signalCrash = resolve;
     });
+  }
+
+  /** New fault rates from now on (scenario steps change them while the device runs). */
+  setModel(model: FaultModel): void {
+    this.model = model;
+  }
+
+  /** Arms a crash point (a device dies once; the simulator then opens a new device). */
+  arm(point: CrashPoint | null): void {
+    this.crashAt = point;
+  }
+
+  /**
+   * Runs `action` once, when the next push has read its records and is about to write them:
+   * what the user does on the phone while a push is in flight (the lost-update race).
+   */
+  duringNextPush(action: () => Promise<void>): void {
+    this.beforeCommit = action;
   }
 
   /** Dies here if this is the armed crash point (once). */
@@ -110,6 +130,9 @@ export class FaultInjector {
       reportProgress: (...args) => real.reportProgress(...args),
       commit: async (...args) => {
         if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
+        const during = this.beforeCommit;
+        this.beforeCommit = null;
+        await during?.();
         await this.maybeCrash('before-remote-write');
         const outcomes = await real.commit(...args);
         await this.maybeCrash('after-remote-write');

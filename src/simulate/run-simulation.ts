@@ -11,7 +11,7 @@ import type { SyncResult } from '../sync/sync-manager';
 import { DEFAULT_DAY } from './data-generator';
 import type { CrashPoint, FaultModel } from './fault-model';
 import type { LinkFaults, NetworkMode } from './fault-proxy';
-import { checkInvariants, type Violation } from './invariants';
+import { checkInvariants, type Violation, viewOfDatabase } from './invariants';
 import { forkRandom } from './prng';
 import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
@@ -255,7 +255,7 @@ async function judge(
   try {
     const result = await checkInvariants({
       userId: options.userId,
-      devices: devices.map((d) => ({ deviceId: d.deviceId, database: d.opened.database })),
+      devices: devices.map((d) => viewOfDatabase(d.deviceId, d.opened.database)),
       firestore: clients.firestore,
       bucket: options.storage ? clients.bucket() : null,
     });
@@ -280,7 +280,7 @@ async function seedDefaultDay(device: SimulatedDevice, now: number): Promise<num
 }
 
 /** What a phone records over a few seconds: mostly sensor data, sometimes a note or a photo. */
-const RECORDING_MIX: Array<[DataTable, number]> = [
+export const RECORDING_MIX: Array<[DataTable, number]> = [
   ['health_data', 0.5],
   ['location_data', 0.38],
   ['text_notes', 0.07],
@@ -303,7 +303,7 @@ async function recordSome(
   return count;
 }
 
-function pickWeighted<T>(choices: Array<[T, number]>, draw: number): T {
+export function pickWeighted<T>(choices: Array<[T, number]>, draw: number): T {
   let left = draw;
   for (const [choice, weight] of choices) {
     left -= weight;

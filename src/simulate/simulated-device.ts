@@ -35,6 +35,8 @@ export interface SimulatedDeviceOptions {
   link: LinkFaults;
   /** Client-side deadline of every remote call. */
   deadlineMs: number;
+  /** Names this device's random streams (default user/device); scenarios keep it stable across runs. */
+  randomScope?: string;
   /** Where this device's process dies once (then the simulator restarts it). */
   crashAt?: CrashPoint | null;
 }
@@ -57,7 +59,10 @@ export async function openSimulatedDevice(
 ): Promise<SimulatedDevice> {
   const folders = deviceFolders(options.dataDir, options.userId, options.deviceId);
   const seedFor = (purpose: string) =>
-    forkRandom(options.seed, `${options.userId}/${options.deviceId}/${purpose}`);
+    forkRandom(
+      options.seed,
+      `${options.randomScope ?? `${options.userId}/${options.deviceId}`}/${purpose}`,
+    );
   const proxies: FaultProxy[] = [];
   let clients: FirebaseClients | null = null;
   let opened: OpenedDatabase | null = null;

@@ -157,6 +157,11 @@ export class SyncManager {
     return this.store.update(item.collection, item.documentId, editable);
   }
 
+  /** The app's conflict-strategy setting; takes effect from the next sync. */
+  setStrategy(strategy: NonNullable<SyncManagerOptions['strategy']>): void {
+    this.options.strategy = strategy;
+  }
+
   async syncAll(): Promise<SyncResult> {
     return this.run(DATA_TABLES);
   }

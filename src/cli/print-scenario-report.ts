@@ -1,0 +1,42 @@
+import { formatMs } from '../scenario/describe-step';
+import type { ScenarioReport } from '../scenario/run-scenario';
+import { formatDuration } from './duration';
+import type { Printer } from './output';
+
+/** The exact command that replays a scenario run (same file, same seed). */
+export function replayCommand(report: Pick<ScenarioReport, 'file' | 'seed'>): string {
+  return `npx personalai-sync scenario run ${report.file ?? '<file>'} --seed ${report.seed}`;
+}
+
+export function printScenarioReport(report: ScenarioReport, out: Printer): void {
+  const t = report.totals;
+  const mark = report.passed ? '✓' : '✗';
+  out.line(
+    `${mark} ${report.name} (seed ${report.seed}) — ${report.steps.length} steps, ${formatMs(report.virtualMs)} virtual in ${formatDuration(report.wallMs)}`,
+  );
+  out.line(
+    `  ${report.devices.length} device(s); ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
+  );
+  const skipped = report.steps.filter((s) => s.status === 'skipped');
+  if (skipped.length > 0)
+    out.line(
+      `  ${skipped.length} step(s) skipped: ${skipped.map((s) => `${s.label} (${s.note})`).join('; ')}`,
+    );
+  const failing = report.invariants.filter((i) => !i.holds);
+  if (failing.length === 0) {
+    out.line(`  all ${report.invariants.length} invariants hold`);
+    return;
+  }
+  for (const invariant of failing) {
+    out.line(`  ✗ ${invariant.name} (${invariant.description}): ${invariant.count} violation(s)`);
+    for (const v of invariant.violations.slice(0, 10)) {
+      const where = [v.record, v.device && `on ${v.device}`, v.step && `after ${v.step}`]
+        .filter(Boolean)
+        .join(' ');
+      out.line(`      ${where ? `${where}: ` : ''}${v.detail}`);
+    }
+    if (invariant.violations.length > 10)
+      out.line(`      … and ${invariant.violations.length - 10} more`);
+  }
+  out.line(`  replay: ${replayCommand(report)}`);
+}

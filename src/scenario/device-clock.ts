@@ -1,0 +1,31 @@
+import type { Clock, VirtualClock } from '../adapters/clock';
+
+/**
+ * A device's view of the scenario's virtual time: off by a fixed offset and drifting by so many
+ * parts per million from the scenario's start. Sleeping (retry backoff inside a sync pass) moves
+ * only this device's clock forward, never the scenario's, so one device's backoff cannot change
+ * the timestamps another device writes. The clock never goes backwards.
+ */
+export class DeviceClock implements Clock {
+  private floor = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly world: VirtualClock,
+    private readonly origin: number,
+    private readonly offsetMs: number,
+    private readonly driftPpm: number,
+  ) {}
+
+  now(): number {
+    const t = this.world.now();
+    const own = t + this.offsetMs + Math.round(((t - this.origin) * this.driftPpm) / 1_000_000);
+    this.floor = Math.max(this.floor, own);
+    return this.floor;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.floor = this.now() + Math.max(0, ms);
+    // Let real I/O (the emulators) make progress; no wall time is spent waiting.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

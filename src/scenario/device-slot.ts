@@ -1,0 +1,160 @@
+import type { VirtualClock } from '../adapters/clock';
+import type { CrashPoint, FaultModel } from '../simulate/fault-model';
+import { NO_FAULTS } from '../simulate/fault-model';
+import { HEALTHY_LINK, type LinkFaults, type NetworkMode } from '../simulate/fault-proxy';
+import { openSimulatedDevice, type SimulatedDevice } from '../simulate/simulated-device';
+import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
+import type { SyncResult } from '../sync/sync-manager';
+import { DeviceClock } from './device-clock';
+import { DeviceReader } from './read-device';
+
+/**
+ * One device of a scenario across its lives: the settings the scenario gave it (network mode,
+ * link faults, fault rates, strategy, ask-user answers) outlive a crash, so a restarted device
+ * comes back exactly as configured. The process dying is the only thing a crash changes.
+ */
+export interface SlotOptions {
+  dataDir: string;
+  userName: string;
+  userId: string;
+  deviceId: string;
+  projectId: string;
+  firestore: string;
+  storage: string | null;
+  seed: number;
+  world: VirtualClock;
+  origin: number;
+  clockOffsetMs: number;
+  clockDriftPpm: number;
+  strategy: ConflictStrategy;
+  deadlineMs: number;
+  askUserDefault?: Decision;
+}
+
+export type SyncOutcome =
+  | { kind: 'synced'; result: SyncResult; strategy: ConflictStrategy; answers: AnswerLog[] }
+  | { kind: 'crashed'; point: CrashPoint; answers: AnswerLog[] };
+
+export interface AnswerLog {
+  table: string;
+  id: string;
+  decision: Decision | null;
+}
+
+export class DeviceSlot {
+  readonly key: string;
+  readonly clock: DeviceClock;
+  device!: SimulatedDevice;
+  reader!: DeviceReader;
+  mode: NetworkMode = 'online';
+  link: LinkFaults = HEALTHY_LINK;
+  faults: FaultModel = NO_FAULTS;
+  strategy: ConflictStrategy;
+  readonly answers: Decision[] = [];
+  lastBackgroundAt: number | null = null;
+  /** Retention cleanups run here: records older than a cutoff may be missing on this device. */
+  readonly cleanupCutoffs: number[] = [];
+  /** Devices of earlier lives (crashed), kept for their network and fault counts. */
+  readonly retired: SimulatedDevice[] = [];
+  private answered: AnswerLog[] = [];
+
+  constructor(readonly options: SlotOptions) {
+    this.key = `${options.userName}/${options.deviceId}`;
+    this.clock = new DeviceClock(
+      options.world,
+      options.origin,
+      options.clockOffsetMs,
+      options.clockDriftPpm,
+    );
+    this.strategy = options.strategy;
+  }
+
+  async open(): Promise<void> {
+    const o = this.options;
+    this.device = await openSimulatedDevice({
+      dataDir: o.dataDir,
+      userId: o.userId,
+      deviceId: o.deviceId,
+      projectId: o.projectId,
+      firestore: o.firestore,
+      storage: o.storage,
+      // Each life of a device draws from its own stream, so a restart does not replay the
+      // fault draws of the life before it.
+      seed: o.seed,
+      randomScope: `${this.key}/life-${this.retired.length}`,
+      clock: this.clock,
+      strategy: this.strategy,
+      decide: (conflict) => {
+        const decision = this.answers.shift() ?? o.askUserDefault ?? null;
+        this.answered.push({ table: conflict.table, id: conflict.id, decision });
+        if (!decision)
+          throw new Error(
+            `ask-user conflict on ${conflict.table}/${conflict.id} and no answer left: add an "answer" step or askUserDefault`,
+          );
+        return decision;
+      },
+      faults: this.faults,
+      link: this.link,
+      deadlineMs: o.deadlineMs,
+    });
+    await this.device.network.setMode(this.mode);
+    this.reader ??= new DeviceReader(this.key, this.device.folders.databaseFile!);
+  }
+
+  async setMode(mode: NetworkMode): Promise<void> {
+    this.mode = mode;
+    await this.device.network.setMode(mode);
+  }
+
+  setLink(link: LinkFaults): void {
+    this.link = link;
+    this.device.network.setFaults(link);
+  }
+
+  setFaults(faults: FaultModel): void {
+    this.faults = faults;
+    this.device.injector.setModel(faults);
+  }
+
+  setStrategy(strategy: ConflictStrategy): void {
+    this.strategy = strategy;
+    this.device.sync.setStrategy(strategy);
+  }
+
+  /**
+   * One sync pass. If the device dies at its armed crash point, it is opened again from its
+   * database (what a killed app finds when it is started again) and the crash is reported.
+   */
+  async sync(): Promise<SyncOutcome> {
+    const device = this.device;
+    const strategy = this.strategy;
+    this.answered = [];
+    const running = device.sync.syncAll();
+    // A dead process's pass never settles; its late failures are not anyone's business.
+    running.catch(() => {});
+    const outcome = await Promise.race([
+      running.then((result) => ({ result })),
+      device.injector.crashed.then((point) => ({ point })),
+    ]);
+    const answers = this.answered;
+    if ('result' in outcome) return { kind: 'synced', result: outcome.result, strategy, answers };
+    await this.restart();
+    return { kind: 'crashed', point: outcome.point, answers };
+  }
+
+  /** Closes the device (as the OS does to a killed or restarted app) and opens it again. */
+  async restart(): Promise<void> {
+    this.retired.push(this.device);
+    await this.device.close().catch(() => {});
+    await this.open();
+  }
+
+  async close(): Promise<void> {
+    await this.device?.close().catch(() => {});
+    this.reader?.close();
+  }
+
+  all(): SimulatedDevice[] {
+    return [...this.retired, ...(this.device ? [this.device] : [])];
+  }
+}

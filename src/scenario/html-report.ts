@@ -1,0 +1,486 @@
+import type { InvariantResult } from './judge';
+import { escapeXml as esc } from './junit';
+import type { ScenarioReport, TimelineEvent } from './run-scenario';
+
+/**
+ * One self-contained HTML page for a set of scenario runs: inline CSS and server-side SVG, no
+ * scripts, fonts or remote assets, so the file can be attached to a CI run and opened anywhere
+ * (a Content-Security-Policy makes the browser refuse anything else). Pure: no I/O.
+ */
+export interface HtmlReportOptions {
+  title?: string;
+}
+
+/** Beyond this many devices the page would be a wall of charts; the rest go into a total. */
+const MAX_CHARTS = 12;
+/** A badly broken run can produce thousands of violations; the JSON/JUnit output has them all. */
+const MAX_VIOLATIONS = 200;
+/** Events grouped into one marker list at most this many in its tooltip. */
+const MAX_TOOLTIP_LINES = 10;
+const KINDS: TimelineEvent['kind'][] = ['conflict', 'error', 'crash', 'cleanup'];
+
+type Offline = ScenarioReport['timeline']['offline'][number];
+
+export function toHtml(reports: ScenarioReport[], options: HtmlReportOptions = {}): string {
+  const title = options.title ?? 'Scenario report';
+  const failed = reports.filter((r) => !r.passed).length;
+  const summary =
+    reports.length === 0
+      ? 'No scenarios.'
+      : `${reports.length} scenario(s): ${reports.length - failed} passed, ${failed} failed.`;
+  const toc = reports
+    .map(
+      (r, i) => `<li><a href="#scenario-${i + 1}">${r.passed ? '✓' : '✗'} ${esc(r.name)}</a></li>`,
+    )
+    .join('');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<h1>${esc(title)}</h1>`,
+    `<p class="summary">${summary}</p>`,
+    toc ? `<ul class="toc">${toc}</ul>` : '',
+    ...reports.map(scenarioSection),
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function scenarioSection(r: ScenarioReport, index: number): string {
+  const status = r.passed ? 'passed' : 'failed';
+  const replay = r.file
+    ? `<p class="replay">Replay: <code>npx personalai-sync scenario run ${esc(r.file)} --seed ${r.seed}</code></p>`
+    : '';
+  return [
+    `<section class="scenario ${status}" id="scenario-${index + 1}" data-scenario="${esc(r.name)}">`,
+    `<h2><span class="badge ${status}">${r.passed ? '✓ passed' : '✗ failed'}</span> ${esc(r.name)}</h2>`,
+    facts(r),
+    replay,
+    '<h3>Timeline</h3>',
+    timelines(r),
+    '<h3>Invariants</h3>',
+    invariantTable(r.invariants),
+    '<h3>Steps</h3>',
+    stepsTable(r),
+    '</section>',
+  ].join('\n');
+}
+
+function facts(r: ScenarioReport): string {
+  const t = r.totals;
+  const faults = Object.entries(t.faultsInjected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const rows: Array<[string, string | number]> = [
+    ['seed', r.seed],
+    ['file', r.file ?? '—'],
+    ['virtual time', humanMs(r.virtualMs)],
+    ['wall time', wallTime(r.wallMs)],
+    ['devices', r.devices.length],
+    ['steps', r.steps.length],
+    ['writes', t.writes],
+    ['acknowledged', t.acknowledged],
+    ['sync passes', t.passes],
+    ['conflicts', t.conflicts],
+    ['sync errors', t.syncErrors],
+    ['crashes', t.crashes],
+    ['acks lost', t.acksLost],
+    ['faults injected', faults || 'none'],
+    ['heal rounds', t.healRounds],
+    ['drained', t.drained ? 'yes' : 'NO'],
+  ];
+  const items = rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(String(v))}</dd></div>`);
+  return `<dl class="facts">${items.join('')}</dl>`;
+}
+
+// ——— timelines ———
+
+function timelines(r: ScenarioReport): string {
+  const { samples, offline, events } = r.timeline;
+  // One shared x range, so the charts of a scenario line up vertically.
+  let xMax = Math.max(1, r.virtualMs);
+  for (const s of samples) xMax = Math.max(xMax, s.atMs);
+  for (const o of offline) xMax = Math.max(xMax, o.toMs);
+  for (const e of events) xMax = Math.max(xMax, e.atMs);
+
+  const chosen = chooseDevices(r);
+  const parts = [LEGEND];
+  const many = chosen.length < r.devices.length;
+  if (many)
+    parts.push(
+      `<p class="note">${r.devices.length} devices: the ${chosen.length} with violations, events or the highest pending counts are drawn individually; the last chart shows the total pending over all ${r.devices.length} devices, with every device’s events. The table below lists every device.</p>`,
+    );
+  for (const device of chosen)
+    parts.push(
+      chart({
+        cls: 'timeline',
+        attrs: `data-device="${esc(device)}"`,
+        caption: device,
+        points: samples.map((s) => [s.atMs, s.pending[device] ?? 0]),
+        offline: offline.filter((o) => o.device === device),
+        events: events.filter((e) => e.device === device),
+        xMax,
+        withDevice: false,
+      }),
+    );
+  if (many)
+    parts.push(
+      chart({
+        cls: 'timeline-total',
+        attrs: `data-devices="${r.devices.length}"`,
+        caption: `total pending over all ${r.devices.length} devices (offline windows not shaded)`,
+        points: samples.map((s) => [s.atMs, sum(r.devices.map((d) => s.pending[d] ?? 0))]),
+        offline: [],
+        events,
+        xMax,
+        withDevice: true,
+      }),
+    );
+  parts.push(deviceTable(r));
+  return parts.join('\n');
+}
+
+/** Devices worth a chart of their own: those with violations, then events, then peak pending. */
+function chooseDevices(r: ScenarioReport): string[] {
+  if (r.devices.length <= MAX_CHARTS) return r.devices;
+  const violated = new Set(r.invariants.flatMap((i) => i.violations.map((v) => v.device)));
+  const score = r.devices.map((device, index) => ({
+    device,
+    index,
+    violated: violated.has(device) ? 1 : 0,
+    events: r.timeline.events.filter((e) => e.device === device).length,
+    peak: peakPending(r, device),
+  }));
+  score.sort(
+    (a, b) =>
+      b.violated - a.violated || b.events - a.events || b.peak - a.peak || a.index - b.index,
+  );
+  return score
+    .slice(0, MAX_CHARTS)
+    .sort((a, b) => a.index - b.index)
+    .map((s) => s.device);
+}
+
+interface ChartInput {
+  cls: string;
+  attrs: string;
+  caption: string;
+  points: Array<[number, number]>;
+  offline: Offline[];
+  events: TimelineEvent[];
+  xMax: number;
+  /** The total chart mixes devices, so its tooltips name them. */
+  withDevice: boolean;
+}
+
+// Geometry (SVG user units; the chart scales to the page width through its viewBox).
+const W = 960;
+const LEFT = 56;
+const RIGHT = 24;
+const LANE = 11;
+const LANES_TOP = 4;
+const PLOT_TOP = LANES_TOP + LANE * KINDS.length + 12;
+const PLOT_H = 110;
+const PLOT_BOTTOM = PLOT_TOP + PLOT_H;
+const H = PLOT_BOTTOM + 22;
+
+function chart(c: ChartInput): string {
+  const plotW = W - LEFT - RIGHT;
+  const x = (ms: number) => round(LEFT + (Math.min(Math.max(ms, 0), c.xMax) / c.xMax) * plotW);
+  let peak = 0;
+  for (const [, v] of c.points) peak = Math.max(peak, v);
+  const yMax = niceCeil(Math.max(1, peak));
+  const y = (v: number) => round(PLOT_BOTTOM - (v / yMax) * PLOT_H);
+  const out: string[] = [
+    `<figure class="chart"><figcaption>${esc(c.caption)} <span>· pending records over virtual time</span></figcaption>`,
+    `<svg class="${c.cls}" ${c.attrs} xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`pending over time: ${c.caption}`)}">`,
+  ];
+
+  // Axes: y at 0, half and max; x at a "nice" step (1m, 15m, 6h, …) chosen for ≤ 8 ticks.
+  for (const v of yMax % 2 === 0 ? [0, yMax / 2, yMax] : [0, yMax]) {
+    out.push(
+      `<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}"/>`,
+      `<text class="y-label" x="${LEFT - 6}" y="${y(v) + 3}" text-anchor="end">${v}</text>`,
+    );
+  }
+
+  // Offline windows over the grid, under the line and the markers.
+  for (const o of c.offline) {
+    const x0 = x(o.fromMs);
+    const width = Math.max(1, x(o.toMs) - x0); // a zero-length window stays visible
+    out.push(
+      `<rect class="offline offline-${cssIdent(o.mode)}" data-mode="${esc(o.mode)}" x="${x0}" y="${PLOT_TOP}" width="${round(width)}" height="${PLOT_H}"><title>${esc(`offline (${o.mode}) from ${humanMs(o.fromMs)} to ${humanMs(o.toMs)}`)}</title></rect>`,
+    );
+  }
+
+  const step = tickStep(c.xMax);
+  for (let t = 0; t <= c.xMax; t += step)
+    out.push(
+      `<line class="axis" x1="${x(t)}" x2="${x(t)}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM + 4}"/>`,
+      `<text class="x-label" x="${x(t)}" y="${PLOT_BOTTOM + 15}" text-anchor="middle">${humanMs(t)}</text>`,
+    );
+  out.push(
+    `<line class="axis" x1="${LEFT}" x2="${W - RIGHT}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM}"/>`,
+  );
+  KINDS.forEach((kind, lane) => {
+    out.push(
+      `<text class="lane-label" x="${LEFT - 6}" y="${laneY(lane) + 3}" text-anchor="end">${kind}</text>`,
+    );
+  });
+
+  // Pending as a step line: a sample's count holds until the next sample, then to the end.
+  const pts: string[] = [];
+  c.points.forEach(([at, v], i) => {
+    if (i > 0) pts.push(`${x(at)},${y(c.points[i - 1][1])}`);
+    pts.push(`${x(at)},${y(v)}`);
+  });
+  if (c.points.length > 0) pts.push(`${x(c.xMax)},${y(c.points[c.points.length - 1][1])}`);
+  out.push(`<polyline class="pending" points="${pts.join(' ')}"/>`);
+
+  out.push(...markers(c, x), '</svg></figure>');
+  return out.join('\n');
+}
+
+function markers(c: ChartInput, x: (ms: number) => number): string[] {
+  // Group per kind and 3-pixel column: a thousand conflicts in one sync pass become one marker.
+  const groups = new Map<string, TimelineEvent[]>();
+  for (const e of c.events) {
+    const key = `${e.kind}|${Math.round(x(e.atMs) / 3)}`;
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  const out: string[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const cx = x(first.atMs);
+    const cy = laneY(Math.max(0, KINDS.indexOf(first.kind)));
+    const line = (e: TimelineEvent) =>
+      `${humanMs(e.atMs)}${c.withDevice || group.length > 1 ? ` ${e.device}` : ''}: ${e.detail}`;
+    const tip =
+      group.length === 1
+        ? `${first.kind} at ${humanMs(first.atMs)} on ${first.device}: ${first.detail}`
+        : [
+            `${group.length} × ${first.kind}`,
+            ...group.slice(0, MAX_TOOLTIP_LINES).map(line),
+            ...(group.length > MAX_TOOLTIP_LINES
+              ? [`… and ${group.length - MAX_TOOLTIP_LINES} more`]
+              : []),
+          ].join('\n');
+    // A crash also gets a guide line through the plot: did the pending count react?
+    const guide =
+      first.kind === 'crash'
+        ? `<line class="crash-line" x1="${cx}" x2="${cx}" y1="${cy}" y2="${PLOT_BOTTOM}"/>`
+        : '';
+    out.push(
+      `<g class="marker kind-${first.kind}" data-kind="${first.kind}" data-count="${group.length}" data-at-ms="${first.atMs}"><title>${esc(tip)}</title>${guide}${shape(first.kind, cx, cy)}</g>`,
+    );
+  }
+  return out;
+}
+
+/** Distinct shapes, not just colours: diamond, circle, triangle, square. */
+function shape(kind: TimelineEvent['kind'], cx: number, cy: number): string {
+  const p = (dx: number, dy: number) => `${round(cx + dx)},${round(cy + dy)}`;
+  switch (kind) {
+    case 'conflict':
+      return `<path d="M${p(0, -5)} L${p(5, 0)} L${p(0, 5)} L${p(-5, 0)} Z"/>`;
+    case 'error':
+      return `<circle cx="${cx}" cy="${cy}" r="4.2"/>`;
+    case 'crash':
+      return `<path d="M${p(0, -5)} L${p(5, 4)} L${p(-5, 4)} Z"/>`;
+    default:
+      return `<rect x="${round(cx - 4)}" y="${round(cy - 4)}" width="8" height="8"/>`;
+  }
+}
+
+const laneY = (lane: number) => LANES_TOP + lane * LANE + LANE / 2;
+
+const LEGEND = `<p class="legend">${KINDS.map(
+  (k) =>
+    `<svg class="legend-mark kind-${k}" viewBox="-6 -6 12 12" width="12" height="12" aria-hidden="true">${shape(k, 0, 0)}</svg> ${k}`,
+).join(
+  ' ',
+)} <span class="swatch refuse"></span> offline (refuse) <span class="swatch blackhole"></span> offline (blackhole) <span class="swatch line"></span> pending</p>`;
+
+function deviceTable(r: ScenarioReport): string {
+  const rows = r.devices.map((device) => {
+    const offline = r.timeline.offline.filter((o) => o.device === device);
+    const offlineMs = sum(offline.map((o) => o.toMs - o.fromMs));
+    const count = (kind: string) =>
+      r.timeline.events.filter((e) => e.device === device && e.kind === kind).length;
+    const last = r.timeline.samples[r.timeline.samples.length - 1];
+    const violations = sum(
+      r.invariants.map((i) => i.violations.filter((v) => v.device === device).length),
+    );
+    const cells = [
+      peakPending(r, device),
+      last?.pending[device] ?? 0,
+      `${humanMs(offlineMs)} (${offline.length})`,
+      ...KINDS.map(count),
+      violations,
+    ];
+    return `<tr data-device="${esc(device)}"><td>${esc(device)}</td>${cells.map((v) => `<td class="num">${esc(String(v))}</td>`).join('')}</tr>`;
+  });
+  const head = [
+    'device',
+    'peak pending',
+    'final pending',
+    'offline (windows)',
+    ...KINDS,
+    'violations',
+  ];
+  return `<table class="devices"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+// ——— invariants and steps ———
+
+function invariantTable(invariants: InvariantResult[]): string {
+  const rows = invariants.map((i) => {
+    const row = `<tr class="invariant ${i.holds ? 'pass' : 'fail'}" data-invariant="${esc(i.name)}"><td class="name">${esc(i.name)}</td><td>${esc(i.description)}</td><td class="holds">${i.holds ? '✓' : '✗'}</td><td class="num">${i.count}</td></tr>`;
+    if (i.holds) return row;
+    const shown = i.violations
+      .slice(0, MAX_VIOLATIONS)
+      .map(
+        (v) =>
+          `<tr class="violation">${[v.record, v.device, v.step]
+            .map((cell) => `<td>${esc(cell ?? '—')}</td>`)
+            .join('')}<td>${esc(v.detail)}</td></tr>`,
+      );
+    const more =
+      i.count > shown.length
+        ? `<tr><td colspan="4" class="more">… and ${i.count - shown.length} more</td></tr>`
+        : '';
+    return `${row}<tr class="violations"><td colspan="4"><table class="violation-list"><thead><tr><th>record</th><th>device</th><th>step</th><th>detail</th></tr></thead><tbody>${shown.join('')}${more}</tbody></table></td></tr>`;
+  });
+  return `<table class="invariants"><thead><tr><th>invariant</th><th>description</th><th>holds</th><th>violations</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function stepsTable(r: ScenarioReport): string {
+  const skipped = r.steps.filter((s) => s.status === 'skipped').length;
+  const rows = r.steps.map(
+    (s) =>
+      `<tr class="step ${s.status}"><td>${esc(s.label)}</td><td class="num" data-at-ms="${s.atMs}" title="${s.atMs} ms">${humanMs(s.atMs)}</td><td>${s.status}</td><td>${esc(s.note ?? '')}</td></tr>`,
+  );
+  // Long scenarios start collapsed so the timelines and the verdict stay near each other.
+  return `<details class="steps"${r.steps.length <= 60 ? ' open' : ''}><summary>${r.steps.length} step(s), ${skipped} skipped</summary><table class="steps"><thead><tr><th>step</th><th>at</th><th>status</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+}
+
+// ——— small helpers ———
+
+function peakPending(r: ScenarioReport, device: string): number {
+  let peak = 0;
+  for (const s of r.timeline.samples) peak = Math.max(peak, s.pending[device] ?? 0);
+  return peak;
+}
+
+function sum(values: number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/** 1, 2, 5, 10, 20, 50, … at or above v. */
+function niceCeil(v: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 5, 10]) if (m * magnitude >= v) return m * magnitude;
+  return 10 * magnitude;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [
+  ...[1, 2, 5, 10, 20, 50, 100, 200, 500],
+  ...[1, 2, 5, 10, 15, 30].map((n) => n * SECOND),
+  ...[1, 2, 5, 10, 15, 30].map((n) => n * MINUTE),
+  ...[1, 2, 3, 6, 12].map((n) => n * HOUR),
+  ...[1, 2, 7, 14, 30].map((n) => n * DAY),
+];
+
+function tickStep(xMax: number): number {
+  return TICK_STEPS.find((s) => xMax / s <= 8) ?? Math.ceil(xMax / 8 / (30 * DAY)) * 30 * DAY;
+}
+
+/** Virtual time as people read it: 0, 250ms, 15m, 6h, 1h30m (at most two units). */
+export function humanMs(ms: number): string {
+  let rest = Math.round(ms);
+  if (rest <= 0) return '0';
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', DAY],
+    ['h', HOUR],
+    ['m', MINUTE],
+    ['s', SECOND],
+    ['ms', 1],
+  ] as const) {
+    if (rest < size) continue;
+    const n = Math.floor(rest / size);
+    parts.push(`${n}${unit}`);
+    rest -= n * size;
+    if (parts.length === 2 || rest === 0) break;
+  }
+  return parts.join('');
+}
+
+function wallTime(ms: number): string {
+  return ms < 60 * SECOND ? `${(ms / 1000).toFixed(2)} s` : humanMs(ms);
+}
+
+/** Offline modes are free-form strings; keep class names to safe characters. */
+function cssIdent(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+const CSS = `
+:root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#fff}
+body{margin:0 auto;max-width:1080px;padding:16px 24px 48px;line-height:1.4}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin:0 0 8px}h3{font-size:1rem;margin:20px 0 6px}
+ul.toc{padding-left:20px}
+section.scenario{border:1px solid #e5e7eb;border-left:6px solid #16a34a;border-radius:6px;padding:16px 20px;margin:24px 0}
+section.scenario.failed{border-left-color:#dc2626}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.8rem;color:#fff;background:#16a34a;vertical-align:middle}
+.badge.failed{background:#dc2626}
+dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:2px 16px;margin:0;font-size:.9rem}
+dl.facts div{display:flex;gap:6px}dt{color:#6b7280}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f4f6;padding:1px 4px;border-radius:3px}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:4px 0}
+th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f9fafb;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.holds{font-weight:700;text-align:center}
+tr.invariant.pass td.holds{color:#16a34a}
+tr.invariant.fail td{background:#fef2f2}tr.invariant.fail td.holds{color:#dc2626}
+tr.violations>td{padding:0 0 10px 28px;background:#fff}
+table.violation-list{font-size:.82rem}td.more{color:#6b7280}
+tr.step.skipped td{color:#92400e}
+figure.chart{margin:6px 0 12px}figcaption{font-size:.85rem;font-weight:600}figcaption span{font-weight:400;color:#6b7280}
+svg.timeline,svg.timeline-total{display:block;width:100%;height:auto;overflow:visible}
+svg text{font-size:10px;fill:#6b7280}
+.pending{fill:none;stroke:#2563eb;stroke-width:1.6;stroke-linejoin:round}
+.grid{stroke:#eef0f3}.axis{stroke:#9ca3af}
+.offline{fill:#a855f7;fill-opacity:.18}
+.offline[data-mode="refuse"]{fill:#f59e0b;fill-opacity:.22}
+.offline[data-mode="blackhole"]{fill:#374151;fill-opacity:.28}
+.kind-conflict{fill:#d97706}.kind-error{fill:#dc2626}.kind-crash{fill:#111827}.kind-cleanup{fill:#0891b2}
+.crash-line{stroke:#111827;stroke-width:1;stroke-dasharray:2 2}
+p.note{font-size:.85rem;color:#4b5563}
+.legend{font-size:.8rem;color:#4b5563}
+.legend-mark{vertical-align:-1px}
+.swatch{display:inline-block;width:14px;height:10px;vertical-align:-1px;margin-left:8px}
+.swatch.refuse{background:rgba(245,158,11,.35)}.swatch.blackhole{background:rgba(55,65,81,.4)}
+.swatch.line{height:2px;vertical-align:3px;background:#2563eb}
+`;

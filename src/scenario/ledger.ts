@@ -1,0 +1,126 @@
+import type { DataTable } from '../db/schema-v2';
+import type { DeviceReader } from './read-device';
+
+/**
+ * What the scenario did, written down by the runner as it happens and judged afterwards: every
+ * create, update and delete a step made (which device, which fields, which values), and the
+ * moment (observation round) each was seen acknowledged on its device's disk — the record
+ * synced with exactly those values and nothing queued for it. A write the device later replaced
+ * with a newer write of its own before it was acknowledged is marked superseded.
+ */
+export interface LedgerWrite {
+  seq: number;
+  step: number;
+  user: string;
+  device: string;
+  table: DataTable;
+  id: string;
+  kind: 'create' | 'update' | 'delete';
+  /** The values the step wrote (a create: all its fields; a delete: none). */
+  fields: Record<string, unknown>;
+  ackedAt: number | null;
+  superseded: boolean;
+}
+
+/** Columns every write moves; they are nobody's user-visible value. */
+export const BOOKKEEPING = new Set(['updated_at']);
+
+/** Fields the sync itself fills in (upload URLs, the owner), and the wire format's own fields. */
+export const SYNC_FILLED = new Set([
+  'audio_url',
+  'storage_url',
+  'thumbnail_url',
+  'user_id',
+  '_server_time',
+  '_device',
+  '_deleted',
+  '_ft',
+]);
+
+export class Ledger {
+  readonly writes: LedgerWrite[] = [];
+  private round = 0;
+  private readonly open = new Map<string, LedgerWrite[]>();
+
+  add(write: Omit<LedgerWrite, 'seq' | 'ackedAt' | 'superseded'>): void {
+    const key = write.device;
+    const open = this.open.get(key) ?? [];
+    for (const earlier of open)
+      if (earlier.table === write.table && earlier.id === write.id) earlier.superseded = true;
+    const entry: LedgerWrite = {
+      ...write,
+      seq: this.writes.length,
+      ackedAt: null,
+      superseded: false,
+    };
+    this.writes.push(entry);
+    open.push(entry);
+    this.open.set(key, open);
+  }
+
+  /** Starts a new observation round (writes seen in the same round count as simultaneous). */
+  nextRound(): number {
+    this.round += 1;
+    return this.round;
+  }
+
+  /** Looks at one device's disk and marks the writes it shows acknowledged. */
+  observe(device: string, reader: DeviceReader): number {
+    const open = this.open.get(device);
+    if (!open || open.length === 0) return 0;
+    const queued = new Map<DataTable, Set<string>>();
+    const queuedIn = (table: DataTable) => {
+      const ids = queued.get(table) ?? reader.queuedIds(table);
+      queued.set(table, ids);
+      return ids;
+    };
+    let acked = 0;
+    const still: LedgerWrite[] = [];
+    for (const write of open) {
+      if (write.superseded) continue;
+      if (queuedIn(write.table).has(write.id)) {
+        still.push(write);
+        continue;
+      }
+      const row = reader.row(write.table, write.id);
+      const ok =
+        write.kind === 'delete'
+          ? row === null
+          : row !== null &&
+            row.sync_status === 'synced' &&
+            Object.entries(write.fields).every(
+              ([field, value]) =>
+                BOOKKEEPING.has(field) || SYNC_FILLED.has(field) || same(row[field], value),
+            );
+      if (ok) {
+        write.ackedAt = this.round;
+        acked += 1;
+      } else still.push(write);
+    }
+    this.open.set(device, still);
+    return acked;
+  }
+
+  /** The last step that wrote a record, for naming it in a violation. */
+  lastWrite(table: DataTable, id: string): LedgerWrite | null {
+    for (let i = this.writes.length - 1; i >= 0; i -= 1) {
+      const w = this.writes[i];
+      if (w.table === table && w.id === id) return w;
+    }
+    return null;
+  }
+
+  idsOf(user: string, table: DataTable): Set<string> {
+    return new Set(
+      this.writes.filter((w) => w.user === user && w.table === table).map((w) => w.id),
+    );
+  }
+
+  get acknowledged(): number {
+    return this.writes.filter((w) => w.ackedAt !== null).length;
+  }
+}
+
+export function same(a: unknown, b: unknown): boolean {
+  return Object.is(a ?? null, b ?? null);
+}

@@ -1,0 +1,82 @@
+import Sqlite from 'better-sqlite3';
+import { currentSchema } from '../db/schema-current';
+import type { DataTable } from '../db/schema-v2';
+import type { DeviceView } from '../simulate/invariants';
+
+/**
+ * A device's database read the way a forensic tool would: its SQLite file opened read-only,
+ * beside (not through) the WatermelonDB instance that writes it. The scenario judge trusts
+ * nothing the sync code keeps in memory. Booleans are stored as 0/1; they are read back as the
+ * schema says.
+ */
+export class DeviceReader {
+  private readonly sqlite: Sqlite.Database;
+  private readonly booleans = new Map<string, string[]>();
+
+  constructor(
+    readonly deviceId: string,
+    file: string,
+  ) {
+    this.sqlite = new Sqlite(file, { readonly: true, fileMustExist: true });
+    for (const [name, table] of Object.entries(currentSchema.tables)) {
+      this.booleans.set(
+        name,
+        Object.values(table.columns)
+          .filter((c) => c.type === 'boolean')
+          .map((c) => c.name),
+      );
+    }
+  }
+
+  rows(table: DataTable): Array<Record<string, unknown>> {
+    const rows = this.sqlite
+      .prepare(`SELECT * FROM ${table} WHERE _status IS NOT 'deleted'`)
+      .all() as Array<Record<string, unknown>>;
+    const booleans = this.booleans.get(table) ?? [];
+    for (const row of rows)
+      for (const column of booleans)
+        if (row[column] !== null && row[column] !== undefined) row[column] = row[column] === 1;
+    return rows;
+  }
+
+  row(table: DataTable, id: string): Record<string, unknown> | null {
+    const row = this.sqlite
+      .prepare(`SELECT * FROM ${table} WHERE id = ? AND _status IS NOT 'deleted'`)
+      .get(id) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    for (const column of this.booleans.get(table) ?? [])
+      if (row[column] !== null && row[column] !== undefined) row[column] = row[column] === 1;
+    return row;
+  }
+
+  /** Ids of `table` that have a change in the sync queue. */
+  queuedIds(table: DataTable): Set<string> {
+    const rows = this.sqlite
+      .prepare(
+        "SELECT document_id FROM sync_queue WHERE collection = ? AND _status IS NOT 'deleted'",
+      )
+      .all(table) as Array<{ document_id: string }>;
+    return new Set(rows.map((r) => r.document_id));
+  }
+
+  queuedCount(): number {
+    return (
+      this.sqlite
+        .prepare("SELECT count(*) AS n FROM sync_queue WHERE _status IS NOT 'deleted'")
+        .get() as { n: number }
+    ).n;
+  }
+
+  view(mayLack?: DeviceView['mayLack']): DeviceView {
+    return {
+      deviceId: this.deviceId,
+      rows: async (table) => this.rows(table),
+      queued: async () => this.queuedCount(),
+      mayLack,
+    };
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+}
