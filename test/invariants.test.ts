@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawOf } from '../src/db/raw-update';
-import { checkInvariants } from '../src/simulate/invariants';
+import { checkInvariants, viewOfDatabase } from '../src/simulate/invariants';
 import { generatePhoto } from '../src/simulate/media-generator';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { useDevices } from './helpers/device';
@@ -19,7 +19,7 @@ describe('the invariant checker', () => {
     const check = () =>
       checkInvariants({
         userId: user,
-        devices: [a, b].map((d) => ({ deviceId: d.deviceId, database: d.opened.database })),
+        devices: [a, b].map((d) => viewOfDatabase(d.deviceId, d.opened.database)),
         firestore,
         bucket: bucket(),
       });

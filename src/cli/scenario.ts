@@ -9,6 +9,8 @@ import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
 import { type Printer, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
+import { registerFuzzCommand } from './scenario-fuzz';
+import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
 
 /**
@@ -48,6 +50,8 @@ export function registerScenarioCommand(program: Command): void {
         };
       }),
     );
+
+  registerFuzzCommand(scenario);
 
   scenario
     .command('check')
@@ -139,23 +143,6 @@ export async function replayAll(
     await backend.stop();
   }
   return reports;
-}
-
-function writeReports(reports: ScenarioReport[], flags: { junit?: string; report?: string }) {
-  if (flags.junit) {
-    const { toJunit } = require('../scenario/junit') as typeof import('../scenario/junit');
-    writeFile(flags.junit, toJunit(reports));
-  }
-  if (flags.report) {
-    const { toHtml } =
-      require('../scenario/html-report') as typeof import('../scenario/html-report');
-    writeFile(flags.report, toHtml(reports));
-  }
-}
-
-function writeFile(file: string, text: string) {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
 }
 
 function printAll(reports: ScenarioReport[], out: Printer) {
