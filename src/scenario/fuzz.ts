@@ -68,6 +68,8 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
       () => {
         const d = device();
         const r = record(d);
+        // An edit while the push of an earlier edit is in flight: the lost-update race.
+        steps.push({ update: { device: d, ...r, fields: fields(r.collection) } });
         steps.push({ update: { device: d, ...r, fields: fields(r.collection), during: 'push' } });
       },
     ],

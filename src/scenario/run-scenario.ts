@@ -38,6 +38,16 @@ export interface ScenarioRunOptions {
   /** Keep the run's databases and the user's emulator data afterwards (for inspection). */
   keep?: boolean;
   onStep?: (index: number, label: string) => void;
+  /**
+   * Runs after the heal, with every device closed, just before the judge reads the state. Tests
+   * use it to damage the state on purpose and show the judge notices.
+   */
+  beforeJudge?: (state: {
+    firestore: import('firebase-admin/firestore').Firestore;
+    bucket: import('@google-cloud/storage').Bucket | null;
+    users: Array<{ name: string; realId: string }>;
+    databaseFiles: Record<string, string>;
+  }) => Promise<void>;
 }
 
 export interface StepReport {
@@ -295,12 +305,12 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       };
       if (during !== 'push') return void (await edit());
       let edited = false;
-      slot.device.injector.duringNextPush(async () => {
+      slot.device.injector.duringNextPush(collection, async () => {
         edited = true;
         await edit();
       });
       await syncSlot(slot);
-      slot.device.injector.duringNextPush(async () => {});
+      slot.device.injector.duringNextPush(collection, null);
       if (!edited) {
         await edit();
         return 'no push was in flight; edited after the pass';
@@ -464,6 +474,14 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       `judge-${runTag}`,
     );
     try {
+      await options.beforeJudge?.({
+        firestore: clients.firestore,
+        bucket: scenario.files && options.storage ? clients.bucket() : null,
+        users: users.map(({ name, realId }) => ({ name, realId })),
+        databaseFiles: Object.fromEntries(
+          slots.map((s) => [s.key, s.device.folders.databaseFile!]),
+        ),
+      });
       invariants = await judgeScenario({
         users: users.map((u) => ({
           name: u.name,

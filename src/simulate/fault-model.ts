@@ -63,7 +63,7 @@ export class FaultInjector {
   /** Resolves when the device dies at its armed crash point. */
   readonly crashed: Promise<CrashPoint>;
   private signalCrash: (point: CrashPoint) => void = () => {};
-  private beforeCommit: (() => Promise<void>) | null = null;
+  private beforeCommit: { table: string; action: () => Promise<void> } | null = null;
 
   constructor(
     private model: FaultModel,
@@ -86,11 +86,12 @@ export class FaultInjector {
   }
 
   /**
-   * Runs `action` once, when the next push has read its records and is about to write them:
-   * what the user does on the phone while a push is in flight (the lost-update race).
+   * Runs `action` once, when the next push of `table` has read its records and is about to
+   * write them: what the user does on the phone while a push is in flight (the lost-update race).
+   * null disarms it.
    */
-  duringNextPush(action: () => Promise<void>): void {
-    this.beforeCommit = action;
+  duringNextPush(table: string, action: (() => Promise<void>) | null): void {
+    this.beforeCommit = action ? { table, action } : null;
   }
 
   /** Dies here if this is the armed crash point (once). */
@@ -131,8 +132,10 @@ export class FaultInjector {
       commit: async (...args) => {
         if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
         const during = this.beforeCommit;
-        this.beforeCommit = null;
-        await during?.();
+        if (during && during.table === args[0]) {
+          this.beforeCommit = null;
+          await during.action();
+        }
         await this.maybeCrash('before-remote-write');
         const outcomes = await real.commit(...args);
         await this.maybeCrash('after-remote-write');
