@@ -143,7 +143,9 @@ describe('fuzz scenarios', () => {
   it('the same seed and run give the same scenario; every generated scenario is valid', () => {
     expect(generateScenario(7, 3)).toEqual(generateScenario(7, 3));
     expect(generateScenario(7, 3)).not.toEqual(generateScenario(7, 4));
-    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(scenarioJsonSchema());
+    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(
+      scenarioJsonSchema(),
+    );
     for (let run = 0; run < 200; run += 1) {
       const input = generateScenario(20261125, run);
       expect(() => parseGenerated(input), `run ${run}`).not.toThrow();
