@@ -110,7 +110,17 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
           },
         }),
     ],
-    [5, () => steps.push({ crash: { device: device(), at: pick(CRASH_POINTS) } })],
+    // A crash is armed, then usually the device syncs into it (else it dies during the heal).
+    [
+      6,
+      () => {
+        const d = device();
+        steps.push({
+          crash: { device: d, at: pick(CRASH_POINTS.filter((p) => p !== 'after-upload')) },
+        });
+        if (random() < 0.7) steps.push({ sync: d });
+      },
+    ],
     [15, () => steps.push({ sync: random() < 0.3 ? 'all' : device() })],
     [8, () => steps.push({ advance: `${int(1, 120)}m` })],
     [2, () => steps.push({ strategy: { device: device(), use: pick(STRATEGIES) } })],

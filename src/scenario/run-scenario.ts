@@ -270,7 +270,10 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       const values = await slot.device.generator.record(t, slot.clock.now());
       rows.set(t, [
         ...(rows.get(t) ?? []),
-        { ...values, id: `g${step + 1}-${slot.options.deviceId}-${first + n}` },
+        {
+          ...values,
+          id: `g${step + 1}-${slot.options.userName}-${slot.options.deviceId}-${first + n}`,
+        },
       ]);
     }
     for (const [t, batch] of rows) {
@@ -445,27 +448,30 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
 
     // The heal: everything online and healthy, the user taps Retry on parked errors, then sync
     // until nothing is pending anywhere, and once more so every device has pulled the last push.
+    // A crash still armed stays armed: the app dies in its next sync, here, and restarts.
     for (const slot of slots) {
       await setMode(slot, 'online');
       slot.setLink(HEALTHY_LINK);
       slot.setFaults(NO_FAULTS);
-      slot.device.injector.arm(null);
       await slot.device.sync.retryErrors();
     }
+    // Done after two clean rounds in a row (no crash, every queue empty at the end): the second
+    // one lets every device pull what the others pushed in the first. (A device that dies in a
+    // pass has not finished it: found by the fuzzer, seed 20261125 run 47.)
+    let cleanBefore = false;
     while (healRounds < HEAL_ROUNDS) {
       healRounds += 1;
       world.advance(HEAL_STEP_MS);
+      const crashesBefore = totals.crashes;
       for (const slot of slots) await syncSlot(slot);
       sample();
-      if (slots.every((s) => s.reader.queuedCount() === 0)) {
+      const clean =
+        totals.crashes === crashesBefore && slots.every((s) => s.reader.queuedCount() === 0);
+      if (clean && cleanBefore) {
         drained = true;
         break;
       }
-    }
-    if (drained && slots.length > 1) {
-      world.advance(HEAL_STEP_MS);
-      for (const slot of slots) await syncSlot(slot);
-      sample();
+      cleanBefore = clean;
     }
     for (const slot of slots) await slot.device.close();
 
