@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
 import { registerEmulatorsCommand } from './emulators';
 import { EXIT } from './errors';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerSyncCommand(program);
   registerScenarioCommand(program);
+  registerBenchCommand(program);
   registerWatchCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);

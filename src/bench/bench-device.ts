@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { systemClock } from '../adapters/clock';
+import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
+import { FirestoreRemote } from '../adapters/firestore-remote';
+import { BucketMediaStore } from '../adapters/storage-media';
+import { type OpenedDatabase, openDatabase } from '../db/open-database';
+import { SyncManager } from '../sync/sync-manager';
+import { BENCH_PROJECT } from './fresh-emulator';
+
+export const BENCH_USER = 'bench-user';
+
+/** A device as the app runs it: SQLite database, real clients straight to the emulators. */
+export interface BenchDevice {
+  opened: OpenedDatabase;
+  clients: FirebaseClients;
+  sync: SyncManager;
+  close(): Promise<void>;
+}
+
+export async function openBenchDevice(options: {
+  dir: string;
+  name: string;
+  firestore: string;
+  storage?: string | null;
+  url?: string;
+}): Promise<BenchDevice> {
+  fs.mkdirSync(options.dir, { recursive: true });
+  const opened = await openDatabase(
+    options.url ?? `sqlite:${path.join(options.dir, `${options.name}.db`)}`,
+  );
+  const clients = createFirebaseClients(
+    { projectId: BENCH_PROJECT, firestore: options.firestore, storage: options.storage ?? null },
+    options.name,
+  );
+  const sync = new SyncManager({
+    database: opened.database,
+    remote: new FirestoreRemote(clients.firestore),
+    media: options.storage ? new BucketMediaStore(clients.bucket()) : undefined,
+    deviceId: options.name,
+    clock: systemClock,
+  });
+  await sync.initialize(BENCH_USER);
+  return {
+    opened,
+    clients,
+    sync,
+    close: async () => {
+      await opened.close();
+      await clients.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { createFirebaseClients } from '../adapters/firebase-clients';
+import {
+  type FirestoreEmulatorHandle,
+  startFirestoreEmulator,
+} from '../emulators/firestore-emulator';
+
+export const BENCH_PROJECT = 'demo-personalai-bench';
+
+/**
+ * A Firestore emulator of its own for one measured run (the emulator slows down as it ages and
+ * does not give memory back after a reset: ENVIRONMENT.md), warmed up first in another project
+ * so its JIT is hot and the measured project is empty.
+ */
+export async function withFreshEmulator<T>(run: (endpoint: string) => Promise<T>): Promise<T> {
+  const emulator: FirestoreEmulatorHandle = await startFirestoreEmulator({
+    projectId: BENCH_PROJECT,
+  });
+  try {
+    await warmUp(emulator.endpoint);
+    return await run(emulator.endpoint);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+async function warmUp(endpoint: string): Promise<void> {
+  const clients = createFirebaseClients(
+    { projectId: 'demo-warmup', firestore: endpoint },
+    'warmup',
+  );
+  try {
+    const db = clients.firestore;
+    for (let round = 0; round < 3; round += 1) {
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, b) => {
+          const batch = db.batch();
+          for (let i = 0; i < 500; i += 1)
+            batch.set(db.collection('warm').doc(`${round}-${b}-${i}`), {
+              user_id: 'w',
+              v: i,
+              _server_time: new Date(),
+            });
+          await batch.commit();
+        }),
+      );
+      await db
+        .collection('warm')
+        .where('user_id', '==', 'w')
+        .orderBy('_server_time')
+        .limit(1000)
+        .get();
+    }
+  } finally {
+    await clients.close();
+  }
+}

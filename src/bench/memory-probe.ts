@@ -1,0 +1,19 @@
+/**
+ * The memory figure: a first pull of N records into an empty device, in a process of its own so
+ * its peak RSS (the kernel's maxRSS) is the pull's and nothing else's. Prints one JSON line.
+ * Usage (by `bench`): tsx src/bench/memory-probe.ts <firestore host:port> <dir> <n>
+ */
+import { pullOurs } from './pull';
+
+async function main() {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const [endpoint, dir, n] = process.argv.slice(2);
+  const figure = await pullOurs(endpoint, dir, Number(n), 'memory-probe');
+  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`${JSON.stringify({ ...figure, maxRssMB })}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import { type Model, Q } from '@nozbe/watermelondb';
+import { createFirebaseClients } from '../adapters/firebase-clients';
+import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { BENCH_USER, openBenchDevice } from './bench-device';
+import type { Figure } from './figure';
+import { BENCH_PROJECT } from './fresh-emulator';
+import { measure } from './measure';
+import { benchRows } from './records';
+
+/**
+ * Push: N pending records of mixed tables.
+ *   ours     the full sync pipeline (SyncManager.syncAll on a device with N pending records)
+ *   ceiling  firebase-admin writing the same documents as fast as it can: 500-write batches with
+ *            4 in flight, and BulkWriter; the faster of the two
+ *   design   the app's current design: per record one set(merge) round trip, then one local
+ *            write transaction marking it synced
+ */
+export async function pushOurs(endpoint: string, dir: string, n: number): Promise<Figure> {
+  const device = await openBenchDevice({ dir, name: 'pusher', firestore: endpoint });
+  try {
+    for (const { table, rows } of benchRows(n)) await device.sync.store.create(table, rows);
+    const run = await measure(() => device.sync.syncAll());
+    if (run.value.pushed !== n || run.value.failed > 0)
+      throw new Error(`push: ${run.value.pushed} of ${n} pushed, ${run.value.failed} failed`);
+    return { records: n, ms: run.ms, peakRssMB: run.peakRssMB };
+  } finally {
+    await device.close();
+  }
+}
+
+export async function pushCeiling(
+  endpoint: string,
+  n: number,
+): Promise<Figure & { method: string }> {
+  const batched = await rawWrites(endpoint, n, 'batched');
+  const bulk = await rawWrites(endpoint, n, 'bulkwriter');
+  return batched.ms <= bulk.ms
+    ? { ...batched, method: 'batched, 4 in flight' }
+    : { ...bulk, method: 'BulkWriter' };
+}
+
+async function rawWrites(
+  endpoint: string,
+  n: number,
+  how: 'batched' | 'bulkwriter',
+): Promise<Figure> {
+  const clients = createFirebaseClients(
+    { projectId: BENCH_PROJECT, firestore: endpoint },
+    `raw-${how}`,
+  );
+  const db = clients.firestore;
+  const prefix = `${how}-`;
+  try {
+    const run = await measure(async () => {
+      if (how === 'bulkwriter') {
+        const writer = db.bulkWriter();
+        writer.onWriteError(() => false);
+        for (const { table, rows } of benchRows(n))
+          rows.forEach((row, i) => {
+            void writer.set(db.collection(table).doc(`${prefix}${table}-${i}`), {
+              ...row,
+              user_id: BENCH_USER,
+              _server_time: new Date(),
+            });
+          });
+        await writer.close();
+        return;
+      }
+      const inFlight: Promise<unknown>[] = [];
+      for (const { table, rows } of benchRows(n)) {
+        for (let start = 0; start < rows.length; start += 500) {
+          const batch = db.batch();
+          rows.slice(start, start + 500).forEach((row, k) => {
+            batch.set(db.collection(table).doc(`${prefix}${table}-${start + k}`), {
+              ...row,
+              user_id: BENCH_USER,
+              _server_time: new Date(),
+            });
+          });
+          inFlight.push(batch.commit());
+          if (inFlight.length >= 4) await inFlight.shift();
+        }
+      }
+      await Promise.all(inFlight);
+    });
+    return { records: n, ms: run.ms, peakRssMB: run.peakRssMB };
+  } finally {
+    await clients.close();
+  }
+}
+
+export async function pushDesign(endpoint: string, dir: string, n: number): Promise<Figure> {
+  const device = await openBenchDevice({ dir, name: 'design', firestore: endpoint });
+  const db = device.clients.firestore;
+  try {
+    for (const { table, rows } of benchRows(n)) await device.sync.store.create(table, rows);
+    const records: Array<{ table: DataTable; record: Model }> = [];
+    for (const table of DATA_TABLES)
+      for (const record of await device.opened.database
+        .get(table)
+        .query(Q.where('sync_status', 'pending'))
+        .fetch())
+        records.push({ table, record });
+    const run = await measure(async () => {
+      // SyncManager.syncCollection as the app has it: one round trip and one transaction each.
+      for (const { table, record } of records) {
+        const raw = record._raw as unknown as Record<string, unknown>;
+        const { _status, _changed, sync_status, synced_at, remote_version, ...data } = raw;
+        await db
+          .collection(table)
+          .doc(record.id)
+          .set({ ...data, updatedAt: new Date() }, { merge: true });
+        await device.opened.database.write(() =>
+          record.update((r: Model) => {
+            (r._raw as unknown as Record<string, unknown>).sync_status = 'synced';
+            (r._raw as unknown as Record<string, unknown>).synced_at = Date.now();
+          }),
+        );
+      }
+    });
+    return { records: n, ms: run.ms, peakRssMB: run.peakRssMB };
+  } finally {
+    await device.close();
+  }
+}

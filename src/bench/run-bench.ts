@@ -1,0 +1,363 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStorageEmulator } from '../emulators/storage-emulator';
+import { drainAfterOffline } from './drain';
+import { type Figure, megabytesPerSecond, perSecond } from './figure';
+import { filesCeiling, filesOurs, makePhotos } from './files';
+import { BENCH_PROJECT, withFreshEmulator } from './fresh-emulator';
+import { localRawSqlite, localWatermelon } from './local';
+import { type Spread, spread } from './measure';
+import { pullCeiling, pullOurs, seedRemote } from './pull';
+import { pushCeiling, pushDesign, pushOurs } from './push';
+
+/**
+ * `personalai-sync bench`: each phase runs its contenders after a warm-up, K times, interleaved
+ * (A B C A B C …), every Firestore run on a freshly started emulator. Ratios of medians are the
+ * headline; targets are reported, never asserted.
+ */
+export const PHASES = ['push', 'pull', 'local', 'files', 'drain', 'memory'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  records: number;
+  runs: number;
+  /** The app's current design is one round trip per record: measured on fewer records. */
+  designRecords: number;
+  photos: number;
+  drainRecords: number;
+  memoryRecords: number;
+  phases: Phase[];
+  dir: string;
+  onProgress?: (text: string) => void;
+}
+
+export interface Contender {
+  name: string;
+  label: string;
+  records: number;
+  unit: 'records/s' | 'MB/s';
+  rates: number[];
+  rate: Spread;
+  ms: Spread;
+  peakRssMB: number;
+  note?: string;
+}
+
+export interface Ratio {
+  name: string;
+  value: number;
+  target: number | null;
+  met: boolean | null;
+}
+
+export interface PhaseReport {
+  phase: Phase;
+  contenders: Contender[];
+  ratios: Ratio[];
+  /** Phase-specific figures (drain latency, memory). */
+  extra?: Record<string, number | null>;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  durationMs: number;
+  machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string };
+  options: Omit<BenchOptions, 'dir' | 'onProgress'>;
+  phases: PhaseReport[];
+}
+
+type Run = () => Promise<Figure & { note?: string }>;
+interface Entry {
+  name: string;
+  label: string;
+  unit: Contender['unit'];
+  run: Run;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = Date.now();
+  const say = options.onProgress ?? (() => {});
+  const phases: PhaseReport[] = [];
+  fs.mkdirSync(options.dir, { recursive: true });
+  let sequence = 0;
+  const scratch = () => fs.mkdtempSync(path.join(options.dir, `run-${sequence++}-`));
+
+  /** Warm-up of each contender (not counted), then K interleaved rounds. */
+  const compare = async (phase: Phase, entries: Entry[], warmUp: Entry[]): Promise<Contender[]> => {
+    for (const entry of warmUp) {
+      say(`${phase}: warm-up ${entry.label}`);
+      await entry.run();
+    }
+    const figures = new Map<string, Array<Figure & { note?: string }>>(
+      entries.map((e) => [e.name, []]),
+    );
+    for (let round = 1; round <= options.runs; round += 1)
+      for (const entry of entries) {
+        say(`${phase}: run ${round}/${options.runs} ${entry.label}`);
+        figures.get(entry.name)!.push(await entry.run());
+      }
+    return entries.map((entry) => {
+      const list = figures.get(entry.name)!;
+      const rates = list.map((f) => (entry.unit === 'MB/s' ? megabytesPerSecond(f) : perSecond(f)));
+      return {
+        name: entry.name,
+        label: entry.label,
+        records: list[0].records,
+        unit: entry.unit,
+        rates,
+        rate: spread(rates),
+        ms: spread(list.map((f) => f.ms)),
+        peakRssMB: Math.max(...list.map((f) => f.peakRssMB)),
+        ...(list[0].note ? { note: list[0].note } : {}),
+      };
+    });
+  };
+  const ratio = (contenders: Contender[], a: string, b: string, target: number | null): Ratio => {
+    const top = contenders.find((c) => c.name === a)!.rate.median;
+    const bottom = contenders.find((c) => c.name === b)!.rate.median;
+    const value = top / bottom;
+    return { name: `${a} / ${b}`, value, target, met: target === null ? null : value >= target };
+  };
+  const n = options.records;
+  const warmN = Math.min(n, 500);
+  const designN = Math.min(n, options.designRecords);
+
+  if (options.phases.includes('push')) {
+    const entries = (count: number, designCount: number): Entry[] => [
+      {
+        name: 'ours',
+        label: 'sync engine',
+        unit: 'records/s',
+        run: () => withFreshEmulator((e) => pushOurs(e, scratch(), count)),
+      },
+      {
+        name: 'ceiling',
+        label: 'raw firebase-admin',
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            const f = await pushCeiling(e, count);
+            return { ...f, note: f.method };
+          }),
+      },
+      {
+        name: 'design',
+        label: "app's current design",
+        unit: 'records/s',
+        run: async () => ({
+          ...(await withFreshEmulator((e) => pushDesign(e, scratch(), designCount))),
+          ...(designCount < count ? { note: `measured on ${designCount} records` } : {}),
+        }),
+      },
+    ];
+    const contenders = await compare(
+      'push',
+      entries(n, designN),
+      entries(warmN, Math.min(warmN, 200)),
+    );
+    phases.push({
+      phase: 'push',
+      contenders,
+      ratios: [ratio(contenders, 'ours', 'ceiling', 0.8), ratio(contenders, 'ours', 'design', 20)],
+    });
+  }
+
+  if (options.phases.includes('pull')) {
+    const entries = (count: number): Entry[] => [
+      {
+        name: 'ours',
+        label: 'sync engine, first sync',
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            await seedRemote(e, scratch(), count);
+            return pullOurs(e, scratch(), count);
+          }),
+      },
+      {
+        name: 'ceiling',
+        label: 'raw paged query',
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            await seedRemote(e, scratch(), count);
+            return pullCeiling(e, count);
+          }),
+      },
+    ];
+    const contenders = await compare('pull', entries(n), entries(warmN));
+    phases.push({ phase: 'pull', contenders, ratios: [ratio(contenders, 'ours', 'ceiling', 0.8)] });
+  }
+
+  if (options.phases.includes('local')) {
+    const entries = (count: number): Entry[] => [
+      {
+        name: 'watermelon-sqlite',
+        label: 'WatermelonDB batch, SQLite',
+        unit: 'records/s',
+        run: () => localWatermelon(scratch(), count, 'sqlite'),
+      },
+      {
+        name: 'watermelon-loki',
+        label: 'WatermelonDB batch, LokiJS',
+        unit: 'records/s',
+        run: () => localWatermelon(scratch(), count, 'loki'),
+      },
+      {
+        name: 'raw-sqlite',
+        label: 'better-sqlite3, one transaction',
+        unit: 'records/s',
+        run: () => localRawSqlite(scratch(), count),
+      },
+    ];
+    const contenders = await compare('local', entries(n), entries(warmN));
+    phases.push({
+      phase: 'local',
+      contenders,
+      ratios: [
+        ratio(contenders, 'watermelon-sqlite', 'raw-sqlite', 0.5),
+        ratio(contenders, 'watermelon-loki', 'raw-sqlite', null),
+      ],
+    });
+  }
+
+  if (options.phases.includes('files')) {
+    say('files: generating photos');
+    const photos = await makePhotos(path.join(options.dir, 'photos'), options.photos);
+    const storage = await startStorageEmulator({
+      host: '127.0.0.1',
+      port: 0,
+      projectId: BENCH_PROJECT,
+    });
+    try {
+      const entries = (list: string[]): Entry[] => [
+        {
+          name: 'ours',
+          label: 'sync engine, with thumbnails',
+          unit: 'MB/s',
+          run: () => withFreshEmulator((e) => filesOurs(e, storage.endpoint, scratch(), list)),
+        },
+        {
+          name: 'ceiling',
+          label: 'raw upload, 4 in flight',
+          unit: 'MB/s',
+          run: () => filesCeiling(storage.endpoint, list),
+        },
+      ];
+      const contenders = await compare('files', entries(photos), entries(photos.slice(0, 1)));
+      phases.push({
+        phase: 'files',
+        contenders,
+        ratios: [ratio(contenders, 'ours', 'ceiling', null)],
+      });
+    } finally {
+      await storage.stop();
+    }
+  }
+
+  if (options.phases.includes('drain')) {
+    const latencies: Array<{ p50: number | null; p95: number | null }> = [];
+    const entries = (count: number, keep: boolean): Entry[] => [
+      {
+        name: 'ours',
+        label: `drain ${count} records after offline`,
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            const f = await drainAfterOffline(e, scratch(), count);
+            if (keep) latencies.push({ p50: f.p50Ms, p95: f.p95Ms });
+            return f;
+          }),
+      },
+    ];
+    const contenders = await compare(
+      'drain',
+      entries(options.drainRecords, true),
+      entries(Math.min(200, options.drainRecords), false),
+    );
+    phases.push({
+      phase: 'drain',
+      contenders,
+      ratios: [],
+      extra: {
+        p50Ms: spread(latencies.map((l) => l.p50 ?? 0)).median,
+        p95Ms: spread(latencies.map((l) => l.p95 ?? 0)).median,
+      },
+    });
+  }
+
+  if (options.phases.includes('memory')) {
+    say(
+      `memory: seeding ${options.memoryRecords} records, then a first pull in a process of its own`,
+    );
+    const probe = await withFreshEmulator(async (e) => {
+      await seedRemote(e, scratch(), options.memoryRecords);
+      return runMemoryProbe(e, scratch(), options.memoryRecords);
+    });
+    phases.push({
+      phase: 'memory',
+      contenders: [
+        {
+          name: 'ours',
+          label: `first pull of ${options.memoryRecords} records (own process)`,
+          records: options.memoryRecords,
+          unit: 'records/s',
+          rates: [perSecond(probe)],
+          rate: spread([perSecond(probe)]),
+          ms: spread([probe.ms]),
+          peakRssMB: probe.maxRssMB,
+        },
+      ],
+      ratios: [],
+      extra: { maxRssMB: probe.maxRssMB, limitMB: 400, underLimit: probe.maxRssMB < 400 ? 1 : 0 },
+    });
+  }
+
+  const cpus = os.cpus();
+  return {
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      memoryGB: Math.round(os.totalmem() / 1_073_741_824),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    options: {
+      records: options.records,
+      runs: options.runs,
+      designRecords: options.designRecords,
+      photos: options.photos,
+      drainRecords: options.drainRecords,
+      memoryRecords: options.memoryRecords,
+      phases: options.phases,
+    },
+    phases,
+  };
+}
+
+async function runMemoryProbe(
+  endpoint: string,
+  dir: string,
+  n: number,
+): Promise<Figure & { maxRssMB: number }> {
+  const probe = path.join(__dirname, 'memory-probe.ts');
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), probe, endpoint, dir, String(n)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the memory probe failed (exit ${code}): ${err.trim()}`);
+  return JSON.parse(out.trim().split('\n').pop()!);
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { type BenchReport, PHASES, type Phase, runBench } from '../bench/run-bench';
+import { UsageError } from './errors';
+import { parseInteger } from './global-options';
+import { type Printer, wrapAction } from './output';
+import { startSpinner } from './spinner';
+
+/** `bench`: sync throughput side by side with the raw ceiling and the app's current design. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(
+      'sync throughput against the raw ceiling and the app’s current design (fresh emulator per run)',
+    )
+    .option('--records <n>', 'records for push, pull and local', '10000')
+    .option('--runs <k>', 'measured runs per contender (after a warm-up)', '3')
+    .option(
+      '--design-records <n>',
+      "records for the app's current design (one round trip each)",
+      '1000',
+    )
+    .option('--photos <n>', 'photos for the files phase', '20')
+    .option('--drain-records <n>', 'pending records for the drain phase', '1000')
+    .option('--memory-records <n>', 'records for the first-pull memory figure', '100000')
+    .option('--phases <list>', `which phases: ${PHASES.join(',')}`, PHASES.join(','))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personalai-sync bench\n  $ personalai-sync bench --records 500 --runs 1 --memory-records 2000 --photos 2   # npm run bench:smoke\n',
+    )
+    .action(
+      wrapAction(async (options, command) => {
+        const f = command.opts() as Record<string, string>;
+        const phases = f.phases
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
+        const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+        if (phases.length === 0 || unknown.length > 0)
+          throw new UsageError(
+            `--phases takes a comma-separated list of ${PHASES.join(', ')}; got "${f.phases}".`,
+          );
+        const settings = {
+          records: parseInteger('--records', f.records, 5),
+          runs: parseInteger('--runs', f.runs, 1),
+          designRecords: parseInteger('--design-records', f.designRecords, 5),
+          photos: parseInteger('--photos', f.photos, 1),
+          drainRecords: parseInteger('--drain-records', f.drainRecords, 5),
+          memoryRecords: parseInteger('--memory-records', f.memoryRecords, 5),
+          phases: phases as Phase[],
+        };
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'personalai-bench-'));
+        const spinner = startSpinner(options, 'bench: starting');
+        let report: BenchReport;
+        try {
+          report = await runBench({
+            ...settings,
+            dir,
+            onProgress: (t) => spinner.update(`bench: ${t}`),
+          });
+        } finally {
+          spinner.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+        return { result: report, print: printBench };
+      }),
+    );
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function printBench(report: BenchReport, out: Printer): void {
+  const m = report.machine;
+  out.line(
+    `bench — ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GiB, node ${m.node}; ${report.options.runs} run(s) each after a warm-up, fresh emulator per run`,
+  );
+  for (const phase of report.phases) {
+    out.line();
+    out.line(phase.phase.toUpperCase());
+    for (const c of phase.contenders) {
+      const digits = c.unit === 'MB/s' ? 1 : 0;
+      out.line(
+        `  ${c.label.padEnd(34)} ${fmt(c.records).padStart(7)} rec  median ${fmt(c.rate.median, digits).padStart(7)} ${c.unit}  (min ${fmt(c.rate.min, digits)}, max ${fmt(c.rate.max, digits)})  peak RSS ${c.peakRssMB} MB${c.note ? `  [${c.note}]` : ''}`,
+      );
+    }
+    for (const r of phase.ratios)
+      out.line(
+        `  → ${r.name}: ${r.value.toFixed(2)}×${r.target === null ? '' : `  (target ≥ ${r.target}×: ${r.met ? 'met' : 'MISSED'})`}`,
+      );
+    if (phase.phase === 'drain' && phase.extra)
+      out.line(
+        `  → per record, online → acknowledged: p50 ${fmt(phase.extra.p50Ms ?? 0)} ms, p95 ${fmt(phase.extra.p95Ms ?? 0)} ms`,
+      );
+    if (phase.phase === 'memory' && phase.extra)
+      out.line(
+        `  → peak RSS ${phase.extra.maxRssMB} MB (limit 400 MB: ${phase.extra.underLimit ? 'under' : 'OVER'})`,
+      );
+  }
+  out.line();
+  out.line(`took ${fmt(report.durationMs / 1000, 1)} s`);
+}
