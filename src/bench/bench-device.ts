@@ -24,6 +24,9 @@ export async function openBenchDevice(options: {
   firestore: string;
   storage?: string | null;
   url?: string;
+  /** Engine tuning (defaults: the SyncManager's). */
+  maxInFlight?: number;
+  batchSize?: number;
 }): Promise<BenchDevice> {
   fs.mkdirSync(options.dir, { recursive: true });
   const opened = await openDatabase(
@@ -39,6 +42,8 @@ export async function openBenchDevice(options: {
     media: options.storage ? new BucketMediaStore(clients.bucket()) : undefined,
     deviceId: options.name,
     clock: systemClock,
+    maxInFlight: options.maxInFlight,
+    batchSize: options.batchSize,
   });
   await sync.initialize(BENCH_USER);
   return {

@@ -1,11 +1,12 @@
 import { type Model, Q } from '@nozbe/watermelondb';
+import { FieldValue } from 'firebase-admin/firestore';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
 import { BENCH_PROJECT } from './fresh-emulator';
 import { measure } from './measure';
-import { benchRows } from './records';
+import { benchRows, wireDocument } from './records';
 
 /**
  * Push: N pending records of mixed tables.
@@ -15,8 +16,13 @@ import { benchRows } from './records';
  *   design   the app's current design: per record one set(merge) round trip, then one local
  *            write transaction marking it synced
  */
-export async function pushOurs(endpoint: string, dir: string, n: number): Promise<Figure> {
-  const device = await openBenchDevice({ dir, name: 'pusher', firestore: endpoint });
+export async function pushOurs(
+  endpoint: string,
+  dir: string,
+  n: number,
+  tuning: { maxInFlight?: number; batchSize?: number } = {},
+): Promise<Figure> {
+  const device = await openBenchDevice({ dir, name: 'pusher', firestore: endpoint, ...tuning });
   try {
     for (const { table, rows } of benchRows(n)) await device.sync.store.create(table, rows);
     const run = await measure(() => device.sync.syncAll());
@@ -32,53 +38,67 @@ export async function pushCeiling(
   endpoint: string,
   n: number,
 ): Promise<Figure & { method: string }> {
-  const batched = await rawWrites(endpoint, n, 'batched');
-  const bulk = await rawWrites(endpoint, n, 'bulkwriter');
-  return batched.ms <= bulk.ms
-    ? { ...batched, method: 'batched, 4 in flight' }
-    : { ...bulk, method: 'BulkWriter' };
+  let best: (Figure & { method: string }) | null = null;
+  for (const how of RAW_METHODS) {
+    const figure = { ...(await rawWrites(endpoint, n, how)), method: how };
+    if (!best || figure.ms < best.ms) best = figure;
+  }
+  return best!;
 }
+
+/** The ways firebase-admin can write N documents fast; the ceiling is the fastest of them. */
+const RAW_METHODS = [
+  'batches of 500, 4 in flight',
+  'batches of 500, 8 in flight',
+  'BulkWriter',
+] as const;
 
 async function rawWrites(
   endpoint: string,
   n: number,
-  how: 'batched' | 'bulkwriter',
+  how: (typeof RAW_METHODS)[number],
 ): Promise<Figure> {
   const clients = createFirebaseClients(
     { projectId: BENCH_PROJECT, firestore: endpoint },
-    `raw-${how}`,
+    `raw-${RAW_METHODS.indexOf(how)}`,
   );
   const db = clients.firestore;
-  const prefix = `${how}-`;
+  // Each method writes its own copies (distinct ids) of the very documents the engine writes.
+  const prefix = `raw${RAW_METHODS.indexOf(how)}-`;
+  const now = Date.now();
+  const meta = () => ({
+    _server_time: FieldValue.serverTimestamp(),
+    _device: 'raw',
+    _deleted: false,
+  });
   try {
     const run = await measure(async () => {
-      if (how === 'bulkwriter') {
+      if (how === 'BulkWriter') {
         const writer = db.bulkWriter();
         writer.onWriteError(() => false);
         for (const { table, rows } of benchRows(n))
           rows.forEach((row, i) => {
             void writer.set(db.collection(table).doc(`${prefix}${table}-${i}`), {
-              ...row,
-              user_id: BENCH_USER,
-              _server_time: new Date(),
+              ...wireDocument(table, row, BENCH_USER, now),
+              ...meta(),
             });
           });
         await writer.close();
         return;
       }
+      const limit = how.includes('8 in flight') ? 8 : 4;
       const inFlight: Promise<unknown>[] = [];
       for (const { table, rows } of benchRows(n)) {
         for (let start = 0; start < rows.length; start += 500) {
           const batch = db.batch();
           rows.slice(start, start + 500).forEach((row, k) => {
             batch.set(db.collection(table).doc(`${prefix}${table}-${start + k}`), {
-              ...row,
-              user_id: BENCH_USER,
-              _server_time: new Date(),
+              ...wireDocument(table, row, BENCH_USER, now),
+              ...meta(),
             });
           });
           inFlight.push(batch.commit());
-          if (inFlight.length >= 4) await inFlight.shift();
+          if (inFlight.length >= limit) await inFlight.shift();
         }
       }
       await Promise.all(inFlight);

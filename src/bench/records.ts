@@ -1,5 +1,5 @@
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
-import type { Values } from '../sync/wire-format';
+import { syncedColumnNames, type Values } from '../sync/wire-format';
 
 /**
  * The benchmark's records: a fixed mix over all five tables (N/5 each), small and deterministic,
@@ -39,4 +39,15 @@ export function benchRows(count: number): Array<{ table: DataTable; rows: Values
     const share = Math.floor(count / DATA_TABLES.length) + (t < count % DATA_TABLES.length ? 1 : 0);
     return { table, rows: Array.from({ length: share }, (_, i) => benchRow(table, i)) };
   });
+}
+
+/**
+ * The document the sync engine writes for a bench row (docs/wire-format.md): every synced
+ * column, absent ones as null, plus the owner and times. The raw ceiling writes exactly these,
+ * so both sides move the same bytes.
+ */
+export function wireDocument(table: DataTable, row: Values, userId: string, at: number): Values {
+  const doc: Values = {};
+  for (const column of syncedColumnNames(table)) doc[column] = row[column] ?? null;
+  return { ...doc, user_id: userId, created_at: at, updated_at: at };
 }

@@ -3,14 +3,23 @@ import { prepareRawUpdate } from './raw-update';
 
 type RawPatch = Record<string, string | number | null>;
 
+/** Well under SQLite's limit on bound parameters. */
+const IDS_PER_STATEMENT = 400;
+
 interface Adapters {
   underlyingAdapter: { constructor: { adapterType?: string } };
   unsafeExecute(work: { sqls: Array<[string, unknown[]]> }): Promise<void>;
 }
 
+/** Whether the database runs on SQLite (where narrow SQL paths apply) rather than LokiJS. */
+export function isSqlite(db: Database): boolean {
+  return (db.adapter as unknown as Adapters).underlyingAdapter.constructor.adapterType === 'sqlite';
+}
+
 /**
  * Writes a few bookkeeping columns (sync status, times, versions) of many records, inside a
- * writer. On SQLite this is one narrow `UPDATE … SET <those columns> WHERE id = ?` per record,
+ * writer. On SQLite this is narrow `UPDATE … SET <those columns> WHERE id IN (…)` statements, one
+ * per group of records with the same patch,
  * instead of WatermelonDB's rewrite of the whole row (and of every index on it), and the cached
  * records are patched in memory so WatermelonDB's cache stays exactly what the database holds.
  * Nothing observes these columns through WatermelonDB's change notifications, which this path
@@ -23,15 +32,31 @@ export async function narrowUpdate(
 ): Promise<void> {
   if (updates.length === 0) return;
   const adapter = db.adapter as unknown as Adapters;
-  if (adapter.underlyingAdapter.constructor.adapterType !== 'sqlite') {
+  if (!isSqlite(db)) {
     await db.batch(updates.map(({ record, patch }) => prepareRawUpdate(record, patch)));
     return;
   }
-  const sqls: Array<[string, unknown[]]> = updates.map(({ record, patch }) => {
+  // Records getting the same patch (a whole pushed chunk shares its status, time and version)
+  // go in one statement per few hundred ids instead of one each.
+  const groups = new Map<string, { patch: RawPatch; ids: string[] }>();
+  for (const { record, patch } of updates) {
+    const key = JSON.stringify(Object.entries(patch));
+    const group = groups.get(key) ?? { patch, ids: [] };
+    group.ids.push(record.id);
+    groups.set(key, group);
+  }
+  const sqls: Array<[string, unknown[]]> = [];
+  for (const { patch, ids } of groups.values()) {
     const columns = Object.keys(patch);
-    const sql = `update "${table}" set ${columns.map((c) => `"${c}" = ?`).join(', ')} where "id" = ?`;
-    return [sql, [...columns.map((c) => patch[c]), record.id]];
-  });
+    const set = columns.map((c) => `"${c}" = ?`).join(', ');
+    for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+      const slice = ids.slice(i, i + IDS_PER_STATEMENT);
+      sqls.push([
+        `update "${table}" set ${set} where "id" in (${slice.map(() => '?').join(', ')})`,
+        [...columns.map((c) => patch[c]), ...slice],
+      ]);
+    }
+  }
   await adapter.unsafeExecute({ sqls });
   for (const { record, patch } of updates) Object.assign(record._raw, patch);
 }

@@ -1,7 +1,7 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
-import { narrowUpdate } from '../db/narrow-update';
+import { isSqlite, narrowUpdate } from '../db/narrow-update';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
@@ -94,13 +94,27 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
  * row get one: a full push based on whatever version they have.
  */
 async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promise<void> {
-  const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
-  if (pending.length === 0) return;
-  const rows = await findQueueRows(
-    ctx.db,
-    pending.map((r) => queueRowId(table, r.id)),
-  );
-  const untracked = pending.filter((r) => !rows.has(queueRowId(table, r.id)));
+  let untracked: Model[];
+  if (isSqlite(ctx.db)) {
+    // One indexed anti-join instead of loading every pending record (normally all are tracked).
+    untracked = await ctx.db
+      .get(table)
+      .query(
+        Q.unsafeSqlQuery(
+          `select * from "${table}" where "sync_status" = 'pending' and "_status" is not 'deleted' and not exists (select 1 from "sync_queue" where "sync_queue"."id" = ? || "${table}"."id")`,
+          [queueRowId(table, '')],
+        ),
+      )
+      .fetch();
+  } else {
+    const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
+    if (pending.length === 0) return;
+    const rows = await findQueueRows(
+      ctx.db,
+      pending.map((r) => queueRowId(table, r.id)),
+    );
+    untracked = pending.filter((r) => !rows.has(queueRowId(table, r.id)));
+  }
   if (untracked.length === 0) return;
   const now = ctx.clock.now();
   const operations = untracked.map((record) => {
