@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { resultsMarkdown } from '../bench/results-markdown';
 import { type BenchReport, PHASES, type Phase, runBench } from '../bench/run-bench';
 import { UsageError } from './errors';
 import { parseInteger } from './global-options';
@@ -26,6 +27,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--drain-records <n>', 'pending records for the drain phase', '1000')
     .option('--memory-records <n>', 'records for the first-pull memory figure', '100000')
     .option('--phases <list>', `which phases: ${PHASES.join(',')}`, PHASES.join(','))
+    .option('--results <file>', 'also write the figures as Markdown (bench/RESULTS.md)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync bench\n  $ personalai-sync bench --records 500 --runs 1 --memory-records 2000 --photos 2   # npm run bench:smoke\n',
@@ -63,6 +65,11 @@ export function registerBenchCommand(program: Command): void {
         } finally {
           spinner.stop();
           fs.rmSync(dir, { recursive: true, force: true });
+        }
+        if (f.results) {
+          const line = `npx personalai-sync ${process.argv.slice(2).join(' ')}`;
+          fs.mkdirSync(path.dirname(path.resolve(f.results)), { recursive: true });
+          fs.writeFileSync(f.results, resultsMarkdown(report, line));
         }
         return { result: report, print: printBench };
       }),

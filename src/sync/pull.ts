@@ -1,3 +1,5 @@
+import { insertRows } from '../db/insert-rows';
+import { isSqlite } from '../db/narrow-update';
 import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -98,8 +100,37 @@ async function applyPage(
       });
     }
   }
-  const { operations, counts } = preparePlans(ctx.db, table, targets, ctx.clock.now());
-  if (operations.length > 0) await ctx.db.write(() => ctx.db.batch(operations));
+  const now = ctx.clock.now();
+  // On SQLite, records new to this device are inserted as plain rows (no WatermelonDB record
+  // kept in memory): a first sync's memory stays one page, not the whole history.
+  const fresh = isSqlite(ctx.db)
+    ? targets.filter((t) => t.plan.kind === 'take' && !t.record && !t.queueRow)
+    : [];
+  const freshIds = new Set(fresh.map((t) => t.id));
+  const { operations, counts } = preparePlans(
+    ctx.db,
+    table,
+    targets.filter((t) => !freshIds.has(t.id)),
+    now,
+  );
+  const inserts = fresh.map((t) => {
+    const plan = t.plan as Extract<PlanTarget['plan'], { kind: 'take' }>;
+    return {
+      ...plan.values,
+      id: t.id,
+      sync_status: 'synced',
+      synced_at: now,
+      remote_version: plan.version,
+    };
+  });
+  counts.taken += inserts.length;
+  if (operations.length > 0 || inserts.length > 0)
+    await ctx.db.write(async () => {
+      // Inserts first: if the process dies between the two, the page is pulled again and the
+      // inserted rows are found (the checkpoint moves only after both).
+      await insertRows(ctx.db, table, inserts);
+      if (operations.length > 0) await ctx.db.batch(operations);
+    });
   stats.pulled += counts.taken + counts.destroyed + counts.rebased;
   stats.deleted += counts.destroyed;
   stats.synced += counts.taken + counts.destroyed;
