@@ -60,7 +60,11 @@ export function registerBenchCommand(program: Command): void {
           report = await runBench({
             ...settings,
             dir,
-            onProgress: (t) => spinner.update(`bench: ${t}`),
+            onProgress: (t) => {
+              spinner.update(`bench: ${t}`);
+              // A run takes minutes: without a terminal, progress goes to stderr line by line.
+              if (!process.stderr.isTTY && !options.quiet) process.stderr.write(`bench: ${t}\n`);
+            },
           });
         } finally {
           spinner.stop();

@@ -4,7 +4,7 @@ import { registerCleanCommand } from './clean';
 import { registerEmulatorsCommand } from './emulators';
 import { EXIT } from './errors';
 import { addGlobalOptions } from './global-options';
-import { reportError } from './output';
+import { exitOnClosedStdout, reportError } from './output';
 import { registerRunCommand } from './run';
 import { registerScenarioCommand } from './scenario';
 import { registerSeedCommand } from './seed';
@@ -35,7 +35,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   // `personalai-sync status | head` closes stdout early: that is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') exitOnClosedStdout();
     throw error;
   });
   const program = buildProgram();

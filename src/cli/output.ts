@@ -26,13 +26,38 @@ export type CommandAction<T> = (
   command: Command,
 ) => Promise<CommandOutcome<T>>;
 
+let stdoutClosedEarly = false;
+
+/** `personalai-sync status | head`: the reader went away; exiting then is not an error. */
+export function exitOnClosedStdout(): never {
+  stdoutClosedEarly = true;
+  process.exit(process.exitCode ?? 0);
+}
+
 export function wrapAction<T>(action: CommandAction<T>) {
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
     let options: GlobalOptions | null = null;
     try {
       options = readGlobalOptions(command);
-      const outcome = await action(options, command);
+      // Exiting with 0 while the command still runs — the event loop emptied while it awaited
+      // something that can never happen, or a library called process.exit(0) — is not a
+      // success: it is said so, with where it happened, and the exit code is 1.
+      const stalled = (code: number) => {
+        // Non-zero codes already say failure (a signal, for one); stdout closed early is fine.
+        if (code !== 0 || stdoutClosedEarly) return;
+        process.stderr.write(
+          `personalai-sync: internal error: the process ended (code ${code}) before the command finished. Please report this with the command line.\n${new Error('ended here').stack}\n`,
+        );
+        process.exitCode = EXIT.failures;
+      };
+      process.once('exit', stalled);
+      let outcome: CommandOutcome<T>;
+      try {
+        outcome = await action(options, command);
+      } finally {
+        process.off('exit', stalled);
+      }
       const exitCode = outcome.exitCode ?? EXIT.ok;
       if (outcome.alreadyPrinted) {
         // nothing more: stdout already holds the command's one document
