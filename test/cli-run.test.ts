@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DATA_TABLES } from '../src/db/schema-v2';
-import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
+import { backendArgs, testClients, uniqueUserId } from './helpers/backend';
 import { runCli } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';
 
@@ -23,10 +23,7 @@ function validReport(stdout: string) {
 /** End to end through the real bin/personalai-sync process, against the test emulators. */
 describe('personalai-sync seed, run and sync', () => {
   const tempDir = useTempDir();
-  const backendFlags = () => {
-    const e = testEndpoints();
-    return ['--project', e.projectId, '--firestore', e.firestore, '--storage', e.storage];
-  };
+  const backendFlags = backendArgs;
 
   async function serverCounts(user: string): Promise<Record<string, number>> {
     const { firestore, close } = testClients('run-check');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testEndpoints } from './helpers/backend';
+import { backendArgs } from './helpers/backend';
 import { openInChromium } from './helpers/browser';
 import { runCli } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';
@@ -11,19 +11,7 @@ const LIBRARY = path.resolve(__dirname, '..', 'scenarios');
 
 describe('personalai-sync scenario', () => {
   const tempDir = useTempDir('cli-scenario-');
-  const backend = () => {
-    const e = testEndpoints();
-    return [
-      '--project',
-      e.projectId,
-      '--firestore',
-      e.firestore,
-      '--storage',
-      e.storage,
-      '--data-dir',
-      tempDir(),
-    ];
-  };
+  const backend = () => [...backendArgs(), '--data-dir', tempDir()];
 
   it('run: prints the seed first, passes, and writes JUnit and an HTML report that renders in Chromium', {
     timeout: 120_000,

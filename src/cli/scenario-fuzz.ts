@@ -3,7 +3,7 @@ import { openBackend } from '../emulators/backend';
 import { type FuzzSummary, runFuzz } from '../scenario/run-fuzz';
 import { EXIT } from './errors';
 import { parseInteger } from './global-options';
-import { type Printer, wrapAction } from './output';
+import { type Printer, printerFor, wrapAction } from './output';
 import { writeReports } from './scenario-reports';
 
 /** `scenario fuzz --runs N [--seed S]`: random scenarios, judged; failures shrunk to files. */
@@ -31,9 +31,7 @@ export function registerFuzzCommand(scenario: Command): void {
         };
         const runs = parseInteger('--runs', flags.runs, 1);
         const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
-        const info = (text: string) => {
-          if (!options.json && !options.quiet) process.stderr.write(`${text}\n`);
-        };
+        const { info } = printerFor(options);
         // The seed comes first: a run that dies half-way can still be replayed.
         info(`fuzz seed ${seed}, ${runs} scenario(s)`);
         const backend = await openBackend({

@@ -7,7 +7,7 @@ import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
 import type { ScenarioSpec } from '../scenario/schema';
 import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
-import { type Printer, wrapAction } from './output';
+import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
@@ -104,10 +104,7 @@ export async function replayAll(
   options: GlobalOptions,
   keep: boolean,
 ): Promise<ScenarioReport[]> {
-  const out = {
-    info: (t: string) =>
-      !options.json && !options.quiet ? process.stderr.write(`${t}\n`) : undefined,
-  };
+  const out = printerFor(options);
   const backend = await openBackend({
     dataDir: options.dataDir,
     projectId: options.project,

@@ -2,7 +2,11 @@ import type { VirtualClock } from '../adapters/clock';
 import type { CrashPoint, FaultModel } from '../simulate/fault-model';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK, type LinkFaults, type NetworkMode } from '../simulate/fault-proxy';
-import { openSimulatedDevice, type SimulatedDevice } from '../simulate/simulated-device';
+import {
+  openSimulatedDevice,
+  type SimulatedDevice,
+  type SimulatedDeviceOptions,
+} from '../simulate/simulated-device';
 import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
 import type { SyncResult } from '../sync/sync-manager';
 import { DeviceClock } from './device-clock';
@@ -13,15 +17,12 @@ import { DeviceReader } from './read-device';
  * link faults, fault rates, strategy, ask-user answers) outlive a crash, so a restarted device
  * comes back exactly as configured. The process dying is the only thing a crash changes.
  */
-export interface SlotOptions {
-  dataDir: string;
+export interface SlotOptions
+  extends Pick<
+    SimulatedDeviceOptions,
+    'dataDir' | 'userId' | 'deviceId' | 'projectId' | 'firestore' | 'storage' | 'seed'
+  > {
   userName: string;
-  userId: string;
-  deviceId: string;
-  projectId: string;
-  firestore: string;
-  storage: string | null;
-  seed: number;
   world: VirtualClock;
   origin: number;
   clockOffsetMs: number;

@@ -8,6 +8,7 @@ import { RETENTION_TABLES, StorageManager } from '../files/storage-manager';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
+import { LOCAL_ONLY } from '../simulate/invariants';
 import { forkRandom } from '../simulate/prng';
 import { pickWeighted, RECORDING_MIX } from '../simulate/run-simulation';
 import { shouldRunBackgroundSync } from '../sync/background-scheduler';
@@ -251,7 +252,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       const row = slot.reader.row(table, id) ?? {};
       const fields: Record<string, unknown> = {};
       for (const [column, value] of Object.entries(row))
-        if (!LOCAL_COLUMNS.has(column)) fields[column] = value;
+        if (!LOCAL_ONLY.has(column)) fields[column] = value;
       recordWrite(slot, step, table, id, 'create', fields);
     }
   };
@@ -573,13 +574,3 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     invariants,
   };
 }
-
-/** Columns that stay on the device (they are not part of what a step wrote). */
-const LOCAL_COLUMNS = new Set([
-  'id',
-  '_status',
-  '_changed',
-  'sync_status',
-  'synced_at',
-  'remote_version',
-]);

@@ -42,7 +42,7 @@ export function viewOfDatabase(deviceId: string, db: Database): DeviceView {
 }
 
 /** Columns that never leave a device (they legitimately differ between devices). */
-const LOCAL_ONLY = new Set([
+export const LOCAL_ONLY = new Set([
   'sync_status',
   'synced_at',
   'remote_version',

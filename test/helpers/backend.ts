@@ -10,6 +10,12 @@ export function testEndpoints(): { projectId: string; firestore: string; storage
   };
 }
 
+/** The CLI flags that point a command at the test run's emulators. */
+export function backendArgs(): string[] {
+  const e = testEndpoints();
+  return ['--project', e.projectId, '--firestore', e.firestore, '--storage', e.storage];
+}
+
 export function testClients(label = 'test') {
   return createFirebaseClients(testEndpoints(), label);
 }
