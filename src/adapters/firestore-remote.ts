@@ -7,6 +7,7 @@ import {
   type WriteBatch,
 } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-v2';
+import { decodeDocument } from '../sync/decode-document';
 import type {
   PullCursor,
   PulledDoc,
@@ -47,14 +48,7 @@ export class FirestoreRemote implements RemoteStore {
       .orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(toTimestamp(after.time), after.id);
     const snapshot = await query.limit(limit).get();
-    return snapshot.docs.map((doc) => {
-      const remote = toRemoteDoc(doc);
-      const serverTime = doc.get(META.serverTime);
-      return {
-        ...remote,
-        serverTime: serverTime instanceof Timestamp ? encodeVersion(serverTime) : remote.version,
-      };
-    });
+    return snapshot.docs.map(toRemoteDoc);
   }
 
   async getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>> {
@@ -162,30 +156,10 @@ function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): 
   return write.expected === null ? current === undefined : current?.version === write.expected;
 }
 
-function toRemoteDoc(snapshot: DocumentSnapshot): RemoteDoc {
-  const data = snapshot.data() ?? {};
-  const fieldTimes: Record<string, Version> = {};
-  const rawTimes = data[META.fieldTimes];
-  if (rawTimes && typeof rawTimes === 'object') {
-    for (const [field, time] of Object.entries(rawTimes)) {
-      if (time instanceof Timestamp) fieldTimes[field] = encodeVersion(time);
-    }
-  }
-  const {
-    [META.serverTime]: _t,
-    [META.device]: device,
-    [META.deleted]: deleted,
-    [META.fieldTimes]: _f,
-    ...rest
-  } = data;
-  return {
-    id: snapshot.id,
-    version: encodeVersion(snapshot.updateTime!),
-    deleted: deleted === true,
-    device: typeof device === 'string' ? device : null,
-    data: rest,
-    fieldTimes,
-  };
+function toRemoteDoc(snapshot: DocumentSnapshot): PulledDoc {
+  return decodeDocument(snapshot.id, snapshot.data() ?? {}, snapshot.updateTime!, (value) =>
+    value instanceof Timestamp ? value : null,
+  );
 }
 
 function toTimestamp(version: Version): Timestamp {

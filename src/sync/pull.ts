@@ -9,7 +9,7 @@ import { findLocalState, parseQueueData } from './queue';
 import { reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
-import { MalformedDocumentError } from './wire-format';
+import { assertWellFormed, MalformedDocumentError } from './wire-format';
 
 /**
  * Pull phase of one collection: this user's documents changed since the checkpoint, page by
@@ -30,10 +30,14 @@ export async function pullCollection(
     );
     if (page.length === 0) return;
     await applyPage(ctx, table, page, stats);
-    const last = page[page.length - 1];
-    cursor = { time: last.serverTime, id: last.id };
-    await saveCheckpoint(ctx.db, table, cursor);
-    if (page.length < ctx.pageSize) return;
+    // The cursor is the last document with a real server time. One without (quarantined) sorts
+    // outside the timestamps and cannot be a cursor; a full page of them ends this pull.
+    const last = [...page].reverse().find((doc) => doc.serverTime !== null);
+    if (last?.serverTime) {
+      cursor = { time: last.serverTime, id: last.id };
+      await saveCheckpoint(ctx.db, table, cursor);
+    }
+    if (page.length < ctx.pageSize || !last) return;
   }
 }
 
@@ -52,6 +56,13 @@ async function applyPage(
       continue;
     }
     const record = records.get(doc.id) ?? null;
+    // Checked before anything else: a document is applied whole or not at all.
+    try {
+      assertWellFormed(table, doc);
+    } catch (error) {
+      quarantine(stats, table, doc.id, error as Error);
+      continue;
+    }
     const queueRow = rows.get(doc.id) ?? null;
     const local = {
       raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
@@ -89,15 +100,7 @@ async function applyPage(
         continue;
       }
       if (!(error instanceof MalformedDocumentError)) throw error;
-      stats.quarantined += 1;
-      const cls = classifyError(error);
-      stats.errors.push({
-        collection: table,
-        documentId: doc.id,
-        error: error.message,
-        code: cls.code,
-        kind: 'quarantined',
-      });
+      quarantine(stats, table, doc.id, error);
     }
   }
   const now = ctx.clock.now();
@@ -134,4 +137,17 @@ async function applyPage(
   stats.pulled += counts.taken + counts.destroyed + counts.rebased;
   stats.deleted += counts.destroyed;
   stats.synced += counts.taken + counts.destroyed;
+}
+
+/** A document that cannot be applied: counted and reported by id (never by value), left as is. */
+function quarantine(stats: CollectionStats, table: DataTable, id: string, error: Error): void {
+  if (!(error instanceof MalformedDocumentError)) throw error;
+  stats.quarantined += 1;
+  stats.errors.push({
+    collection: table,
+    documentId: id,
+    error: error.message,
+    code: classifyError(error).code,
+    kind: 'quarantined',
+  });
 }

@@ -7,6 +7,7 @@ import type { DataTable } from '../db/schema-v2';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
 import { isMediaTable, uploadDueMedia } from '../files/upload-media';
 import { preparePlans, statusOf } from './apply-plan';
+import { writeProblem } from './check-write';
 import { classifyError, type ErrorClass } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { prepareFailure } from './failure';
@@ -140,12 +141,21 @@ async function pushChunk(
   stats: CollectionStats,
 ): Promise<boolean> {
   const planned = chunk.map((change) => planWrite(table, change, ctx.userId));
+  const problems = chunk.map((change, i) => writeProblem(table, change, planned[i], ctx.deviceId));
   await markSyncing(ctx, table, chunk);
-  const outcomes = await commitIsolating(
+  const committed = await commitIsolating(
     ctx,
     table,
-    planned.map((p) => p.write),
+    planned.filter((_, i) => !problems[i]).map((p) => p.write),
   );
+  // Records refused before the push are settled as permanent failures (parked in `error`).
+  let next = 0;
+  const outcomes: Outcome[] = planned.map(({ write }, i) => {
+    const problem = problems[i];
+    if (problem) return { id: write.id, status: 'failed', error: problem };
+    next += 1;
+    return committed[next - 1];
+  });
   const blobsLeft = await deleteBlobsOfTombstones(ctx, table, planned, outcomes, stats);
   return settle(ctx, table, chunk, planned, outcomes, stats, blobsLeft);
 }
@@ -226,6 +236,7 @@ async function commitIsolating(
   table: DataTable,
   writes: PlannedWrite['write'][],
 ): Promise<Outcome[]> {
+  if (writes.length === 0) return [];
   try {
     return await ctx.retry.executeWithRetry(
       () => ctx.commitSlots.run(() => ctx.remote.commit(table, writes, ctx.deviceId)),

@@ -10,6 +10,7 @@ import {
 import type { QueueData, QueueOperation } from './queue';
 import { isNewer, type Version } from './version';
 import {
+  assertWellFormed,
   differingFields,
   type RemoteDoc,
   readValues,
@@ -76,6 +77,7 @@ export async function reconcile(
     (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null;
   const docVersion = doc?.version ?? null;
   if (docVersion !== null && docVersion === base) return { kind: 'none', reason: 'echo' };
+  if (doc) assertWellFormed(ctx.table, doc);
   if (!local.queue) return takeServer(ctx, local, doc);
   if (doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
     return adoptOwnWrite(ctx, local, doc);

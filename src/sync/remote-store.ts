@@ -16,7 +16,8 @@ export interface PullCursor {
 }
 
 export interface PulledDoc extends RemoteDoc {
-  serverTime: Version;
+  /** The `_server_time` field, encoded; null when it is not a server timestamp (malformed). */
+  serverTime: Version | null;
 }
 
 export interface RemoteWrite {

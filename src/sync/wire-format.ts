@@ -2,6 +2,7 @@ import type { ColumnSchema } from '@nozbe/watermelondb/Schema';
 import { currentSchema } from '../db/schema-current';
 import type { DataTable } from '../db/schema-v2';
 import type { Version } from './version';
+import { boundProblem, isSafeId } from './wire-limits';
 
 /**
  * How a local record maps to its Firestore document (docs/wire-format.md).
@@ -34,6 +35,8 @@ export interface RemoteDoc {
   /** Data fields as stored (may be malformed: check with readValues). */
   data: Record<string, unknown>;
   fieldTimes: Record<string, Version>;
+  /** Why the document cannot be applied as it is (bad meta fields, bad id); null: well formed. */
+  malformed?: string | null;
 }
 
 const columnsCache = new Map<string, ColumnSchema[]>();
@@ -93,9 +96,43 @@ export function readValues(table: DataTable, doc: RemoteDoc): Values {
         `${table}/${doc.id}: field ${column.name} should be a ${column.type}, is a ${typeof value}`,
       );
     }
+    const problem = boundProblem(table, column.name, value);
+    if (problem) throw new MalformedDocumentError(`${table}/${doc.id}: ${problem}`);
     values[column.name] = value as Value;
   }
   return values;
+}
+
+/**
+ * Throws MalformedDocumentError unless `doc` can be applied whole: its id is safe, its meta
+ * fields are well formed, it carries no field this schema does not know (a newer app version's
+ * field would be lost when this device next writes the record, so the document waits instead),
+ * and, unless it is a tombstone, its values fit the schema and the wire limits.
+ */
+export function assertWellFormed(table: DataTable, doc: RemoteDoc): void {
+  if (!isSafeId(doc.id)) {
+    throw new MalformedDocumentError(`${table}: a document id is not a valid record id`);
+  }
+  if (doc.malformed) throw new MalformedDocumentError(`${table}/${doc.id}: ${doc.malformed}`);
+  const known = knownFields(table);
+  const unknown = Object.keys(doc.data).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((name) => JSON.stringify(name.slice(0, 64)));
+    throw new MalformedDocumentError(
+      `${table}/${doc.id}: ${unknown.length} field(s) this schema does not know (${names.join(', ')}${unknown.length > 5 ? ', …' : ''}); written by a newer app version?`,
+    );
+  }
+  if (!doc.deleted) readValues(table, doc);
+}
+
+const knownCache = new Map<string, Set<string>>();
+function knownFields(table: DataTable): Set<string> {
+  let known = knownCache.get(table);
+  if (!known) {
+    known = new Set(syncedColumnNames(table));
+    knownCache.set(table, known);
+  }
+  return known;
 }
 
 /** Names of the fields whose values differ between two value sets. */
