@@ -13,8 +13,13 @@ export function resolveDataDir(dataDir: string | undefined, cwd = process.cwd())
  */
 const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
+/** True for ids that may become a file name or a document path (no `/`, control characters, `..`). */
+export function isSafeId(id: string): boolean {
+  return SAFE_ID.test(id) && !id.includes('..');
+}
+
 export function assertSafeId(kind: string, id: string): void {
-  if (!SAFE_ID.test(id) || id.includes('..')) {
+  if (!isSafeId(id)) {
     throw new Error(
       `${kind} id ${JSON.stringify(id.slice(0, 140))} is not allowed: use 1-128 letters, digits, "_", "-" or "." (not leading, no "..").`,
     );

@@ -1,5 +1,6 @@
 import { type Database, Q } from '@nozbe/watermelondb';
 import { type Clock, type RandomSource, systemClock } from '../adapters/clock';
+import { assertSafeId } from '../db/device-paths';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
@@ -92,6 +93,8 @@ export class SyncManager {
   private localStore: LocalStore | null = null;
 
   constructor(options: SyncManagerOptions) {
+    // The device id is written into every document (`_device`) and names its progress document.
+    assertSafeId('Device', options.deviceId);
     this.options = options;
     this.db = options.database;
     this.clock = options.clock ?? systemClock;
@@ -118,6 +121,8 @@ export class SyncManager {
    * as this device's own write, so nothing doubles).
    */
   async initialize(userId: string): Promise<void> {
+    // The user id becomes part of document paths, Storage paths and every pull's query.
+    assertSafeId('User', userId);
     this.userId = userId;
     this.localStore = new LocalStore(this.db, this.clock, userId);
     await this.db.write(async () => {

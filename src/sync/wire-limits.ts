@@ -1,3 +1,4 @@
+import { isSafeId } from '../db/device-paths';
 import type { DataTable } from '../db/schema-v2';
 
 /**
@@ -103,12 +104,7 @@ export const FIELD_RULES: Record<DataTable, Record<string, FieldRule>> = {
   },
 };
 
-const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
-
-/** True for ids that may become a document path or a file name. */
-export function isSafeId(id: unknown): id is string {
-  return typeof id === 'string' && SAFE_ID.test(id) && !id.includes('..');
-}
+export { isSafeId };
 
 /**
  * The first bound `value` breaks, described without the value (null: within bounds). The value's
