@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../src/scenario/load-scenario';
 import { runScenario, type ScenarioRunOptions } from '../src/scenario/run-scenario';
+import { fingerprint } from '../src/sync/describe-value';
 import { testEndpoints } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 
@@ -69,9 +70,12 @@ describe('the scenario judge', () => {
       device: 'alice/tablet',
       step: '#6 update text_notes/j-note on alice/tablet',
     });
-    expect(f['acknowledged-writes'][0].detail).toMatch(
-      /title is "tampered" on the server; this step wrote "edited"/,
+    // Values are described by size and fingerprint, never quoted (they are personal data).
+    const detail = f['acknowledged-writes'][0].detail;
+    expect(detail).toBe(
+      `title is a string of 8 characters (#${fingerprint('tampered')}) on the server; this step wrote a string of 6 characters (#${fingerprint('edited')}), it was acknowledged, and nothing overrode it`,
     );
+    expect(JSON.stringify(report)).not.toMatch(/tampered|"edited"/);
     expect(f.converged.map((v) => v.device).sort()).toEqual(['alice/phone', 'alice/tablet']);
   });
 

@@ -3,6 +3,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
 import { checkInvariants, type DeviceView } from '../simulate/invariants';
 import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
+import { describeValue } from '../sync/describe-value';
 import type { ConflictReport } from '../sync/reconcile';
 import { BOOKKEEPING, type Ledger, type LedgerWrite, SYNC_FILLED, same } from './ledger';
 import type { ExpectationsSpec } from './schema';
@@ -247,7 +248,7 @@ function checkAcknowledged(
         if (!same(live[field], value))
           add({
             ...base,
-            detail: `${field} is ${JSON.stringify(live[field])} on the server; this step wrote ${JSON.stringify(value)}, it was acknowledged, and nothing overrode it`,
+            detail: `${field} is ${describeValue(live[field])} on the server; this step wrote ${describeValue(value)}, it was acknowledged, and nothing overrode it`,
           });
       }
     }
@@ -283,7 +284,7 @@ function checkProvenance(
             record: `${table}/${id}`,
             device: null,
             step: label(table, id),
-            detail: `${field} is ${JSON.stringify(value)} on the server, a value no step wrote`,
+            detail: `${field} is ${describeValue(value)} on the server, a value no step wrote`,
           });
       }
     }
@@ -352,7 +353,7 @@ function checkExpectations(
     for (const [field, value] of Object.entries(fields))
       if (!same(doc[field], value))
         fail(
-          `${field} is ${JSON.stringify(doc[field])}; expected ${JSON.stringify(value)}`,
+          `${field} is ${describeValue(doc[field])}; expected ${describeValue(value)}`,
           `${collection}/${id}`,
         );
   }
