@@ -104,3 +104,16 @@ export function reportError(error: unknown, json: boolean): void {
 function writeJson(document: unknown): void {
   process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }
+
+/** Text from outside (e.g. a document id on the server) made safe for a terminal line. */
+export function printable(text: string): string {
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out +=
+      code < 0x20 || (code >= 0x7f && code <= 0x9f)
+        ? `\\u${code.toString(16).padStart(4, '0')}`
+        : c;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { SyncManager } from '../sync/sync-manager';
 import { openExistingDevice } from './device-files';
 import { formatDuration, parseDuration } from './duration';
 import { EXIT } from './errors';
-import { wrapAction } from './output';
+import { printable, wrapAction } from './output';
 import { decideFor, parseStrategy } from './run-options';
 
 export function registerSyncCommand(program: Command): void {
@@ -87,16 +87,23 @@ export function registerSyncCommand(program: Command): void {
               );
               for (const table of DATA_TABLES) {
                 const c = result.collections[table];
-                if (c && (c.pushed || c.pulled || c.failed || c.conflicts.length)) {
+                if (
+                  c &&
+                  (c.pushed || c.pulled || c.failed || c.conflicts.length || c.quarantined)
+                ) {
                   out.line(
-                    `  ${table.padEnd(15)} pushed ${c.pushed}, pulled ${c.pulled}, conflicts ${c.conflicts.length}, failed ${c.failed}`,
+                    `  ${table.padEnd(15)} pushed ${c.pushed}, pulled ${c.pulled}, conflicts ${c.conflicts.length}, failed ${c.failed}${c.quarantined ? `, quarantined ${c.quarantined} (malformed on the server, not applied)` : ''}`,
                   );
                 }
               }
-              for (const error of result.errors.slice(0, 10))
-                out.line(
-                  `  error: ${error.collection ?? '-'}/${error.documentId ?? '-'}: ${error.error}`,
-                );
+              for (const error of result.errors.slice(0, 10)) {
+                const where = `${error.collection ?? '-'}/${error.documentId ?? '-'}`;
+                const message = error.error.startsWith(`${where}: `)
+                  ? error.error.slice(where.length + 2)
+                  : error.error;
+                const label = error.kind === 'quarantined' ? 'quarantined' : 'error';
+                out.line(`  ${label}: ${printable(where)}: ${printable(message)}`);
+              }
               if (result.errors.length > 10)
                 out.line(`  … and ${result.errors.length - 10} more (--json lists all)`);
               out.line(
