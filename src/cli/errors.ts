@@ -1,5 +1,6 @@
 import { DatabaseUrlError } from '../db/database-url';
 import { ForeignDatabaseError } from '../db/existing-database-check';
+import { DataDirectoryError } from '../db/writable-directory';
 import { EndpointError } from '../emulators/endpoints';
 import { EnvironmentError } from '../emulators/environment-error';
 
@@ -18,7 +19,11 @@ export function exitCodeFor(error: unknown): number {
   ) {
     return EXIT.usage;
   }
-  if (error instanceof EnvironmentError || error instanceof ForeignDatabaseError)
+  if (
+    error instanceof EnvironmentError ||
+    error instanceof ForeignDatabaseError ||
+    error instanceof DataDirectoryError
+  )
     return EXIT.environment;
   if ((error as { code?: string })?.code?.startsWith?.('commander.')) return EXIT.usage;
   return EXIT.failures;

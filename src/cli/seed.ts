@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock';
 import { deviceFolders } from '../db/device-paths';
@@ -40,7 +38,6 @@ export function registerSeedCommand(program: Command): void {
         const flags = command.opts() as Record<string, string | undefined>;
         const counts = countsFrom(flags);
         const folders = deviceFolders(options.dataDir, options.user, options.device);
-        fs.mkdirSync(path.dirname(folders.databaseFile!), { recursive: true });
         const opened = await openDatabase(`sqlite:${folders.databaseFile}`);
         try {
           const seed = options.seed ?? 1;

@@ -11,6 +11,7 @@ import { migrations as appMigrations } from './migrations';
 import { modelClasses } from './models';
 import { currentSchema } from './schema-current';
 import { routeWatermelonLogsToStderr } from './watermelon-logger';
+import { ensureWritableDirectory } from './writable-directory';
 
 export interface OpenedDatabase {
   database: Database;
@@ -33,7 +34,7 @@ export async function openDatabase(
   const location = typeof url === 'string' ? parseDatabaseUrl(url) : url;
   const schema = options.schema ?? currentSchema;
   const migrations = options.migrations ?? appMigrations;
-  if (location.file) fs.mkdirSync(path.dirname(location.file), { recursive: true });
+  if (location.file) ensureWritableDirectory(path.dirname(location.file), location.file);
   return location.adapter === 'sqlite'
     ? openSqlite(location, location.file, schema, migrations)
     : openLoki(location, schema, migrations);

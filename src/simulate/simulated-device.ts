@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Clock } from '../adapters/clock';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
@@ -85,7 +83,6 @@ export async function openSimulatedDevice(
       },
       options.deviceId,
     );
-    fs.mkdirSync(path.dirname(folders.databaseFile!), { recursive: true });
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
     const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
     // Faults and crash points sit outside the deadline: a dead process has no deadline.

@@ -14,14 +14,17 @@ export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 60_000,
+  as?: { uid: number; gid: number },
 ): Promise<CliResult> {
-  const child = startCli(args, env);
+  const child = startCli(args, env, as);
   return collect(child, timeoutMs);
 }
 
+/** `as`: run the CLI as another user (e.g. one that root's permission bypass does not cover). */
 export function startCli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  as?: { uid: number; gid: number },
 ): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -34,6 +37,7 @@ export function startCli(
   return spawn(process.execPath, [BIN, ...args], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
 }
 
