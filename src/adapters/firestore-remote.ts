@@ -156,9 +156,17 @@ function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): 
   return write.expected === null ? current === undefined : current?.version === write.expected;
 }
 
+/** The decoder's view of firebase-admin's timestamp type (exported for the decoder's tests). */
+export function asFirestoreTimestamp(value: unknown): Timestamp | null {
+  return value instanceof Timestamp ? value : null;
+}
+
 function toRemoteDoc(snapshot: DocumentSnapshot): PulledDoc {
-  return decodeDocument(snapshot.id, snapshot.data() ?? {}, snapshot.updateTime!, (value) =>
-    value instanceof Timestamp ? value : null,
+  return decodeDocument(
+    snapshot.id,
+    snapshot.data() ?? {},
+    snapshot.updateTime!,
+    asFirestoreTimestamp,
   );
 }
 
