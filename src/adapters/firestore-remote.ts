@@ -41,9 +41,14 @@ export class FirestoreRemote implements RemoteStore {
     after: PullCursor | null,
     limit: number,
   ): Promise<PulledDoc[]> {
+    // Only documents whose `_server_time` is a timestamp from 1970 on (Firestore's range filters
+    // match one type): anything else (a string, a number, null, missing, pre-1970) has no place
+    // in the version order and cannot be a cursor. Ordered first (null, numbers sort before
+    // timestamps), a page full of them would end every first pull before the real documents.
     let query = this.db
       .collection(table)
       .where('user_id', '==', userId)
+      .where(META.serverTime, '>=', EPOCH)
       .orderBy(META.serverTime)
       .orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(toTimestamp(after.time), after.id);
@@ -151,6 +156,8 @@ export class FirestoreRemote implements RemoteStore {
     return batch;
   }
 }
+
+const EPOCH = new Timestamp(0, 0);
 
 function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): boolean {
   return write.expected === null ? current === undefined : current?.version === write.expected;
