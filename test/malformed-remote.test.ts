@@ -286,6 +286,58 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('malformed remote data on %s', (a
     },
   );
 
+  it('a record whose remote document turns malformed: the pull leaves the local record alone, a local edit is parked instead of written over it', async () => {
+    const user = uniqueUserId();
+    const a = await device(user, 'holder');
+    const { firestore, close } = testClients();
+    try {
+      const [wrongType, newer] = await a.sync.store.create('text_notes', [
+        { type: 'thought', content: 'mine', title: null },
+        { type: 'thought', content: 'mine too', title: null },
+      ]);
+      expect((await syncWithin(a)).success).toBe(true);
+      // Another writer (a buggy client, a newer app version) changes both documents.
+      const notes = firestore.collection('text_notes');
+      await notes.doc(wrongType).update({ content: 4242.4242, _server_time: STAMP, _device: 'x' });
+      await notes
+        .doc(newer)
+        .update({ reminder_at: 1_893_456_000_123, _server_time: STAMP, _device: 'x' });
+      await a.sync.store.update('text_notes', wrongType, { content: 'edited here' });
+      await a.sync.store.update('text_notes', newer, { content: 'edited here too' });
+
+      const result = await syncWithin(a);
+      const quarantined = result.errors.filter((e) => e.kind === 'quarantined');
+      expect(quarantined.map((e) => e.documentId).sort()).toEqual([wrongType, newer].sort());
+      // The push meets the same documents (its precondition fails) and parks the edits.
+      const parked = result.errors.filter((e) => e.kind === 'permanent');
+      expect(parked.map((e) => e.documentId).sort()).toEqual([wrongType, newer].sort());
+      for (const e of [...quarantined, ...parked]) {
+        expect(e.error).not.toContain('4242');
+        expect(e.error).not.toContain('1893456000123');
+      }
+      expect(parked.find((e) => e.documentId === wrongType)!.error).toMatch(/content/);
+      expect(parked.find((e) => e.documentId === newer)!.error).toMatch(/reminder_at/);
+
+      // The local edits are kept (in error, to retry once the document is fixed) ...
+      const statuses = await statusesOf(a, 'text_notes');
+      expect([statuses[wrongType], statuses[newer]]).toEqual(['error', 'error']);
+      const local = (await deviceSnapshot(a, ['text_notes'])).text_notes;
+      expect(local[wrongType].content).toBe('edited here');
+      expect(local[newer].content).toBe('edited here too');
+      // ... and the server's documents are as the other writer left them.
+      expect((await notes.doc(wrongType).get()).get('content')).toBe(4242.4242);
+      const newerDoc = (await notes.doc(newer).get()).data()!;
+      expect(newerDoc.reminder_at).toBe(1_893_456_000_123);
+      expect(newerDoc.content).toBe('mine too');
+
+      const again = await syncWithin(a);
+      expect(again.failed).toBe(0);
+    } finally {
+      await close();
+      await closeAll();
+    }
+  });
+
   it('a record over a wire bound or over 1 MiB is parked in error before the push; the rest of its chunk is written', async () => {
     const user = uniqueUserId();
     const a = await device(user, 'pusher');
