@@ -41,9 +41,14 @@ export class FirestoreRemote implements RemoteStore {
     after: PullCursor | null,
     limit: number,
   ): Promise<PulledDoc[]> {
+    // Only documents whose `_server_time` is a timestamp from 1970 on (Firestore's range filters
+    // match one type): anything else (a string, a number, null, missing, pre-1970) has no place
+    // in the version order and cannot be a cursor. Ordered first (null, numbers sort before
+    // timestamps), a page full of them would end every first pull before the real documents.
     let query = this.db
       .collection(table)
       .where('user_id', '==', userId)
+      .where(META.serverTime, '>=', EPOCH)
       .orderBy(META.serverTime)
       .orderBy(FieldPath.documentId());
     if (after) query = query.startAfter(toTimestamp(after.time), after.id);
@@ -152,13 +157,23 @@ export class FirestoreRemote implements RemoteStore {
   }
 }
 
+const EPOCH = new Timestamp(0, 0);
+
 function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): boolean {
   return write.expected === null ? current === undefined : current?.version === write.expected;
 }
 
+/** The decoder's view of firebase-admin's timestamp type (exported for the decoder's tests). */
+export function asFirestoreTimestamp(value: unknown): Timestamp | null {
+  return value instanceof Timestamp ? value : null;
+}
+
 function toRemoteDoc(snapshot: DocumentSnapshot): PulledDoc {
-  return decodeDocument(snapshot.id, snapshot.data() ?? {}, snapshot.updateTime!, (value) =>
-    value instanceof Timestamp ? value : null,
+  return decodeDocument(
+    snapshot.id,
+    snapshot.data() ?? {},
+    snapshot.updateTime!,
+    asFirestoreTimestamp,
   );
 }
 

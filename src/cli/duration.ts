@@ -9,7 +9,11 @@ export function parseDuration(flag: string, text: string): number {
   const value = Number(match[1]);
   const unit = match[2] ?? 's';
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!;
-  return Math.round(value * factor);
+  const ms = Math.round(value * factor);
+  if (!Number.isSafeInteger(ms)) {
+    throw new UsageError(`${flag} is too long a duration; got "${text}".`);
+  }
+  return ms;
 }
 
 export function formatDuration(ms: number): string {

@@ -20,7 +20,9 @@ export function parseRecordRate(text: string): number {
   if (!match)
     throw new UsageError(`--record-rate must look like 2/s, 120/min or 5/h; got "${text}".`);
   const per = { s: 1, sec: 1, m: 60, min: 60, h: 3600 }[match[2] ?? 's']!;
-  return Number(match[1]) / per;
+  const rate = Number(match[1]) / per;
+  if (!Number.isFinite(rate)) throw new UsageError(`--record-rate is too large; got "${text}".`);
+  return rate;
 }
 
 export { parseDuration, parseRate };

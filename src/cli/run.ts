@@ -200,7 +200,7 @@ export function registerRunCommand(program: Command): void {
     );
 }
 
-function parseFaultKinds(text: string): FaultKind[] {
+export function parseFaultKinds(text: string): FaultKind[] {
   const kinds = text
     .split(',')
     .map((k) => k.trim())
@@ -215,16 +215,18 @@ function parseFaultKinds(text: string): FaultKind[] {
 }
 
 /** `0.3` for every operation, or per operation: `pull=0.1,push=0.3,upload=0` (unnamed ones: 0). */
-function parseFailRates(text: string): FaultModel['failRate'] {
+export function parseFailRates(text: string): FaultModel['failRate'] {
   if (!text.includes('=')) {
     const rate = parseRate('--fail-rate', text);
     return { pull: rate, push: rate, upload: rate };
   }
   const rates = { pull: 0, push: 0, upload: 0 };
   for (const part of text.split(',')) {
-    const [name, value] = part.split('=').map((s) => s.trim());
-    if (!(name in rates))
+    const [name, value, ...extra] = part.split('=').map((s) => s.trim());
+    if (!Object.hasOwn(rates, name))
       throw new UsageError(`--fail-rate: "${name}" is not an operation; use pull, push or upload.`);
+    if (extra.length > 0)
+      throw new UsageError(`--fail-rate: "${part.trim()}" is not NAME=RATE (e.g. push=0.3).`);
     rates[name as keyof typeof rates] = parseRate(`--fail-rate ${name}`, value ?? '');
   }
   return rates;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { UsageError } from '../cli/errors';
 import { Scenario, type ScenarioSpec } from './schema';
 
@@ -46,7 +46,25 @@ export function parseScenarioText(text: string, file = '<scenario>'): ScenarioSp
       }),
     );
   }
-  const parsed = Scenario.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // Aliases: one whose anchor is missing, or so many that they expand exponentially
+    // ("billion laughs"). Reported at the first alias.
+    let at = 0;
+    visit(doc, {
+      Alias(_, node) {
+        at = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const pos = lineCounter.linePos(at);
+    throw new ScenarioFileError(file, [
+      { line: pos.line, column: pos.col, path: '', message: (error as Error).message },
+    ]);
+  }
+  const parsed = Scenario.safeParse(value);
   if (parsed.success) return parsed.data as ScenarioSpec;
   const problems = parsed.error.issues.map((issue) => {
     const path = issue.path as Array<string | number>;

@@ -23,6 +23,7 @@ export const Duration = z
     z.string().regex(DURATION, 'a duration like 250ms, 30s, 15m, 6h or 7d'),
   ])
   .transform((value) => parseScenarioDuration(value))
+  .refine(Number.isFinite, 'a duration of a finite length')
   .meta({ description: 'A duration: 250ms, 30s, 15m, 6h, 7d, or milliseconds as a number.' });
 
 export function parseScenarioDuration(value: number | string): number {
@@ -41,6 +42,7 @@ export const Rate = z
     const [, n, unit] = RATE.exec(value)!;
     return Number(n) / { s: 1000, min: 60_000, h: 3_600_000 }[unit as 's' | 'min' | 'h'];
   })
+  .refine(Number.isFinite, 'a finite rate')
   .meta({ description: 'Records per time: 10/s, 30/min, 100/h, or per second as a number.' });
 
 const Name = z
@@ -78,7 +80,8 @@ const DeviceSpec = z.strictObject({
         : v.startsWith('-')
           ? -parseScenarioDuration(v.slice(1))
           : parseScenarioDuration(v),
-    ),
+    )
+    .refine(Number.isFinite, 'a clock offset of a finite length'),
   /** Drift in parts per million (positive: runs fast). */
   clockDriftPpm: z.number().min(-100_000).max(100_000).default(0),
   strategy: Strategy.optional(),

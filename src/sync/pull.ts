@@ -30,8 +30,9 @@ export async function pullCollection(
     );
     if (page.length === 0) return;
     await applyPage(ctx, table, page, stats);
-    // The cursor is the last document with a real server time. One without (quarantined) sorts
-    // outside the timestamps and cannot be a cursor; a full page of them ends this pull.
+    // The cursor is the last document with a real server time. The Firestore remote returns no
+    // other (its query asks for timestamps); should another remote, a page full of them ends
+    // this pull rather than loop.
     const last = [...page].reverse().find((doc) => doc.serverTime !== null);
     if (last?.serverTime) {
       cursor = { time: last.serverTime, id: last.id };

@@ -13,7 +13,15 @@ export interface TimestampLike {
 }
 
 export function encodeVersion(time: TimestampLike): Version {
-  if (!Number.isInteger(time.seconds) || time.seconds < 0 || !Number.isInteger(time.nanoseconds)) {
+  // 12 digits of seconds, 9 of nanoseconds: anything else would not sort or round-trip.
+  if (
+    !Number.isInteger(time.seconds) ||
+    time.seconds < 0 ||
+    time.seconds > 999_999_999_999 ||
+    !Number.isInteger(time.nanoseconds) ||
+    time.nanoseconds < 0 ||
+    time.nanoseconds > 999_999_999
+  ) {
     throw new Error(`Not a server timestamp: ${JSON.stringify(time)}`);
   }
   return `${String(time.seconds).padStart(12, '0')}.${String(time.nanoseconds).padStart(9, '0')}`;

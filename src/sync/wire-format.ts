@@ -93,7 +93,9 @@ export function readValues(table: DataTable, doc: RemoteDoc): Values {
         : typeof value === column.type;
     if (!ok) {
       throw new MalformedDocumentError(
-        `${table}/${doc.id}: field ${column.name} should be a ${column.type}, is a ${typeof value}`,
+        typeof value === 'number'
+          ? `${table}/${doc.id}: field ${column.name} is not a finite number`
+          : `${table}/${doc.id}: field ${column.name} should be a ${column.type}, is ${kindOf(value)}`,
       );
     }
     const problem = boundProblem(table, column.name, value);
@@ -123,6 +125,13 @@ export function assertWellFormed(table: DataTable, doc: RemoteDoc): void {
     );
   }
   if (!doc.deleted) readValues(table, doc);
+}
+
+/** What a value is, for a message (never the value itself). */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'a map or other object';
+  return `a ${typeof value}`;
 }
 
 const knownCache = new Map<string, Set<string>>();
