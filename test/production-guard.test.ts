@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -637,13 +638,87 @@ describe('personalai-sync against a real project id (CLI)', () => {
     expect(result.stderr).not.toContain('PRODUCTION');
   });
 
-  it('the child-process network guard does block (so its silence above means something)', async () => {
-    const { spawnSync } = await import('node:child_process');
+  it('the child-process network guard does block (so its silence above means something)', () => {
     const probe = spawnSync(
       process.execPath,
       ['-e', "require('node:net').connect(443, '203.0.113.1').on('error', () => {})"],
       { env: { ...process.env, NODE_OPTIONS: `--require ${DENY_NETWORK}` }, encoding: 'utf8' },
     );
     expect(probe.stderr).toContain('NETWORK-GUARD: blocked a connection to 203.0.113.1');
+  });
+});
+
+// On a real terminal (util-linux `script` gives the CLI a pseudo-terminal): the typed project id.
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('the confirmation on a real terminal (CLI under `script`)', () => {
+  /** Runs the CLI on a pseudo-terminal and types `answer` once the prompt shows. */
+  function onTerminal(
+    args: string[],
+    answer: string,
+  ): Promise<{ code: number | null; out: string }> {
+    const home = tempDir();
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const line = [
+      process.execPath,
+      path.resolve(__dirname, '..', 'bin', 'personalai-sync'),
+      ...args,
+    ]
+      .map(quote)
+      .join(' ');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      CLOUDSDK_CONFIG: path.join(home, 'gcloud'),
+      NODE_OPTIONS: `--require ${DENY_NETWORK}`,
+      NO_COLOR: '1',
+    };
+    for (const name of [
+      'FIRESTORE_EMULATOR_HOST',
+      'FIREBASE_STORAGE_EMULATOR_HOST',
+      'STORAGE_EMULATOR_HOST',
+      'GOOGLE_APPLICATION_CREDENTIALS',
+    ])
+      delete env[name];
+    const child = spawn('script', ['-qec', line, '/dev/null'], { env });
+    let out = '';
+    let typed = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!typed && out.includes('Type the project id')) {
+        typed = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`timed out; terminal showed:\n${out}`));
+      }, 60_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+  }
+
+  it('the typed project id confirms seed; anything else stops clean with exit 2', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const base = ['--data-dir', dataDir, '--project', 'acme-prod', '--allow-production'];
+    const confirmed = await onTerminal([...base, ...COMMANDS.seed], 'acme-prod');
+    expect(confirmed.code, confirmed.out).toBe(0);
+    const shown = confirmed.out.indexOf('PRODUCTION: Firebase project "acme-prod"');
+    expect(shown).toBeGreaterThanOrEqual(0);
+    expect(confirmed.out.indexOf('Type the project id')).toBeGreaterThan(shown);
+    expect(confirmed.out).toMatch(/Seeded 5 pending records/);
+    expect(confirmed.out).not.toContain('NETWORK-GUARD');
+
+    const before = snapshot(dataDir);
+    const declined = await onTerminal([...base, 'clean', '--cache'], 'yes');
+    expect(declined.code, declined.out).toBe(2);
+    expect(declined.out).toMatch(
+      /Not confirmed: `clean` did not run against the Firebase project "acme-prod"/,
+    );
+    expect(snapshot(dataDir)).toEqual(before);
   });
 });

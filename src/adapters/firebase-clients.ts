@@ -1,11 +1,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import type { App } from 'firebase-admin/app';
 import type { Firestore } from 'firebase-admin/firestore';
-import {
-  defaultBucketName,
-  FIRESTORE_PRODUCTION_HOST,
-  STORAGE_PRODUCTION_HOST,
-} from '../target/target';
+import { defaultBucketName, STORAGE_PRODUCTION_HOST } from '../target/target';
 
 export { defaultBucketName };
 
@@ -144,13 +140,6 @@ function productionClients(endpoints: ProductionEndpoints, label: string): Fireb
       await deleteApp(app);
     },
   };
-}
-
-/** Where the clients of a target talk to, for messages. */
-export function describeEndpoints(endpoints: FirebaseEndpoints | ProductionEndpoints): string {
-  return endpoints.kind === 'production'
-    ? `${FIRESTORE_PRODUCTION_HOST} (project ${endpoints.projectId})`
-    : `${endpoints.firestore} (project ${endpoints.projectId})`;
 }
 
 /**
