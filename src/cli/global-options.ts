@@ -42,7 +42,7 @@ export function addGlobalOptions(program: Command): Command {
     )
     .option(
       '--yes',
-      'against a real project: confirm in advance what seed, bench, scenario and clean would ask',
+      'against a real project: confirm in advance what seed and clean would ask on a terminal',
       false,
     )
     .option('--bucket <name>', 'Storage bucket of a real project (default <project>.appspot.com)')
