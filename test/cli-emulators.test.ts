@@ -90,9 +90,10 @@ describe('personalai-sync emulators', () => {
       'emulators',
       'start',
     ]);
-    expect(result.code).toBe(3);
+    // A real project id is bad input (exit 2): `emulators start` runs emulators only.
+    expect(result.code).toBe(2);
     const document = JSON.parse(result.stdout);
-    expect(document).toMatchObject({ status: 'error', exitCode: 3 });
+    expect(document).toMatchObject({ status: 'error', exitCode: 2 });
     expect(document.error.message).toMatch(/does not start with "demo-"/);
   });
 

@@ -1,6 +1,9 @@
 import type { Bucket } from '@google-cloud/storage';
 import type { App } from 'firebase-admin/app';
 import type { Firestore } from 'firebase-admin/firestore';
+import { defaultBucketName, STORAGE_PRODUCTION_HOST } from '../target/target';
+
+export { defaultBucketName };
 
 /**
  * firebase-admin clients for one simulated device (or one tool), never the default app: many
@@ -12,12 +15,27 @@ import type { Firestore } from 'firebase-admin/firestore';
  * and a project id that is always given.
  */
 export interface FirebaseEndpoints {
+  kind?: 'emulator';
   projectId: string;
   /** `host:port` of a Firestore emulator (or a proxy in front of it). */
   firestore: string;
   /** `host:port` of a Storage emulator; absent when a command needs no Storage. */
   storage?: string | null;
   /** Per-request timeout of Storage calls (ms), so a black-holed network fails instead of hanging. */
+  storageTimeoutMs?: number;
+}
+
+/**
+ * A real Firebase project (a production target, see src/target/target.ts): application default
+ * credentials (checked beforehand by findCredentials), Firestore at firestore.googleapis.com over
+ * TLS, Storage at storage.googleapis.com. The metadata server stays undetected here too: a key file
+ * (or gcloud's application-default login) needs no probe.
+ */
+export interface ProductionEndpoints {
+  kind: 'production';
+  projectId: string;
+  /** The Storage bucket; null when a command needs no Storage. */
+  bucket: string | null;
   storageTimeoutMs?: number;
 }
 
@@ -35,10 +53,11 @@ export function preventMetadataServerProbe(): void {
 }
 
 export function createFirebaseClients(
-  endpoints: FirebaseEndpoints,
+  endpoints: FirebaseEndpoints | ProductionEndpoints,
   label = 'client',
 ): FirebaseClients {
   preventMetadataServerProbe();
+  if (endpoints.kind === 'production') return productionClients(endpoints, label);
   const { initializeApp, deleteApp } =
     require('firebase-admin/app') as typeof import('firebase-admin/app');
   const { getFirestore } =
@@ -74,8 +93,53 @@ export function createFirebaseClients(
   };
 }
 
-export function defaultBucketName(projectId: string): string {
-  return `${projectId}.appspot.com`;
+/** The public endpoint of Firebase download URLs of a real project. */
+export const FIREBASE_STORAGE_PUBLIC_ENDPOINT = 'https://firebasestorage.googleapis.com';
+
+function productionClients(endpoints: ProductionEndpoints, label: string): FirebaseClients {
+  const { initializeApp, deleteApp, applicationDefault } =
+    require('firebase-admin/app') as typeof import('firebase-admin/app');
+  const { getFirestore } =
+    require('firebase-admin/firestore') as typeof import('firebase-admin/firestore');
+  appCounter += 1;
+  const app = initializeApp(
+    {
+      projectId: endpoints.projectId,
+      credential: applicationDefault(),
+      ...(endpoints.bucket ? { storageBucket: endpoints.bucket } : {}),
+    },
+    `personalai-sync-${label}-${appCounter}`,
+  );
+  // No host override: firestore.googleapis.com over TLS. An emulator variable must not redirect
+  // a production client either (the target decision refuses one being set; this is the backstop).
+  const firestore = withoutEnv('FIRESTORE_EMULATOR_HOST', () => getFirestore(app));
+  let bucket: Bucket | null = null;
+  if (endpoints.bucket) {
+    const { Storage } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
+    const timeout = endpoints.storageTimeoutMs;
+    const storage = withoutEnv(
+      'STORAGE_EMULATOR_HOST',
+      () =>
+        new Storage({
+          projectId: endpoints.projectId,
+          apiEndpoint: `https://${STORAGE_PRODUCTION_HOST}`,
+          ...(timeout ? { timeout } : {}),
+        }),
+    );
+    bucket = storage.bucket(endpoints.bucket);
+  }
+  return {
+    app,
+    firestore,
+    bucket() {
+      if (!bucket) throw new Error('These Firebase clients were created without a Storage bucket.');
+      return bucket;
+    },
+    async close() {
+      await firestore.terminate();
+      await deleteApp(app);
+    },
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { type BenchReport, PHASES, type Phase, runBench } from '../bench/run-ben
 import { UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { type Printer, wrapAction } from './output';
+import { guardTarget } from './production-guard';
 import { startSpinner } from './spinner';
 
 /** `bench`: sync throughput side by side with the raw ceiling and the app's current design. */
@@ -53,6 +54,9 @@ export function registerBenchCommand(program: Command): void {
           memoryRecords: parseInteger('--memory-records', f.memoryRecords, 5),
           phases: phases as Phase[],
         };
+        // bench measures on emulators it starts itself (project demo-personalai-bench); a real
+        // project id given with --project is refused rather than silently ignored.
+        await guardTarget(options, 'bench');
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'personalai-bench-'));
         const spinner = startSpinner(options, 'bench: starting');
         let report: BenchReport;

@@ -6,6 +6,7 @@ import { UsageError } from './errors';
 import { formatBytes } from './format';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
+import { guardTarget } from './production-guard';
 
 export function registerCleanCommand(program: Command): void {
   program
@@ -33,6 +34,7 @@ export function registerCleanCommand(program: Command): void {
           own.retentionDays === undefined
             ? null
             : parseInteger('--retention-days', own.retentionDays, 0);
+        await guardTarget(options, 'clean');
         const { opened, folders } = await openExistingDevice(options);
         try {
           const manager = new StorageManager(opened.database, folders, systemClock);

@@ -11,6 +11,7 @@ import {
 } from '../emulators/registration';
 import { parseInteger } from './global-options';
 import { printerFor, wrapAction } from './output';
+import { guardTarget } from './production-guard';
 import { waitForStopSignal } from './stop-signal';
 
 export function registerEmulatorsCommand(program: Command): void {
@@ -37,6 +38,9 @@ export function registerEmulatorsCommand(program: Command): void {
           firestorePort?: string;
           storagePort?: string;
         };
+        // Emulators only: a project id not starting with demo- is refused (exit 2) here, whatever
+        // else is given; --allow-production is a permission, so it changes nothing.
+        await guardTarget(options, 'emulators start');
         const existing = readLiveRegistration(options.dataDir);
         if (existing) {
           throw new EnvironmentError(

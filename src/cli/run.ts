@@ -16,6 +16,7 @@ import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
+import { guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseStrategy } from './run-options';
 import { startSpinner } from './spinner';
 
@@ -145,10 +146,11 @@ export function registerRunCommand(program: Command): void {
             ? [options.device]
             : Array.from({ length: deviceCount }, (_, i) => `${options.device}-${i + 1}`);
 
+        const emulator = await guardTarget(options, 'run');
         const spinner = startSpinner(options, `seed ${seed}: starting`);
         const backend = await openBackend({
           dataDir: options.dataDir,
-          projectId: options.project,
+          projectId: emulator.projectId,
           firestoreFlag: options.firestore,
           storageFlag: options.storage,
         });

@@ -4,6 +4,7 @@ import { type FuzzSummary, runFuzz } from '../scenario/run-fuzz';
 import { EXIT } from './errors';
 import { parseInteger } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
+import { guardTarget } from './production-guard';
 import { writeReports } from './scenario-reports';
 
 /** `scenario fuzz --runs N [--seed S]`: random scenarios, judged; failures shrunk to files. */
@@ -30,6 +31,7 @@ export function registerFuzzCommand(scenario: Command): void {
           report?: string;
         };
         const runs = parseInteger('--runs', flags.runs, 1);
+        await guardTarget(options, 'scenario fuzz');
         const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
         const { info } = printerFor(options);
         // The seed comes first: a run that dies half-way can still be replayed.

@@ -9,6 +9,7 @@ import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
+import { guardTarget } from './production-guard';
 import { registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
@@ -39,6 +40,7 @@ export function registerScenarioCommand(program: Command): void {
         const flags = command.opts() as { junit?: string; report?: string; keep: boolean };
         const files = expandFiles(command.args);
         const loaded = files.map((file) => ({ file, scenario: loadScenarioFile(file) }));
+        await guardTarget(options, 'scenario run');
         const reports = await replayAll(loaded, options, flags.keep);
         writeReports(reports, flags);
         const failed = reports.filter((r) => !r.passed).length;

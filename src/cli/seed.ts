@@ -8,6 +8,7 @@ import { LocalStore } from '../sync/local-store';
 import { UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
+import { guardTarget } from './production-guard';
 
 const PER_TABLE_FLAGS: Array<[string, DataTable]> = [
   ['health', 'health_data'],
@@ -37,6 +38,7 @@ export function registerSeedCommand(program: Command): void {
       wrapAction(async (options, command) => {
         const flags = command.opts() as Record<string, string | undefined>;
         const counts = countsFrom(flags);
+        await guardTarget(options, 'seed');
         const folders = deviceFolders(options.dataDir, options.user, options.device);
         const opened = await openDatabase(`sqlite:${folders.databaseFile}`);
         try {

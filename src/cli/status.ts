@@ -8,11 +8,13 @@ import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import { StorageManager } from '../files/storage-manager';
 import { PARKED_AT } from '../sync/queue';
 import { syncIndicator } from '../sync/status-indicator';
+import { FIRESTORE_PRODUCTION_HOST } from '../target/target';
 import { openExistingDevice } from './device-files';
 import { UsageError } from './errors';
 import { formatBytes } from './format';
 import type { GlobalOptions } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
+import { guardTarget, type Target } from './production-guard';
 
 type DeviceStatus = Awaited<ReturnType<typeof readStatus>>;
 
@@ -34,8 +36,9 @@ export function registerStatusCommand(program: Command): void {
           throw new UsageError(
             'status --watch refreshes a terminal view; use status --json (without --watch) for one JSON document.',
           );
+        const target = await guardTarget(options, 'status');
         if (!watch) {
-          const status = await readStatus(options);
+          const status = await readStatus(options, target);
           return { result: status, print: printStatus };
         }
         const out = printerFor(options);
@@ -47,7 +50,7 @@ export function registerStatusCommand(program: Command): void {
         process.on('SIGTERM', onSignal);
         try {
           while (!stop) {
-            const status = await readStatus(options);
+            const status = await readStatus(options, target);
             if (process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
             out.line(new Date().toLocaleTimeString());
             printStatus(status, out);
@@ -62,7 +65,7 @@ export function registerStatusCommand(program: Command): void {
     );
 }
 
-async function readStatus(options: GlobalOptions) {
+async function readStatus(options: GlobalOptions, target: Target) {
   const { opened, folders } = await openExistingDevice(options);
   try {
     const db = opened.database;
@@ -92,22 +95,34 @@ async function readStatus(options: GlobalOptions) {
     }));
     const pendingCount = Object.values(collections).reduce((sum, c) => sum + c.pending, 0);
     const errorCount = Object.values(collections).reduce((sum, c) => sum + c.error, 0);
-    const backend = resolveEndpoints({
-      dataDir: options.dataDir,
-      projectId: options.project,
-      firestoreFlag: options.firestore,
-      storageFlag: options.storage,
-    });
-    const isOnline = backend.firestore ? await isFirestoreEmulatorUp(backend.firestore) : false;
+    // A real project is not probed: status opens no connection to it (`sync` does, with
+    // credentials). Its indicator then shows the queue as if online, and isOnline is null.
+    const firestore =
+      target.kind === 'production'
+        ? FIRESTORE_PRODUCTION_HOST
+        : resolveEndpoints({
+            dataDir: options.dataDir,
+            projectId: target.projectId,
+            firestoreFlag: options.firestore,
+            storageFlag: options.storage,
+          }).firestore;
+    const isOnline =
+      target.kind === 'production'
+        ? null
+        : firestore
+          ? await isFirestoreEmulatorUp(firestore)
+          : false;
     // "Syncing…" needs to see inside a running sync; another process's sync is not visible here.
-    const indicator = syncIndicator({ isOnline, isSyncing: false, pendingCount });
+    const indicator = syncIndicator({ isOnline: isOnline ?? true, isSyncing: false, pendingCount });
     const storage = await new StorageManager(db, folders, systemClock).getStorageUsage();
     return {
       user: options.user,
       device: options.device,
       indicator,
       isOnline,
-      firestore: backend.firestore,
+      target: target.kind,
+      project: target.projectId,
+      firestore,
       pendingCount,
       errorCount,
       collections,
@@ -123,7 +138,11 @@ function printStatus(status: DeviceStatus, out: Printer): void {
   out.line(
     `${status.user}/${status.device}: ${status.indicator}${status.errorCount > 0 ? ` (${status.errorCount} in error)` : ''}`,
   );
-  if (!status.isOnline) {
+  if (status.isOnline === null) {
+    out.line(
+      `  Firestore: the real project "${status.project}" (${status.firestore}); not contacted by status.`,
+    );
+  } else if (!status.isOnline) {
     out.line(
       status.firestore
         ? `  Firestore at ${status.firestore} does not answer.`

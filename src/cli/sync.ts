@@ -4,13 +4,13 @@ import { createFirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
 import { BucketMediaStore } from '../adapters/storage-media';
 import { DATA_TABLES } from '../db/schema-v2';
-import { openBackend } from '../emulators/backend';
 import { withDeadline } from '../sync/deadline-remote';
 import { SyncManager } from '../sync/sync-manager';
 import { openExistingDevice } from './device-files';
 import { formatDuration, parseDuration } from './duration';
 import { EXIT } from './errors';
 import { printable, wrapAction } from './output';
+import { guardTarget, openTargetBackend } from './production-guard';
 import { decideFor, parseStrategy } from './run-options';
 
 export function registerSyncCommand(program: Command): void {
@@ -40,30 +40,22 @@ export function registerSyncCommand(program: Command): void {
         const strategy = parseStrategy(flags.strategy);
         const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);
+        const target = await guardTarget(options, 'sync');
         const { opened } = await openExistingDevice(options);
-        const backend = await openBackend({
-          dataDir: options.dataDir,
-          projectId: options.project,
-          firestoreFlag: options.firestore,
-          storageFlag: options.storage,
+        const backend = await openTargetBackend(target, options, {
+          storageTimeoutMs: deadlineMs,
         }).catch(async (error) => {
           await opened.close();
           throw error;
         });
-        const clients = createFirebaseClients(
-          {
-            projectId: backend.projectId,
-            firestore: backend.firestore,
-            storage: backend.storage,
-            storageTimeoutMs: deadlineMs,
-          },
-          options.device,
-        );
+        const clients = createFirebaseClients(backend.endpoints, options.device);
         try {
           const sync = new SyncManager({
             database: opened.database,
             remote: withDeadline(new FirestoreRemote(clients.firestore), deadlineMs),
-            media: backend.storage ? new BucketMediaStore(clients.bucket()) : undefined,
+            media: backend.hasStorage
+              ? new BucketMediaStore(clients.bucket(), undefined, backend.publicStorageEndpoint)
+              : undefined,
             deviceId: options.device,
             clock: systemClock,
             strategy,

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { type RemoteChange, watchUser } from '../adapters/firestore-watch';
-import { openBackend } from '../emulators/backend';
 import { parseDuration } from './duration';
 import { wrapAction } from './output';
+import { guardTarget, openTargetBackend } from './production-guard';
 import { waitForStopSignal } from './stop-signal';
 
 const MAX_EVENTS_IN_JSON = 10_000;
@@ -25,17 +25,9 @@ export function registerWatchCommand(program: Command): void {
         const flags = command.opts() as { for?: string; watchdog: string };
         const forMs = flags.for ? parseDuration('--for', flags.for) : null;
         const watchdogMs = parseDuration('--watchdog', flags.watchdog);
-        const backend = await openBackend({
-          dataDir: options.dataDir,
-          projectId: options.project,
-          firestoreFlag: options.firestore,
-          storageFlag: options.storage,
-          needStorage: false,
-        });
-        const clients = createFirebaseClients(
-          { projectId: backend.projectId, firestore: backend.firestore },
-          'watch',
-        );
+        const target = await guardTarget(options, 'watch');
+        const backend = await openTargetBackend(target, options, { needStorage: false });
+        const clients = createFirebaseClients(backend.endpoints, 'watch');
         const events: RemoteChange[] = [];
         const info = (text: string) => {
           if (!options.json && !options.quiet) process.stderr.write(`${text}\n`);
@@ -55,7 +47,7 @@ export function registerWatchCommand(program: Command): void {
               onReady: () => {
                 if (!options.quiet)
                   process.stderr.write(
-                    `Watching ${options.user} on ${backend.firestore} (project ${backend.projectId}); Ctrl-C stops.\n`,
+                    `Watching ${options.user} on ${backend.firestoreLabel} (project ${backend.projectId}); Ctrl-C stops.\n`,
                   );
               },
             },
