@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../src/sync/describe-value';
 import { backendArgs } from './helpers/backend';
 import { openInChromium } from './helpers/browser';
 import { runCli } from './helpers/cli';
@@ -97,7 +98,10 @@ describe('personalai-sync scenario', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✗ expectations/);
-    expect(result.stdout).toMatch(/text_notes\/w1: title is "real"; expected "imagined"/);
+    // Values are described, never quoted (they are personal data): kind, size, fingerprint.
+    expect(result.stdout).toContain(
+      `text_notes/w1: title is a string of 4 characters (#${fingerprint('real')}); expected a string of 8 characters (#${fingerprint('imagined')})`,
+    );
     expect(result.stdout).toContain(`replay: npx personalai-sync scenario run ${file} --seed 9`);
   });
 

@@ -27,11 +27,9 @@ export function writeProblem(
       `${table}: record id is not a valid document id (1-128 letters, digits, "_", "-" or ".", not leading, no ".."); it cannot be synced`,
     );
   }
-  const where = `${table}/${change.id}`;
   for (const [field, value] of Object.entries(planned.write.set)) {
     const problem = boundProblem(table, field, value);
-    if (problem)
-      return invalid('invalid-record', `${where}: ${problem}; fix the record to sync it`);
+    if (problem) return invalid('invalid-record', `${problem}; fix the record to sync it`);
   }
   if (planned.write.deleted || !change.raw) return null;
   // The whole document as it will stand on the server: every synced value, the meta fields, and
@@ -46,7 +44,7 @@ export function writeProblem(
     .sort((a, b) => b.bytes - a.bytes)[0];
   return invalid(
     'document-too-large',
-    `${where}: its document would be ${bytes.toLocaleString('en-US')} bytes, over Firestore's limit of ${MAX_DOCUMENT_BYTES.toLocaleString('en-US')} (1 MiB)${largest ? `; its largest field is ${largest.name} (${largest.bytes.toLocaleString('en-US')} bytes): shorten it to sync the record` : ''}`,
+    `its document would be ${bytes.toLocaleString('en-US')} bytes, over Firestore's limit of ${MAX_DOCUMENT_BYTES.toLocaleString('en-US')} (1 MiB)${largest ? `; its largest field is ${largest.name} (${largest.bytes.toLocaleString('en-US')} bytes): shorten it to sync the record` : ''}`,
   );
 }
 

@@ -93,7 +93,7 @@ export function readValues(table: DataTable, doc: RemoteDoc): Values {
         : typeof value === column.type;
     if (!ok) {
       throw new MalformedDocumentError(
-        typeof value === 'number'
+        typeof value === 'number' && column.type === 'number'
           ? `${table}/${doc.id}: field ${column.name} is not a finite number`
           : `${table}/${doc.id}: field ${column.name} should be a ${column.type}, is ${kindOf(value)}`,
       );
