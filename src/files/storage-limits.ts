@@ -74,3 +74,53 @@ export function voiceContentType(mimeType: unknown): string | null {
   if (text === '') return 'audio/mp4';
   return contentTypeAllowed('voice', text) ? text : null;
 }
+
+/**
+ * What storage.rules decides for a write by `authUid` (null: anonymous) of an object at `path`
+ * with `contentType` and `bytes` (null: allowed; otherwise why not). The same logic as the
+ * generated rules, in JavaScript, because the in-process Storage emulator cannot evaluate them:
+ * the tests check every path, type and size the uploader sends against it.
+ */
+export function storageWriteProblem(
+  authUid: string | null,
+  path: string,
+  contentType: string,
+  bytes: number,
+): string | null {
+  const kind = storageKindOf(path);
+  if (!kind) return 'no rule matches the path';
+  if (authUid === null) return 'not signed in';
+  if (kind.uid !== authUid) return "the path is under another user's folder";
+  if (!SAFE_ID.test(kind.uid) || kind.uid.includes('..')) return 'the uid is not a safe id';
+  const media = STORAGE_MEDIA[kind.kind];
+  if (!new RegExp(storageFilePattern(kind.kind)).test(kind.file))
+    return `the file name is not a record id with .${media.extension}`;
+  if (new RegExp(`^.*[.][.].*[.]${media.extension}$`).test(kind.file))
+    return 'the record id contains ".."';
+  if (!contentTypeAllowed(kind.kind, contentType))
+    return `content type ${contentType} is not allowed for ${kind.kind}`;
+  const size = storageSizeProblem(kind.kind, bytes);
+  return size ? `the object ${size}` : null;
+}
+
+const SAFE_ID = new RegExp(`^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,${MAX_ID_LENGTH - 1}}$`);
+
+/**
+ * Which `match /users/{uid}/<folder>/{file}` of storage.rules a path falls under ({uid} and
+ * {file} are single path segments, as in the rules); null: none, so everything is denied.
+ */
+export function storageKindOf(
+  path: string,
+): { kind: StorageMediaKind; uid: string; file: string } | null {
+  const match = /^users\/([^/]+)\/(.+)$/.exec(path);
+  if (!match) return null;
+  const [, uid, rest] = match;
+  for (const kind of Object.keys(STORAGE_MEDIA) as StorageMediaKind[]) {
+    const prefix = `${STORAGE_MEDIA[kind].folder}/`;
+    if (rest.startsWith(prefix) && !rest.slice(prefix.length).includes('/')) {
+      const file = rest.slice(prefix.length);
+      if (file) return { kind, uid, file };
+    }
+  }
+  return null;
+}
