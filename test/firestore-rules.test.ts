@@ -17,13 +17,20 @@ import {
   updateDoc,
   where,
 } from 'firebase/firestore';
+import { Timestamp as AdminTimestamp, FieldValue } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFirebaseClients, type FirebaseClients } from '../src/adapters/firebase-clients';
 import { DEVICES_COLLECTION } from '../src/adapters/firestore-remote';
 import { DATA_TABLES, type DataTable } from '../src/db/schema-v2';
 import { META, syncedColumns } from '../src/sync/wire-format';
 import { FIELD_RULES, MAX_ID_LENGTH, TIME_MAX } from '../src/sync/wire-limits';
-import { uniqueUserId } from './helpers/backend';
-import { firestoreOf, type RulesTestEnvironment, startRulesEnvironment } from './helpers/rules-env';
+import { testEndpoints, uniqueUserId } from './helpers/backend';
+import {
+  firestoreOf,
+  RULES_PROJECT_ID,
+  type RulesTestEnvironment,
+  startRulesEnvironment,
+} from './helpers/rules-env';
 
 /**
  * firestore.rules against Google's Firestore emulator, through the client SDK (the app's side):
@@ -100,17 +107,43 @@ function meta(deleted = false): Record<string, unknown> {
 }
 
 const OLD_TIME = Timestamp.fromMillis(1_600_000_000_000);
+let admin: FirebaseClients;
 
-/** An existing live document of `owner` (written with rules off), with one old field time. */
-async function seed(table: string, data?: DocumentData, id = newId('s')): Promise<string> {
-  const fields = data ?? {
-    ...liveValues(table as DataTable, owner),
-    ...meta(),
-    [META.fieldTimes]: { [syncedColumns(table as DataTable)[1].name]: OLD_TIME },
-  };
-  await env.withSecurityRulesDisabled(async (context) => {
-    await setDoc(doc(firestoreOf(context), table, id), fields);
+/**
+ * An existing document of `owner`, written with firebase-admin (rules do not apply): a live
+ * record with one old field time, a tombstone, or a device's progress.
+ */
+async function seed(
+  table: string,
+  kind: 'live' | 'tombstone' | { device: string } = 'live',
+): Promise<string> {
+  const adminMeta = (deleted: boolean) => ({
+    [META.serverTime]: FieldValue.serverTimestamp(),
+    [META.device]: DEVICE,
+    [META.deleted]: deleted,
   });
+  let id = newId('s');
+  let fields: Record<string, unknown>;
+  if (kind === 'live') {
+    fields = {
+      ...liveValues(table as DataTable, owner),
+      ...adminMeta(false),
+      [META.fieldTimes]: {
+        [syncedColumns(table as DataTable)[1].name]: AdminTimestamp.fromMillis(OLD_TIME.toMillis()),
+      },
+    };
+  } else if (kind === 'tombstone') {
+    fields = { user_id: owner, ...adminMeta(true) };
+  } else {
+    id = `${owner}:${kind.device}`;
+    fields = {
+      user_id: owner,
+      device_id: kind.device,
+      pulled_through: { text_notes: '001700000000.000000001' },
+      [META.serverTime]: FieldValue.serverTimestamp(),
+    };
+  }
+  await admin.firestore.collection(table).doc(id).set(fields);
   return id;
 }
 
@@ -142,6 +175,10 @@ function boundValues(table: DataTable, column: ColumnSchema): Array<[string, unk
     out.push([`${rule.maxLength} characters`, 'a'.repeat(rule.maxLength), true]);
     out.push([`${rule.maxLength} non-ASCII characters`, 'é'.repeat(rule.maxLength), true]);
     out.push([`${rule.maxLength + 1} characters`, 'a'.repeat(rule.maxLength + 1), false]);
+    // Limits count UTF-16 code units (JavaScript's length, what the decoder checks): an emoji is 2.
+    const emoji = '😀'.repeat(Math.floor(rule.maxLength / 2));
+    out.push([`${emoji.length} UTF-16 units of emoji`, emoji, true]);
+    out.push([`${emoji.length + 2} UTF-16 units of emoji`, `${emoji}😀`, false]);
   }
   if (rule.oneOf) {
     for (const value of rule.oneOf) out.push([`"${value}"`, value, true]);
@@ -436,11 +473,11 @@ function tableCases(table: DataTable): Case[] {
     update('other', table, await seed(table), tombstone())(),
   );
   add('owner brings a tombstone back with every required field', true, async () => {
-    const id = await seed(table, { user_id: owner, ...meta(true) });
+    const id = await seed(table, 'tombstone');
     return update('owner', table, id, { ...liveValues(table, owner), ...meta(false) })();
   });
   add('a tombstone cannot come back without its required fields', false, async () => {
-    const id = await seed(table, { user_id: owner, ...meta(true) });
+    const id = await seed(table, 'tombstone');
     return update('owner', table, id, meta(false))();
   });
 
@@ -469,8 +506,7 @@ function deviceCases(): Case[] {
   });
   const put = (who: Who, id: string, data: DocumentData) => () =>
     setDoc(doc(db(who), DEVICES_COLLECTION, id), data, { merge: true });
-  const seedDevice = (device: string) =>
-    seed(DEVICES_COLLECTION, progress({}, owner, device), `${owner}:${device}`);
+  const seedDevice = (device: string) => seed(DEVICES_COLLECTION, { device });
 
   add('owner reports progress (set merge, new document)', true, () => {
     const device = newId('d');
@@ -599,8 +635,13 @@ describe('firestore.rules', () => {
   beforeAll(async () => {
     setLogLevel('silent'); // every denied write would log its PERMISSION_DENIED
     env = await startRulesEnvironment();
+    admin = createFirebaseClients(
+      { ...testEndpoints(), projectId: RULES_PROJECT_ID },
+      'rules-seed',
+    );
   });
   afterAll(async () => {
+    await admin?.close();
     await env?.clearFirestore();
     await env?.cleanup();
   });
