@@ -94,7 +94,7 @@ describe('the documents the sync engine writes pass firestore.rules', () => {
     await env?.cleanup();
   });
 
-  it('replays creates, narrow and merged updates, nulls, tombstones and progress reports of every collection', async () => {
+  it('replays creates, narrow and merged updates, nulls, tombstones, restores and progress reports of every collection', async () => {
     const user = uniqueUserId('engine');
     const log: Captured[] = [];
     const a = await device(user, 'phone', {
@@ -145,10 +145,19 @@ describe('the documents the sync engine writes pass firestore.rules', () => {
       expect(merged.conflicts.map((c) => c.outcome)).toContain('merged');
       await a.sync.syncAll();
 
-      // Deletions of synced records: tombstone updates.
-      for (const table of DATA_TABLES) await a.sync.store.delete(table, [ids[table][2]]);
+      // Deletions of synced records: tombstone updates. Record 1 is edited on the tablet
+      // meanwhile: its later edit wins the merge and restores the record over the tombstone
+      // (a full update of a tombstone).
+      for (const table of DATA_TABLES) {
+        await a.sync.store.delete(table, [ids[table][2], ids[table][1]]);
+        await b.sync.store.update(table, ids[table][1], edits[table][0]);
+      }
       await a.sync.syncAll();
-      await b.sync.syncAll();
+      const restored = await b.sync.syncAll();
+      expect(restored.conflicts.filter((c) => c.outcome === 'restored').length).toBe(
+        DATA_TABLES.length,
+      );
+      await a.sync.syncAll();
 
       // What was captured covers every kind of write in every collection.
       const writes = log.flatMap((c) =>
@@ -158,7 +167,15 @@ describe('the documents the sync engine writes pass firestore.rules', () => {
         const mine = writes.filter((w) => w.table === table).map((w) => w.write);
         expect(mine.filter((w) => w.expected === null && !w.deleted).length, table).toBe(3);
         expect(mine.filter((w) => w.expected === null && w.deleted).length, table).toBe(1);
-        expect(mine.filter((w) => w.expected !== null && w.deleted).length, table).toBe(1);
+        expect(mine.filter((w) => w.expected !== null && w.deleted).length, table).toBe(2);
+        const restore = mine.find(
+          (w) =>
+            w.id === ids[table][1] &&
+            w.expected !== null &&
+            !w.deleted &&
+            Object.keys(w.set).length === Object.keys(mine[0].set).length,
+        );
+        expect(restore, `${table}: a full update restoring the tombstone`).toBeDefined();
         expect(
           mine.filter((w) => w.expected !== null && !w.deleted).length,
           table,
