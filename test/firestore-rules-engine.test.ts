@@ -21,6 +21,7 @@ import {
 import { DATA_TABLES, type DataTable } from '../src/db/schema-v2';
 import { DataGenerator } from '../src/simulate/data-generator';
 import type { RemoteStore, RemoteWrite } from '../src/sync/remote-store';
+import { SyncManager, type SyncManagerOptions } from '../src/sync/sync-manager';
 import type { Version } from '../src/sync/version';
 import { META, type Values } from '../src/sync/wire-format';
 import { testClients, uniqueUserId } from './helpers/backend';
@@ -92,6 +93,15 @@ describe('the documents the sync engine writes pass firestore.rules', () => {
   afterAll(async () => {
     await env?.clearFirestore();
     await env?.cleanup();
+  });
+
+  it('a device id the rules would refuse (_device, sync_devices/{user}:{device}) is refused up front', () => {
+    for (const deviceId of ['', 'a/b', 'x'.repeat(129), '..', 'with space']) {
+      expect(
+        () => new SyncManager({ deviceId } as SyncManagerOptions),
+        JSON.stringify(deviceId),
+      ).toThrow(/Device id .* is not allowed/);
+    }
   });
 
   it('replays creates, narrow and merged updates, nulls, tombstones, restores and progress reports of every collection', async () => {

@@ -1,5 +1,6 @@
 import { type Database, Q } from '@nozbe/watermelondb';
 import { type Clock, type RandomSource, systemClock } from '../adapters/clock';
+import { assertSafeId } from '../db/device-paths';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
@@ -92,6 +93,9 @@ export class SyncManager {
   private localStore: LocalStore | null = null;
 
   constructor(options: SyncManagerOptions) {
+    // The device id is written into every document (_device, at most 128 characters by the
+    // rules) and into a document id (sync_devices/{user}:{device}): a safe id, like the CLI's.
+    assertSafeId('Device', options.deviceId);
     this.options = options;
     this.db = options.database;
     this.clock = options.clock ?? systemClock;
