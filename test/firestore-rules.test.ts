@@ -6,13 +6,17 @@ import {
   deleteDoc,
   deleteField,
   doc,
+  documentId,
   type Firestore,
   getDoc,
   getDocs,
+  limit,
+  orderBy,
   query,
   serverTimestamp,
   setDoc,
   setLogLevel,
+  startAfter,
   Timestamp,
   updateDoc,
   where,
@@ -222,6 +226,21 @@ function tableCases(table: DataTable): Case[] {
   );
   add('owner queries their documents by user_id', true, () =>
     getDocs(query(collection(db('owner'), table), where('user_id', '==', owner))),
+  );
+  add(
+    'owner runs the engine’s pull query (by user_id, ordered by server time and id, paged)',
+    true,
+    () =>
+      getDocs(
+        query(
+          collection(db('owner'), table),
+          where('user_id', '==', owner),
+          orderBy(META.serverTime),
+          orderBy(documentId()),
+          startAfter(Timestamp.fromMillis(0), 'a'),
+          limit(100),
+        ),
+      ),
   );
   add("another user cannot query the owner's documents", false, () =>
     getDocs(query(collection(db('other'), table), where('user_id', '==', owner))),

@@ -86,7 +86,7 @@ function tableFunctions(table: DataTable): string {
     }
     function ${table}Tombstone(d) {
       return d.keys().hasOnly(${list(['user_id', ...META_FIELDS])})
-        && d.user_id is string && d.user_id == request.auth.uid;
+        && safeId(d.user_id) && d.user_id == request.auth.uid;
     }
     function ${table}Live(d) {
       return d.keys().hasAll(${list(required)})
