@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { firestoreRules, RULES_FILES, storageRules } from '../src/rules/generate-rules';
+import { FIELD_RULES } from '../src/sync/wire-limits';
 
 /**
  * The committed rules files are what the generator makes, and both compile without a single
@@ -28,6 +29,18 @@ describe('security rules files', () => {
 
   it('storage.rules is generated from the Storage limits', () => {
     expect(fs.readFileSync(RULES_FILES.storage, 'utf8'), 'run npm run rules').toBe(storageRules());
+  });
+
+  it('a string column without a bound in FIELD_RULES stops the generator', () => {
+    const rule = FIELD_RULES.text_notes.mood;
+    const { maxLength } = rule;
+    delete rule.maxLength;
+    try {
+      expect(() => firestoreRules()).toThrow(/text_notes\.mood: a string column needs a bound/);
+    } finally {
+      rule.maxLength = maxLength;
+    }
+    expect(firestoreRules()).toBe(fs.readFileSync(RULES_FILES.firestore, 'utf8'));
   });
 
   it('both compile without errors or warnings', async () => {
