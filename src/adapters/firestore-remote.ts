@@ -118,18 +118,8 @@ export class FirestoreRemote implements RemoteStore {
     deviceId: string,
     pulledThrough: Partial<Record<DataTable, Version>>,
   ): Promise<void> {
-    await this.db
-      .collection(DEVICES_COLLECTION)
-      .doc(`${userId}:${deviceId}`)
-      .set(
-        {
-          user_id: userId,
-          device_id: deviceId,
-          pulled_through: pulledThrough,
-          [META.serverTime]: FieldValue.serverTimestamp(),
-        },
-        { merge: true },
-      );
+    const doc = progressDocument(userId, deviceId, pulledThrough, ADMIN_SENTINELS);
+    await this.db.collection(DEVICES_COLLECTION).doc(doc.id).set(doc.data, { merge: true });
   }
 
   private buildBatch(table: DataTable, writes: RemoteWrite[], deviceId: string): WriteBatch {
@@ -137,27 +127,76 @@ export class FirestoreRemote implements RemoteStore {
     const collection = this.db.collection(table);
     for (const write of writes) {
       const ref = collection.doc(write.id);
-      const stamp = FieldValue.serverTimestamp();
-      const meta = {
-        [META.serverTime]: stamp,
-        [META.device]: deviceId,
-        [META.deleted]: write.deleted,
-      };
-      if (write.expected === null) {
-        // A create carries no per-field times: absent means "unchanged since the document was made".
-        batch.create(ref, { ...write.set, ...meta });
-        continue;
-      }
-      const update: Record<string, unknown> = { ...write.set, ...meta };
-      for (const field of write.remove) update[field] = FieldValue.delete();
-      for (const field of write.changed) update[`${META.fieldTimes}.${field}`] = stamp;
-      batch.update(ref, update, { lastUpdateTime: toTimestamp(write.expected) });
+      const doc = documentWrite(write, deviceId, ADMIN_SENTINELS);
+      if (doc.kind === 'create') batch.create(ref, doc.data);
+      else batch.update(ref, doc.data, { lastUpdateTime: toTimestamp(doc.expected) });
     }
     return batch;
   }
 }
 
 const EPOCH = new Timestamp(0, 0);
+
+/** The SDK's special values a write uses (firebase-admin's here; the client SDK's in tests). */
+export interface WriteSentinels {
+  serverTimestamp(): unknown;
+  deleteField(): unknown;
+}
+
+const ADMIN_SENTINELS: WriteSentinels = {
+  serverTimestamp: () => FieldValue.serverTimestamp(),
+  deleteField: () => FieldValue.delete(),
+};
+
+/** One document write as the engine sends it: a create, or an update with its precondition. */
+export type DocumentWrite =
+  | { kind: 'create'; id: string; data: Record<string, unknown> }
+  | { kind: 'update'; id: string; data: Record<string, unknown>; expected: Version };
+
+/**
+ * The fields of one write (pure; the only place that shapes documents, so the rules test replays
+ * exactly this). A create carries every value it sets and the meta fields, and no per-field times
+ * (absent means "unchanged since the document was made"); an update sets its values and the
+ * meta fields, removes `write.remove`, and stamps `_ft.<field>` for each changed field. Update
+ * keys are field paths (`_ft.title`), as both SDKs' update() read them.
+ */
+export function documentWrite(
+  write: RemoteWrite,
+  deviceId: string,
+  sentinels: WriteSentinels,
+): DocumentWrite {
+  const stamp = sentinels.serverTimestamp();
+  const meta = {
+    [META.serverTime]: stamp,
+    [META.device]: deviceId,
+    [META.deleted]: write.deleted,
+  };
+  if (write.expected === null) {
+    return { kind: 'create', id: write.id, data: { ...write.set, ...meta } };
+  }
+  const update: Record<string, unknown> = { ...write.set, ...meta };
+  for (const field of write.remove) update[field] = sentinels.deleteField();
+  for (const field of write.changed) update[`${META.fieldTimes}.${field}`] = stamp;
+  return { kind: 'update', id: write.id, data: update, expected: write.expected };
+}
+
+/** The progress document of `reportProgress` (written with set(..., { merge: true })). */
+export function progressDocument(
+  userId: string,
+  deviceId: string,
+  pulledThrough: Partial<Record<DataTable, Version>>,
+  sentinels: WriteSentinels,
+): { id: string; data: Record<string, unknown> } {
+  return {
+    id: `${userId}:${deviceId}`,
+    data: {
+      user_id: userId,
+      device_id: deviceId,
+      pulled_through: pulledThrough,
+      [META.serverTime]: sentinels.serverTimestamp(),
+    },
+  };
+}
 
 function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): boolean {
   return write.expected === null ? current === undefined : current?.version === write.expected;

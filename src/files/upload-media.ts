@@ -12,6 +12,12 @@ import type { CollectionStats, SyncContext } from '../sync/sync-context';
 import { sha256Buffer, sha256File } from './checksum';
 import { photoPath, thumbnailPath, voicePath } from './media-paths';
 import type { MediaStore, StoredObject } from './media-store';
+import {
+  STORAGE_MEDIA,
+  type StorageMediaKind,
+  storageSizeProblem,
+  voiceContentType,
+} from './storage-limits';
 import { makeThumbnail } from './thumbnail';
 
 /**
@@ -34,6 +40,11 @@ export function isMediaTable(table: DataTable): table is MediaTable {
 
 export class LocalFileError extends Error {
   override name = 'MalformedDataError'; // permanent: retrying does not bring a file back
+}
+
+/** A file Storage's rules would refuse (src/files/storage-limits.ts): its type or its size. */
+export class StorageLimitError extends Error {
+  override name = 'MalformedDataError'; // permanent: the same file is refused again
 }
 
 const UPLOADS_IN_FLIGHT = 4;
@@ -131,27 +142,51 @@ async function uploadRecord(
   const id = raw.id as string;
   if (table === 'voice_notes') {
     const file = localPath(raw.audio_uri);
+    const contentType = voiceContentType(raw.mime_type);
+    if (!contentType) {
+      throw new StorageLimitError(
+        `${table}/${id}: mime_type is not a type Storage accepts for voice notes (${STORAGE_MEDIA.voice.contentType}); fix the record to sync it`,
+      );
+    }
+    await assertStorable(file, 'voice', `${table}/${id}`);
     const sha = await checksumOf(file, `${table}/${id}`);
     const stored = await putIfChanged(media, voicePath(userId, id), sha, (path) =>
-      media.uploadFile(path, file, String(raw.mime_type || 'audio/mp4'), sha),
+      media.uploadFile(path, file, contentType, sha),
     );
     return { audio_url: stored.downloadUrl };
   }
   const file = localPath(raw.local_uri);
-  await assertReadable(file, `${table}/${id}`);
+  await assertStorable(file, 'photo', `${table}/${id}`);
   // Checksum and thumbnail read the file side by side (sharp decodes on its own threads).
   const [sha, thumbnail] = await Promise.all([
     checksumOf(file, `${table}/${id}`),
     makeThumbnail(file),
   ]);
+  const thumbProblem = storageSizeProblem('thumbnail', thumbnail.length);
+  if (thumbProblem) throw new StorageLimitError(`${table}/${id}: its thumbnail ${thumbProblem}`);
   const thumbSha = sha256Buffer(thumbnail);
   const thumb = await putIfChanged(media, thumbnailPath(userId, id), thumbSha, (path) =>
-    media.uploadBuffer(path, thumbnail, 'image/jpeg', thumbSha),
+    media.uploadBuffer(path, thumbnail, STORAGE_CONTENT_TYPE_JPEG, thumbSha),
   );
   const original = await putIfChanged(media, photoPath(userId, id), sha, (path) =>
-    media.uploadFile(path, file, 'image/jpeg', sha),
+    media.uploadFile(path, file, STORAGE_CONTENT_TYPE_JPEG, sha),
   );
   return { storage_url: original.downloadUrl, thumbnail_url: thumb.downloadUrl };
+}
+
+const STORAGE_CONTENT_TYPE_JPEG = 'image/jpeg';
+
+/** The local file exists, is readable and within the Storage size bound of its kind. */
+async function assertStorable(file: string, kind: StorageMediaKind, what: string): Promise<void> {
+  let bytes: number;
+  try {
+    await fs.promises.access(file, fs.constants.R_OK);
+    bytes = (await fs.promises.stat(file)).size;
+  } catch (error) {
+    throw localFileError(error, file, what);
+  }
+  const problem = storageSizeProblem(kind, bytes);
+  if (problem) throw new StorageLimitError(`${what}: the local file ${file} ${problem}`);
 }
 
 async function putIfChanged(
@@ -168,14 +203,6 @@ async function putIfChanged(
 async function checksumOf(file: string, what: string): Promise<string> {
   try {
     return await sha256File(file);
-  } catch (error) {
-    throw localFileError(error, file, what);
-  }
-}
-
-async function assertReadable(file: string, what: string): Promise<void> {
-  try {
-    await fs.promises.access(file, fs.constants.R_OK);
   } catch (error) {
     throw localFileError(error, file, what);
   }

@@ -93,7 +93,8 @@ export class SyncManager {
   private localStore: LocalStore | null = null;
 
   constructor(options: SyncManagerOptions) {
-    // The device id is written into every document (`_device`) and names its progress document.
+    // The device id is written into every document (_device, at most 128 characters by the
+    // rules) and into a document id (sync_devices/{user}:{device}): a safe id, like the CLI's.
     assertSafeId('Device', options.deviceId);
     this.options = options;
     this.db = options.database;
