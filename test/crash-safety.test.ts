@@ -46,7 +46,7 @@ interface DeviceEvent {
 }
 
 type KillPlan =
-  | { kind: 'timed'; afterReadyMs: number }
+  | { kind: 'timed'; afterWarmMs: number }
   | { kind: 'events'; count: number }
   | { kind: 'startup'; afterSpawnMs: number }
   | { kind: 'aimed'; at: string; nth: number; delayMs: number };
@@ -60,10 +60,13 @@ interface ChildRun {
   fallbackKill: boolean;
 }
 
+/** Where aimed kills go (settling and SQLite transactions twice as often: the narrowest windows). */
 const AIMS = [
   'commit-sent',
   'commit-acked',
+  'commit-acked',
   'pull-page',
+  'sql-in-transaction',
   'sql-in-transaction',
   'sync-start',
   'write-intent',
@@ -71,7 +74,7 @@ const AIMS = [
 
 function planKill(random: () => number): KillPlan {
   const roll = random();
-  if (roll < 0.25) return { kind: 'timed', afterReadyMs: Math.floor(random() * 900) };
+  if (roll < 0.25) return { kind: 'timed', afterWarmMs: Math.floor(random() * 900) };
   if (roll < 0.45) return { kind: 'events', count: 1 + Math.floor(random() * 60) };
   if (roll < 0.52) return { kind: 'startup', afterSpawnMs: 200 + Math.floor(random() * 1800) };
   const at = AIMS[Math.floor(random() * AIMS.length)];
@@ -81,13 +84,15 @@ function planKill(random: () => number): KillPlan {
 }
 
 /**
- * Runs the device until it dies. `limitMs` counts from its `ready` line (startup on a loaded
- * 2-core machine varies a lot); an aimed kill that has not happened by then becomes a parent kill.
+ * Runs the device until it dies. Times count from its first finished sync pass ("warm": a fresh
+ * process spends its first second or so setting up gRPC inside the first pull, longer on a
+ * loaded 2-core machine); an aimed kill that has not happened `warmLimitMs` after that, or
+ * `hardLimitMs` after `ready`, becomes a parent kill.
  */
 function runDevice(
   config: Record<string, unknown>,
   plan: KillPlan | null,
-  limitMs: number,
+  { warmLimitMs, hardLimitMs }: { warmLimitMs: number; hardLimitMs: number },
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     // tsx's CommonJS hook only: the package is CommonJS, and it boots ~0.5 s faster than --import tsx.
@@ -117,7 +122,8 @@ function runDevice(
       run.fallbackKill = true;
       kill();
     };
-    timers.push(setTimeout(fallback, 30_000 + limitMs));
+    timers.push(setTimeout(fallback, 30_000 + hardLimitMs));
+    let warm = false;
     if (plan?.kind === 'startup') timers.push(setTimeout(kill, plan.afterSpawnMs));
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -137,9 +143,13 @@ function runDevice(
         run.events.push(event);
         if (event.ev === 'self-kill') run.selfKilled = true;
         if (event.ev === 'ready') {
-          timers.push(setTimeout(fallback, limitMs));
-          if (plan?.kind === 'timed') timers.push(setTimeout(kill, plan.afterReadyMs));
+          timers.push(setTimeout(fallback, hardLimitMs));
         } else {
+          if (!warm && event.ev === 'mark' && event.at === 'sync-end') {
+            warm = true;
+            timers.push(setTimeout(fallback, warmLimitMs));
+            if (plan?.kind === 'timed') timers.push(setTimeout(kill, plan.afterWarmMs));
+          }
           afterReady += 1;
           if (plan?.kind === 'events' && afterReady === plan.count) kill();
         }
@@ -169,8 +179,11 @@ function phaseAtDeath(run: ChildRun, plan: KillPlan): string {
       'sql-in-transaction': 'inside a SQLite transaction',
       'sync-start': 'sync pass starting',
       'write-intent': 'local write starting',
+      'schema-setup': 'first launch: inside the schema setup',
     };
-    return `${names[plan.at]}${plan.delayMs > 0 ? ' (+delay)' : ''}`;
+    const detail = run.events.find((e) => e.ev === 'self-kill')?.detail;
+    const where = plan.at === 'sql-in-transaction' && plan.delayMs === 0 ? ` (${detail})` : '';
+    return `${names[plan.at]}${where}${plan.delayMs > 0 ? ' (+delay)' : ''}`;
   }
   if (!run.events.some((e) => e.ev === 'ready')) return 'startup (before ready)';
   const marks = run.events.filter((e) => e.ev === 'mark');
@@ -202,6 +215,8 @@ function readLocal(file: string): {
       .map((r) => r.integrity_check)
       .join('; ');
     const rows = new Map<string, Row>();
+    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as Row[];
+    if (tables.length === 0) return { integrity, rows, queue: [] }; // never set up (first launch)
     for (const table of TABLES) {
       for (const row of db.prepare(`select * from "${table}"`).all() as Row[]) {
         if (row._status === 'deleted') continue; // WatermelonDB's soft delete (not used here)
@@ -385,10 +400,16 @@ describe('crash safety (SIGKILL during sync)', () => {
     };
 
     for (let cycle = 0; cycle < CYCLES; cycle += 1) {
-      const plan = planKill(random);
+      // The first launch always dies inside WatermelonDB's schema setup (a phone killed while the
+      // app opens for the first time); the next launch must set the database up from scratch.
+      const plan: KillPlan =
+        cycle === 0 ? { kind: 'aimed', at: 'schema-setup', nth: 1, delayMs: 0 } : planKill(random);
       const killAt =
         plan.kind === 'aimed' ? { at: plan.at, nth: plan.nth, delayMs: plan.delayMs } : null;
-      const run = await runDevice({ ...base, run: cycle, killAt }, plan, 1_500);
+      const run = await runDevice({ ...base, run: cycle, killAt }, plan, {
+        warmLimitMs: 1_500,
+        hardLimitMs: 20_000,
+      });
       if (run.signal !== 'SIGKILL') {
         throw new Error(
           `cycle ${cycle}: the device exited by itself (code ${run.code}):\n${run.stderr}`,
@@ -430,7 +451,10 @@ describe('crash safety (SIGKILL during sync)', () => {
     }
 
     // Restart once more without writes and sync until nothing is pending.
-    const drain = await runDevice({ ...base, run: CYCLES, drain: true }, null, 60_000);
+    const drain = await runDevice({ ...base, run: CYCLES, drain: true }, null, {
+      warmLimitMs: 120_000,
+      hardLimitMs: 120_000,
+    });
     const drained = drain.events.some((e) => e.ev === 'drained' && e.clean === true);
     expect(
       drained && drain.code === 0,
