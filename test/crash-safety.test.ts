@@ -70,6 +70,7 @@ const AIMS = [
   'sql-in-transaction',
   'sync-start',
   'write-intent',
+  'write-committed',
 ] as const;
 
 function planKill(random: () => number): KillPlan {
@@ -179,6 +180,7 @@ function phaseAtDeath(run: ChildRun, plan: KillPlan): string {
       'sql-in-transaction': 'inside a SQLite transaction',
       'sync-start': 'sync pass starting',
       'write-intent': 'local write starting',
+      'write-committed': 'local write committed, not yet acknowledged',
       'schema-setup': 'first launch: inside the schema setup',
     };
     const detail = run.events.find((e) => e.ev === 'self-kill')?.detail;
