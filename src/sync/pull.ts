@@ -1,4 +1,6 @@
+import type { Model } from '@nozbe/watermelondb';
 import { insertRows } from '../db/insert-rows';
+import type { SyncQueueItem } from '../db/models';
 import { isSqlite } from '../db/narrow-update';
 import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
@@ -6,7 +8,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { findLocalState, parseQueueData } from './queue';
-import { reconcile } from './reconcile';
+import { type Plan, reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
 import { assertWellFormed, MalformedDocumentError } from './wire-format';
@@ -42,21 +44,27 @@ export async function pullCollection(
   }
 }
 
+/**
+ * Applies one page. Plans are made from the local state read before taking the database's
+ * writer (a plan may await an ask-user decision), then checked again inside the writer: a record
+ * or queue row that changed while the pull waited for the writer (an app edit queued ahead of
+ * it) is planned again from what it is now, so no edit is overwritten by a plan made from the
+ * record as it was before. WatermelonDB operations are prepared only inside the writer, right
+ * before the batch: a prepared record must go to batch() without waiting (WatermelonDB throws
+ * otherwise, and an app edit of the same record fails while it waits).
+ */
 async function applyPage(
   ctx: SyncContext,
   table: DataTable,
   page: PulledDoc[],
   stats: CollectionStats,
 ) {
-  const ids = page.map((doc) => doc.id);
-  const { records, rows } = await findLocalState(ctx.db, table, ids);
-  const targets: PlanTarget[] = [];
+  const docs: PulledDoc[] = [];
   for (const doc of page) {
     if (doc.data.user_id !== ctx.userId) {
       stats.foreign += 1; // the query asks for this user only; anything else is never applied
       continue;
     }
-    const record = records.get(doc.id) ?? null;
     // Checked before anything else: a document is applied whole or not at all.
     try {
       assertWellFormed(table, doc);
@@ -64,80 +72,121 @@ async function applyPage(
       quarantine(stats, table, doc.id, error as Error);
       continue;
     }
-    const queueRow = rows.get(doc.id) ?? null;
-    const local = {
-      raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
-      queue: queueRow
-        ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) }
-        : null,
-    };
-    try {
-      const plan = await reconcile(
-        {
-          table,
-          deviceId: ctx.deviceId,
-          strategy: ctx.strategyFor(table),
-          decide: ctx.decide,
-          phase: 'pull',
-        },
-        doc.id,
-        local,
-        doc,
-      );
+    docs.push(doc);
+  }
+  if (docs.length === 0) return;
+  const ids = docs.map((doc) => doc.id);
+  const before = await findLocalState(ctx.db, table, ids);
+  const planned = new Map<string, { plan: Plan; seen: string }>();
+  for (const doc of docs) {
+    const record = before.records.get(doc.id) ?? null;
+    const queueRow = before.rows.get(doc.id) ?? null;
+    const plan = await planDoc(ctx, table, doc, record, queueRow, stats);
+    if (plan) planned.set(doc.id, { plan, seen: fingerprint(record, queueRow) });
+  }
+  if (planned.size === 0) return;
+  await ctx.db.write(async () => {
+    const { records, rows } = await findLocalState(ctx.db, table, [...planned.keys()]);
+    const targets: PlanTarget[] = [];
+    for (const doc of docs) {
+      const first = planned.get(doc.id);
+      if (!first) continue;
+      const record = records.get(doc.id) ?? null;
+      const queueRow = rows.get(doc.id) ?? null;
+      const plan =
+        fingerprint(record, queueRow) === first.seen
+          ? first.plan
+          : await planDoc(ctx, table, doc, record, queueRow, stats);
+      if (!plan) continue;
       if (plan.kind === 'none' && plan.reason === 'echo') stats.echoes += 1;
       if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
       targets.push({ id: doc.id, record, queueRow, plan });
-    } catch (error) {
-      if (error instanceof AskUserUnavailableError) {
-        // Left as it is: the push meets the same conflict (its precondition fails) and asks again.
-        stats.failed += 1;
-        stats.errors.push({
-          collection: table,
-          documentId: doc.id,
-          error: error.message,
-          code: 'unanswered-conflict',
-          kind: 'conflict',
-        });
-        continue;
-      }
-      if (!(error instanceof MalformedDocumentError)) throw error;
-      quarantine(stats, table, doc.id, error);
     }
-  }
-  const now = ctx.clock.now();
-  // On SQLite, records new to this device are inserted as plain rows (no WatermelonDB record
-  // kept in memory): a first sync's memory stays one page, not the whole history.
-  const fresh = isSqlite(ctx.db)
-    ? targets.filter((t) => t.plan.kind === 'take' && !t.record && !t.queueRow)
-    : [];
-  const freshIds = new Set(fresh.map((t) => t.id));
-  const { operations, counts } = preparePlans(
-    ctx.db,
-    table,
-    targets.filter((t) => !freshIds.has(t.id)),
-    now,
-  );
-  const inserts = fresh.map((t) => {
-    const plan = t.plan as Extract<PlanTarget['plan'], { kind: 'take' }>;
-    return {
-      ...plan.values,
-      id: t.id,
-      sync_status: 'synced',
-      synced_at: now,
-      remote_version: plan.version,
-    };
-  });
-  counts.taken += inserts.length;
-  if (operations.length > 0 || inserts.length > 0)
-    await ctx.db.write(async () => {
-      // Inserts first: if the process dies between the two, the page is pulled again and the
-      // inserted rows are found (the checkpoint moves only after both).
-      await insertRows(ctx.db, table, inserts);
-      if (operations.length > 0) await ctx.db.batch(operations);
+    const now = ctx.clock.now();
+    // On SQLite, records new to this device are inserted as plain rows (no WatermelonDB record
+    // kept in memory): a first sync's memory stays one page, not the whole history.
+    const fresh = isSqlite(ctx.db)
+      ? targets.filter((t) => t.plan.kind === 'take' && !t.record && !t.queueRow)
+      : [];
+    const freshIds = new Set(fresh.map((t) => t.id));
+    const inserts = fresh.map((t) => {
+      const plan = t.plan as Extract<Plan, { kind: 'take' }>;
+      return {
+        ...plan.values,
+        id: t.id,
+        sync_status: 'synced',
+        synced_at: now,
+        remote_version: plan.version,
+      };
     });
-  stats.pulled += counts.taken + counts.destroyed + counts.rebased;
-  stats.deleted += counts.destroyed;
-  stats.synced += counts.taken + counts.destroyed;
+    // Inserts first: if the process dies between the two, the page is pulled again and the
+    // inserted rows are found (the checkpoint moves only after both).
+    await insertRows(ctx.db, table, inserts);
+    const { operations, counts } = preparePlans(
+      ctx.db,
+      table,
+      targets.filter((t) => !freshIds.has(t.id)),
+      now,
+    );
+    if (operations.length > 0) await ctx.db.batch(operations);
+    counts.taken += inserts.length;
+    stats.pulled += counts.taken + counts.destroyed + counts.rebased;
+    stats.deleted += counts.destroyed;
+    stats.synced += counts.taken + counts.destroyed;
+  });
+}
+
+/** The plan for one document; null when it is left as it is (reported in `stats`). */
+async function planDoc(
+  ctx: SyncContext,
+  table: DataTable,
+  doc: PulledDoc,
+  record: Model | null,
+  queueRow: SyncQueueItem | null,
+  stats: CollectionStats,
+): Promise<Plan | null> {
+  const local = {
+    raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
+    queue: queueRow ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) } : null,
+  };
+  try {
+    return await reconcile(
+      {
+        table,
+        deviceId: ctx.deviceId,
+        strategy: ctx.strategyFor(table),
+        decide: ctx.decide,
+        phase: 'pull',
+      },
+      doc.id,
+      local,
+      doc,
+    );
+  } catch (error) {
+    if (error instanceof AskUserUnavailableError) {
+      // Left as it is: the push meets the same conflict (its precondition fails) and asks again.
+      stats.failed += 1;
+      stats.errors.push({
+        collection: table,
+        documentId: doc.id,
+        error: error.message,
+        code: 'unanswered-conflict',
+        kind: 'conflict',
+      });
+      return null;
+    }
+    if (!(error instanceof MalformedDocumentError)) throw error;
+    quarantine(stats, table, doc.id, error);
+    return null;
+  }
+}
+
+/** What a plan depends on locally: the record's columns and its queue row. */
+function fingerprint(record: Model | null, queueRow: SyncQueueItem | null): string {
+  return JSON.stringify([
+    record ? record._raw : null,
+    queueRow ? [queueRow.operation, queueRow.data] : null,
+  ]);
 }
 
 /** A document that cannot be applied: counted and reported by id (never by value), left as is. */

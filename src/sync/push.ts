@@ -270,15 +270,18 @@ async function settle(
     const now = ctx.clock.now();
     const ids = chunk.map((c) => c.id);
     const { records, rows } = await findLocalState(ctx.db, table, ids);
-    const operations: Model[] = [];
+    // Every record's settling is decided first (a conflict may await an ask-user answer, i.e. a
+    // person); the WatermelonDB operations are prepared only afterwards, right before the batch:
+    // a prepared record must reach batch() without waiting (WatermelonDB throws otherwise).
+    const prepare: Array<() => Model[]> = [];
     const narrow: Array<{ record: Model; patch: Record<string, string | number | null> }> = [];
     for (let i = 0; i < chunk.length; i += 1) {
       const outcome = outcomes[i];
       const record = records.get(chunk[i].id) ?? null;
       const row = rows.get(chunk[i].id) ?? null;
       if (outcome.status === 'written') {
-        operations.push(
-          ...settleWritten(
+        prepare.push(
+          settleWritten(
             table,
             record,
             row,
@@ -291,7 +294,8 @@ async function settle(
           ),
         );
       } else if (outcome.status === 'failed') {
-        operations.push(...prepareFailure(ctx, table, record, row, outcome.error, now, stats));
+        const error = outcome.error;
+        prepare.push(() => prepareFailure(ctx, table, record, row, error, now, stats));
       } else {
         const result = await settleConflict(
           ctx,
@@ -303,13 +307,14 @@ async function settle(
           now,
           stats,
         );
-        operations.push(...result.operations);
+        prepare.push(result.prepare);
         if (result.again) again = true;
       }
     }
-    // Synced records first: a crash before the queue rows go leaves rows whose next push is
-    // recognised as this device's own write and settles to nothing.
+    // Synced records first: a crash before the queue rows go leaves rows based on an older
+    // version than their record's, which the next push recognises as stale (see reconcile).
     await narrowUpdate(ctx.db, table, narrow);
+    const operations = prepare.flatMap((p) => p());
     if (operations.length > 0) await ctx.db.batch(operations);
   });
   return again;
@@ -325,13 +330,13 @@ function settleWritten(
   stats: CollectionStats,
   blobsLeft: Set<string>,
   narrow: Array<{ record: Model; patch: Record<string, string | number | null> }>,
-): Model[] {
+): () => Model[] {
   stats.pushed += 1;
   if (plan.write.deleted) stats.deleted += 1;
   const rowData = row ? parseQueueData(row.data) : null;
   if (!record && row && blobsLeft.has(plan.write.id)) {
     // The tombstone is up but its blobs are not gone yet: keep the row, based on this version.
-    return [
+    return () => [
       prepareRawUpdate(row, {
         data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
       }),
@@ -340,14 +345,14 @@ function settleWritten(
   if (!record) {
     // Deleted locally (before or during the push): a pending tombstone now builds on this version.
     if (row && row.operation === 'delete' && !plan.write.deleted) {
-      return [
+      return () => [
         prepareRawUpdate(row, {
           data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
         }),
       ];
     }
     stats.synced += 1;
-    return row ? [row.prepareDestroyPermanently()] : [];
+    return () => (row ? [row.prepareDestroyPermanently()] : []);
   }
   const current = rawOf(record);
   const editedMeanwhile = plan.snapshot
@@ -363,15 +368,17 @@ function settleWritten(
         remote_version: version,
       },
     });
-    return row ? [row.prepareDestroyPermanently()] : [];
+    return () => (row ? [row.prepareDestroyPermanently()] : []);
   }
   // Defect 2 (lost update): edited while the push was in flight. The server has the snapshot;
   // the rest goes up next, based on the version just written.
   const data: QueueData = { fields: editedMeanwhile, base: version, full: false, parked: false };
-  const operations = [prepareRawUpdate(record, { remote_version: version })];
-  if (row)
-    operations.push(prepareRawUpdate(row, { operation: 'update', data: JSON.stringify(data) }));
-  return operations;
+  return () => {
+    const operations = [prepareRawUpdate(record, { remote_version: version })];
+    if (row)
+      operations.push(prepareRawUpdate(row, { operation: 'update', data: JSON.stringify(data) }));
+    return operations;
+  };
 }
 
 async function settleConflict(
@@ -383,7 +390,7 @@ async function settleConflict(
   current: RemoteDoc | null,
   now: number,
   stats: CollectionStats,
-): Promise<{ operations: Model[]; again: boolean }> {
+): Promise<{ prepare: () => Model[]; again: boolean }> {
   const local = {
     raw: record ? rawOf(record) : null,
     queue: row ? { operation: row.operation, data: parseQueueData(row.data) } : null,
@@ -402,14 +409,12 @@ async function settleConflict(
       current,
     );
     if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
-    const { operations, counts } = preparePlans(
-      ctx.db,
-      table,
-      [{ id, record, queueRow: row, plan }],
-      now,
-    );
-    stats.synced += counts.taken + counts.destroyed;
-    return { operations, again: plan.kind === 'rebase' && plan.push !== null };
+    if (plan.kind === 'take' || plan.kind === 'destroy') stats.synced += 1;
+    return {
+      prepare: () =>
+        preparePlans(ctx.db, table, [{ id, record, queueRow: row, plan }], now).operations,
+      again: plan.kind === 'rebase' && plan.push !== null,
+    };
   } catch (error) {
     if (error instanceof AskUserUnavailableError) {
       // Unanswered: the change stays pending (no attempt counted) until someone answers.
@@ -423,19 +428,23 @@ async function settleConflict(
       });
       const back = record && statusOf(record) === 'syncing';
       return {
-        operations: back
-          ? [
-              prepareRawUpdate(record, {
-                sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id }),
-              }),
-            ]
-          : [],
+        prepare: () =>
+          back
+            ? [
+                prepareRawUpdate(record, {
+                  sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id }),
+                }),
+              ]
+            : [],
         again: false,
       };
     }
     if (!(error instanceof MalformedDocumentError)) throw error;
     const cls = classifyError(error);
-    return { operations: prepareFailure(ctx, table, record, row, cls, now, stats), again: false };
+    return {
+      prepare: () => prepareFailure(ctx, table, record, row, cls, now, stats),
+      again: false,
+    };
   }
 }
 

@@ -76,7 +76,17 @@ export async function reconcile(
   const base =
     (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null;
   const docVersion = doc?.version ?? null;
-  if (docVersion !== null && docVersion === base) return { kind: 'none', reason: 'echo' };
+  if (docVersion !== null && docVersion === base) {
+    // The record is based on this very version, but its queue row on an older one: a push whose
+    // settling was cut short (records are marked synced before the queue rows go, in two
+    // transactions). The row is stale: whatever still differs from this version goes up, based
+    // on it; if nothing does, the row goes and the record is synced.
+    if (local.raw && local.queue && local.queue.data.base !== docVersion) {
+      assertWellFormed(ctx.table, doc!);
+      return adoptOwnWrite(ctx, local, doc!);
+    }
+    return { kind: 'none', reason: 'echo' };
+  }
   if (doc) assertWellFormed(ctx.table, doc);
   if (!local.queue) return takeServer(ctx, local, doc);
   if (doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
