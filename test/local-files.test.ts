@@ -172,3 +172,18 @@ function canNobodyRun(): { ok: true } | { ok: false; reason: string } {
   }
   return { ok: true };
 }
+
+describe('the CLI from another folder', () => {
+  const tempDir = useTempDir('elsewhere-');
+
+  it('runs from a folder outside the project (tsx must use this project’s tsconfig, not the cwd’s)', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['seed', '--text', '2'], {}, 60_000, { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Seeded 2 pending records/);
+    // The default data directory is relative to where the command runs.
+    expect(
+      fs.existsSync(deviceDatabasePath(path.join(cwd, '.personalai-sync'), 'user-1', 'device-1')),
+    ).toBe(true);
+  });
+});

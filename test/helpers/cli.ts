@@ -14,17 +14,20 @@ export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 60_000,
-  as?: { uid: number; gid: number },
+  as?: { uid?: number; gid?: number; cwd?: string },
 ): Promise<CliResult> {
   const child = startCli(args, env, as);
   return collect(child, timeoutMs);
 }
 
-/** `as`: run the CLI as another user (e.g. one that root's permission bypass does not cover). */
+/**
+ * `as`: run the CLI as another user (e.g. one that root's permission bypass does not cover), or
+ * from another folder.
+ */
 export function startCli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  as?: { uid: number; gid: number },
+  as?: { uid?: number; gid?: number; cwd?: string },
 ): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
