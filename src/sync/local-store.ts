@@ -87,16 +87,23 @@ export class LocalStore {
         const record = records.get(id);
         if (!record) throw new Error(`${table}/${id} does not exist on this device.`);
         const raw = rawOf(record);
+        const row = rows.get(id) ?? null;
+        // Pending without a queue row: changed by the app's own code path, fields unknown. The
+        // row must send the whole record, or those changes would never leave. (Read before the
+        // update below, which changes the raw record in place.)
+        const untracked = !row && raw.sync_status === 'pending';
+        const base = (raw.remote_version as string | null) ?? null;
         const patch = { ...changes, updated_at: now } as Record<string, Value>;
         const status = nextStatus(raw.sync_status as never, 'edit', { table, id });
         prepared.push(prepareRawUpdate(record, { ...patch, sync_status: status }));
         prepared.push(
-          prepareEnqueue(this.db, rows.get(id) ?? null, {
+          prepareEnqueue(this.db, row, {
             table,
             recordId: id,
             operation: 'update',
             fields: Object.keys(patch),
-            base: (raw.remote_version as string | null) ?? null,
+            base,
+            full: untracked,
             now,
           }),
         );

@@ -95,10 +95,32 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
  * row get one: a full push based on whatever version they have.
  */
 async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promise<void> {
-  let untracked: Model[];
+  // Looked for outside the writer first (normally there are none); found again inside it, so
+  // that an app edit queued in between is not given a second queue row with the same id.
+  if ((await findUntrackedPending(ctx, table)).length === 0) return;
+  await ctx.db.write(async () => {
+    const untracked = await findUntrackedPending(ctx, table);
+    const now = ctx.clock.now();
+    const operations = untracked.map((record) => {
+      const base = (rawOf(record).remote_version as string | null) ?? null;
+      return prepareEnqueue(ctx.db, null, {
+        table,
+        recordId: record.id,
+        operation: base === null ? 'create' : 'update',
+        fields: [],
+        base,
+        full: true,
+        now,
+      });
+    });
+    if (operations.length > 0) await ctx.db.batch(operations);
+  });
+}
+
+async function findUntrackedPending(ctx: SyncContext, table: DataTable): Promise<Model[]> {
   if (isSqlite(ctx.db)) {
     // One indexed anti-join instead of loading every pending record (normally all are tracked).
-    untracked = await ctx.db
+    return ctx.db
       .get(table)
       .query(
         Q.unsafeSqlQuery(
@@ -107,30 +129,14 @@ async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promis
         ),
       )
       .fetch();
-  } else {
-    const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
-    if (pending.length === 0) return;
-    const rows = await findQueueRows(
-      ctx.db,
-      pending.map((r) => queueRowId(table, r.id)),
-    );
-    untracked = pending.filter((r) => !rows.has(queueRowId(table, r.id)));
   }
-  if (untracked.length === 0) return;
-  const now = ctx.clock.now();
-  const operations = untracked.map((record) => {
-    const base = (rawOf(record).remote_version as string | null) ?? null;
-    return prepareEnqueue(ctx.db, null, {
-      table,
-      recordId: record.id,
-      operation: base === null ? 'create' : 'update',
-      fields: [],
-      base,
-      full: true,
-      now,
-    });
-  });
-  await ctx.db.write(() => ctx.db.batch(operations));
+  const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
+  if (pending.length === 0) return [];
+  const rows = await findQueueRows(
+    ctx.db,
+    pending.map((r) => queueRowId(table, r.id)),
+  );
+  return pending.filter((r) => !rows.has(queueRowId(table, r.id)));
 }
 
 /** Returns true when conflicts left changes that should go up in another round now. */
