@@ -650,6 +650,13 @@ describe('personalai-sync against a real project id (CLI)', () => {
 
 // On a real terminal (util-linux `script` gives the CLI a pseudo-terminal): the typed project id.
 const hasScript = spawnSync('script', ['--version']).status === 0;
+if (!hasScript) {
+  // `script` comes with util-linux (Debian's bsdutils, an essential package); without it there is
+  // no pseudo-terminal to type into. The injected-stream tests above still cover the prompt.
+  process.stderr.write(
+    '[production-guard] skipped the real-terminal confirmation tests: util-linux `script` is not installed (apt-get install bsdutils)\n',
+  );
+}
 
 describe.skipIf(!hasScript)('the confirmation on a real terminal (CLI under `script`)', () => {
   /** Runs the CLI on a pseudo-terminal and types `answer` once the prompt shows. */
