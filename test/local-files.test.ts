@@ -112,12 +112,15 @@ describe('local files', () => {
   // as root (as in CI); otherwise as the current user.
   const runAs = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
   const reachable = canNobodyRun();
+  /** Skips (saying why) when the CLI cannot run as `nobody` from where the project is. */
+  const skipUnlessNobodyCanRun = (context: { skip(): void }) => {
+    if (reachable.ok) return;
+    process.stderr.write(`[local-files] skipped: ${reachable.reason}\n`);
+    context.skip();
+  };
 
   it('a read-only data directory: exit 3 before anything is written, naming the folder', async (context) => {
-    if (!reachable.ok) {
-      process.stderr.write(`[local-files] skipped: ${reachable.reason}\n`);
-      context.skip();
-    }
+    skipUnlessNobodyCanRun(context);
     const root = tempDir();
     fs.chmodSync(root, 0o755);
     const dataDir = path.join(root, 'data');
@@ -132,10 +135,7 @@ describe('local files', () => {
   });
 
   it('a read-only device database: sync exits 3 and the database is unchanged', async (context) => {
-    if (!reachable.ok) {
-      process.stderr.write(`[local-files] skipped: ${reachable.reason}\n`);
-      context.skip();
-    }
+    skipUnlessNobodyCanRun(context);
     const root = tempDir();
     fs.chmodSync(root, 0o755);
     const dataDir = path.join(root, 'data');

@@ -97,21 +97,17 @@ async function readStatus(options: GlobalOptions, target: Target) {
     const errorCount = Object.values(collections).reduce((sum, c) => sum + c.error, 0);
     // A real project is not probed: status opens no connection to it (`sync` does, with
     // credentials). Its indicator then shows the queue as if online, and isOnline is null.
-    const firestore =
-      target.kind === 'production'
-        ? FIRESTORE_PRODUCTION_HOST
-        : resolveEndpoints({
-            dataDir: options.dataDir,
-            projectId: target.projectId,
-            firestoreFlag: options.firestore,
-            storageFlag: options.storage,
-          }).firestore;
-    const isOnline =
-      target.kind === 'production'
-        ? null
-        : firestore
-          ? await isFirestoreEmulatorUp(firestore)
-          : false;
+    let firestore: string | null = FIRESTORE_PRODUCTION_HOST;
+    let isOnline: boolean | null = null;
+    if (target.kind !== 'production') {
+      firestore = resolveEndpoints({
+        dataDir: options.dataDir,
+        projectId: target.projectId,
+        firestoreFlag: options.firestore,
+        storageFlag: options.storage,
+      }).firestore;
+      isOnline = firestore ? await isFirestoreEmulatorUp(firestore) : false;
+    }
     // "Syncing…" needs to see inside a running sync; another process's sync is not visible here.
     const indicator = syncIndicator({ isOnline: isOnline ?? true, isSyncing: false, pendingCount });
     const storage = await new StorageManager(db, folders, systemClock).getStorageUsage();

@@ -11,7 +11,7 @@ import { findLocalState, parseQueueData } from './queue';
 import { type Plan, reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
-import { assertWellFormed, MalformedDocumentError } from './wire-format';
+import { MalformedDocumentError } from './wire-format';
 
 /**
  * Pull phase of one collection: this user's documents changed since the checkpoint, page by
@@ -65,14 +65,7 @@ async function applyPage(
       stats.foreign += 1; // the query asks for this user only; anything else is never applied
       continue;
     }
-    // Checked before anything else: a document is applied whole or not at all.
-    try {
-      assertWellFormed(table, doc);
-    } catch (error) {
-      quarantine(stats, table, doc.id, error as Error);
-      continue;
-    }
-    docs.push(doc);
+    docs.push(doc); // malformed ones are quarantined whole by planDoc (reconcile checks them)
   }
   if (docs.length === 0) return;
   const ids = docs.map((doc) => doc.id);

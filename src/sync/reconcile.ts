@@ -10,7 +10,7 @@ import {
 import type { QueueData, QueueOperation } from './queue';
 import { isNewer, type Version } from './version';
 import {
-  assertWellFormed,
+  assertSoundEnvelope,
   differingFields,
   type RemoteDoc,
   readValues,
@@ -82,12 +82,13 @@ export async function reconcile(
     // transactions). The row is stale: whatever still differs from this version goes up, based
     // on it; if nothing does, the row goes and the record is synced.
     if (local.raw && local.queue && local.queue.data.base !== docVersion) {
-      assertWellFormed(ctx.table, doc!);
+      assertSoundEnvelope(ctx.table, doc!);
       return adoptOwnWrite(ctx, local, doc!);
     }
     return { kind: 'none', reason: 'echo' };
   }
-  if (doc) assertWellFormed(ctx.table, doc);
+  // Values are checked by readValues on every path that uses them, before anything is applied.
+  if (doc) assertSoundEnvelope(ctx.table, doc);
   if (!local.queue) return takeServer(ctx, local, doc);
   if (doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
     return adoptOwnWrite(ctx, local, doc);

@@ -106,12 +106,22 @@ export function readValues(table: DataTable, doc: RemoteDoc): Values {
 }
 
 /**
- * Throws MalformedDocumentError unless `doc` can be applied whole: its id is safe, its meta
- * fields are well formed, it carries no field this schema does not know (a newer app version's
- * field would be lost when this device next writes the record, so the document waits instead),
- * and, unless it is a tombstone, its values fit the schema and the wire limits.
+ * Throws MalformedDocumentError unless `doc` can be applied whole: its envelope is sound (see
+ * assertSoundEnvelope) and, unless it is a tombstone, its values fit the schema and the wire
+ * limits.
  */
 export function assertWellFormed(table: DataTable, doc: RemoteDoc): void {
+  assertSoundEnvelope(table, doc);
+  if (!doc.deleted) readValues(table, doc);
+}
+
+/**
+ * Everything but the values: the id is safe, the meta fields are well formed, and the document
+ * carries no field this schema does not know (a newer app version's field would be lost when this
+ * device next writes the record, so the document waits instead). Reconcile checks this first and
+ * leaves the values to readValues, which every path that uses them calls.
+ */
+export function assertSoundEnvelope(table: DataTable, doc: RemoteDoc): void {
   if (!isSafeId(doc.id)) {
     throw new MalformedDocumentError(`${table}: a document id is not a valid record id`);
   }
@@ -124,7 +134,6 @@ export function assertWellFormed(table: DataTable, doc: RemoteDoc): void {
       `${table}/${doc.id}: ${unknown.length} field(s) this schema does not know (${names.join(', ')}${unknown.length > 5 ? ', …' : ''}); written by a newer app version?`,
     );
   }
-  if (!doc.deleted) readValues(table, doc);
 }
 
 /** What a value is, for a message (never the value itself). */
