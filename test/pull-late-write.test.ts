@@ -10,8 +10,11 @@ import {
 } from 'firebase/firestore';
 import { describe, expect, it } from 'vitest';
 import { documentWrite } from '../src/adapters/firestore-remote';
+import { DATA_TABLES } from '../src/db/schema-v2';
+import type { MediaStore } from '../src/files/media-store';
 import { DataGenerator } from '../src/simulate/data-generator';
-import { testClients, uniqueUserId } from './helpers/backend';
+import { FaultProxy } from '../src/simulate/fault-proxy';
+import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
 import { CLIENT_SENTINELS, openClientFirestore } from './helpers/client-sdk';
 import { useDevices } from './helpers/device';
 import { deviceSnapshot, serverSnapshot } from './helpers/inspect';
@@ -25,6 +28,8 @@ import { useTempDir } from './helpers/temp-dir';
  * and the batch was never pulled: the server held 501 documents, the device 1, and every later
  * sync said "pulled 0".
  */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('a write that becomes visible late', () => {
   const tempDir = useTempDir();
   const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite' });
@@ -32,7 +37,10 @@ describe('a write that becomes visible late', () => {
   it('is pulled by a device that synced while it was in flight (client SDK batch of 500, rules enforced)', async () => {
     const user = uniqueUserId('late');
     const phone = await device(user, 'phone');
-    const client1 = openClientFirestore(user);
+    // Client 1 goes through a loopback proxy that counts the bytes it sends: the test knows when
+    // the batch's request has reached the emulator.
+    const proxy = await FaultProxy.start({ target: testEndpoints().firestore, random: () => 0.5 });
+    const client1 = openClientFirestore(user, proxy.endpoint);
     const client2 = openClientFirestore(user);
     const admin = testClients('late-write');
     const generator = new DataGenerator({ seed: 13, mediaDir: tempDir() });
@@ -73,10 +81,11 @@ describe('a write that becomes visible late', () => {
         );
         batch.set(doc(client1.firestore, 'health_data', id), write.data);
       }
+      const sentBefore = proxy.stats.bytesUp;
       const slow = batch.commit();
-      // Client 2: one record a moment later (the run: 41 ms; here 500 ms, for the batch's
-      // request to leave a loaded machine first), committed long before the batch.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      while (proxy.stats.bytesUp - sentBefore < 100_000) await pause(5);
+      // Client 2: one record 41 ms after the batch reached the emulator; it commits first.
+      await pause(41);
       const single = documentWrite(
         {
           id: 'fast-0',
@@ -114,14 +123,68 @@ describe('a write that becomes visible late', () => {
       expect(stamp(late)).toBeLessThan(stamp(fast));
       expect(late.updateTime!.toMillis()).toBeGreaterThan(fast.updateTime!.toMillis());
 
-      await phone.sync.syncAll();
-      await phone.sync.syncAll();
+      const after = await phone.sync.syncAll();
+      expect(after.pulled).toBe(500);
+      // Read again behind the checkpoint, the batch is recognised by version: nothing applied.
+      const again = await phone.sync.syncAll();
+      expect(again.pulled).toBe(0);
+      expect(again.conflicts).toEqual([]);
+      expect(again.collections.health_data?.echoes).toBeGreaterThanOrEqual(500);
       const server = await serverSnapshot(admin.firestore, user, ['health_data']);
       expect(Object.keys(server.health_data)).toHaveLength(502);
       expect(await deviceSnapshot(phone, ['health_data'])).toEqual(server);
     } finally {
       await Promise.all([client1.close(), client2.close(), admin.close()]);
+      await proxy.close();
       await closeAll();
     }
   }, 120_000);
+
+  it('reads the window again at no cost to the data: nothing re-applied, no conflict, no file touched, a pending edit kept', async () => {
+    const user = uniqueUserId('window');
+    let mediaCalls = 0;
+    const counting = (media: MediaStore): MediaStore =>
+      new Proxy(media, {
+        get(target, name: keyof MediaStore) {
+          mediaCalls += 1;
+          return target[name].bind(target);
+        },
+      });
+    const phone = await device(user, 'phone', { withMedia: true, strategy: 'ask-user' });
+    const tablet = await device(user, 'tablet', { withMedia: counting, strategy: 'ask-user' });
+    const generator = new DataGenerator({
+      seed: 5,
+      mediaDir: tempDir(),
+      photo: { width: 32, height: 24 },
+    });
+    try {
+      for (const table of DATA_TABLES) {
+        await phone.sync.store.create(table, [
+          await generator.record(table, Date.UTC(2026, 10, 1)),
+          await generator.record(table, Date.UTC(2026, 10, 2)),
+        ]);
+      }
+      expect((await phone.sync.syncAll()).success).toBe(true);
+      expect((await tablet.sync.syncAll()).pulled).toBe(2 * DATA_TABLES.length);
+      // The tablet edits one note; its queue row is based on the version it pulled.
+      const [note] = await tablet.opened.database.get('text_notes').query().fetch();
+      await tablet.sync.store.update('text_notes', note.id, { title: 'edited on the tablet' });
+      mediaCalls = 0;
+
+      const idle = await tablet.sync.syncAll();
+      expect(idle.pulled).toBe(0);
+      expect(idle.conflicts).toEqual([]);
+      expect(idle.pushed).toBe(1);
+      expect(mediaCalls).toBe(0);
+      const echoes = DATA_TABLES.reduce((n, t) => n + (idle.collections[t]?.echoes ?? 0), 0);
+      expect(echoes).toBeGreaterThanOrEqual(2 * DATA_TABLES.length);
+
+      const last = await phone.sync.syncAll();
+      expect(last.pulled).toBe(1);
+      expect(last.conflicts).toEqual([]);
+      expect(await deviceSnapshot(phone)).toEqual(await deviceSnapshot(tablet));
+    } finally {
+      await closeAll();
+    }
+  });
 });

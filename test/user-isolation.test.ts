@@ -34,10 +34,11 @@ const UNSAFE_IDS = [
 function leakingRemote(real: RemoteStore, otherUser: string): RemoteStore {
   return {
     ...real,
-    pullPage: async (table, userId, after, limit) => [
-      ...(await real.pullPage(table, otherUser, null, limit)),
-      ...(await real.pullPage(table, userId, after, limit)),
-    ],
+    pullPage: async (table, userId, after, limit) => {
+      const own = await real.pullPage(table, userId, after, limit);
+      const other = await real.pullPage(table, otherUser, null, limit);
+      return { docs: [...other.docs, ...own.docs], readTime: own.readTime };
+    },
     getMany: (table, ids) => real.getMany(table, ids),
     commit: (table, writes, deviceId) => real.commit(table, writes, deviceId),
     reportProgress: (u, d, p) => real.reportProgress(u, d, p),

@@ -11,6 +11,7 @@ import { decodeDocument } from '../sync/decode-document';
 import type {
   PullCursor,
   PulledDoc,
+  PulledPage,
   RemoteStore,
   RemoteWrite,
   WriteOutcome,
@@ -40,7 +41,7 @@ export class FirestoreRemote implements RemoteStore {
     userId: string,
     after: PullCursor | null,
     limit: number,
-  ): Promise<PulledDoc[]> {
+  ): Promise<PulledPage> {
     // Only documents whose `_server_time` is a timestamp from 1970 on (Firestore's range filters
     // match one type): anything else (a string, a number, null, missing, pre-1970) has no place
     // in the version order and cannot be a cursor. Ordered first (null, numbers sort before
@@ -51,9 +52,10 @@ export class FirestoreRemote implements RemoteStore {
       .where(META.serverTime, '>=', EPOCH)
       .orderBy(META.serverTime)
       .orderBy(FieldPath.documentId());
-    if (after) query = query.startAfter(toTimestamp(after.time), after.id);
+    if (after?.id) query = query.startAfter(toTimestamp(after.time), after.id);
+    else if (after) query = query.startAt(toTimestamp(after.time));
     const snapshot = await query.limit(limit).get();
-    return snapshot.docs.map(toRemoteDoc);
+    return { docs: snapshot.docs.map(toRemoteDoc), readTime: encodeVersion(snapshot.readTime) };
   }
 
   async getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>> {

@@ -124,7 +124,7 @@ export class FaultInjector {
       pullPage: async (...args) => {
         if (this.shouldFail('pull')) throw this.error(`pull ${args[0]}`);
         const page = await real.pullPage(...args);
-        if (page.length > 0) await this.maybeCrash('after-pull');
+        if (page.docs.length > 0) await this.maybeCrash('after-pull');
         return page;
       },
       getMany: (...args) => real.getMany(...args),

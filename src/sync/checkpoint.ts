@@ -1,22 +1,37 @@
 import type { Database } from '@nozbe/watermelondb';
 import type { DataTable } from '../db/schema-v2';
 import type { PullCursor } from './remote-store';
-import { isVersion } from './version';
+import { isVersion, type Version, versionBefore, versionMinus } from './version';
 
 /**
- * The pull checkpoint of one collection on one device: the (server time, id) of the last
- * document applied. Kept in WatermelonDB's local storage and saved only after the page it ends
- * has been applied; a crash in between re-pulls that page, which applies idempotently (its
- * documents are then echoes of what the device already holds).
+ * The pull checkpoint of one collection on one device: where the next pull starts. Kept in
+ * WatermelonDB's local storage and saved only after the page it ends has been applied; a crash
+ * in between re-pulls that page, which applies idempotently (its documents are then echoes of
+ * what the device already holds).
+ *
+ * It is a floor, not the last document pulled: `_server_time` is stamped when the server begins
+ * a request, and a slow commit becomes visible up to LATE_WRITE_WINDOW_MS later, possibly after
+ * faster writes stamped after it. So the checkpoint never passes (read time − window): documents
+ * re-read behind it are recognised by version and cost nothing but the read
+ * (docs/wire-format.md, "Late writes").
  */
 const key = (table: DataTable) => `personalai-sync.pull-checkpoint.${table}`;
+
+/**
+ * The longest a write can take from its `_server_time` stamp to becoming visible: twice the 60 s
+ * deadline Google's client libraries give a Commit (@google-cloud/firestore's
+ * firestore_client_config.json), past which the request is abandoned and its writes never land.
+ */
+export const LATE_WRITE_WINDOW_MS = 120_000;
 
 export async function loadCheckpoint(db: Database, table: DataTable): Promise<PullCursor | null> {
   const stored = await db.localStorage.get<string>(key(table));
   if (!stored) return null;
   try {
     const cursor = JSON.parse(stored) as PullCursor;
-    return isVersion(cursor.time) && typeof cursor.id === 'string' ? cursor : null;
+    return isVersion(cursor.time) && (typeof cursor.id === 'string' || cursor.id === null)
+      ? cursor
+      : null;
   } catch {
     return null;
   }
@@ -28,4 +43,40 @@ export async function saveCheckpoint(
   cursor: PullCursor,
 ): Promise<void> {
   await db.localStorage.set(key(table), JSON.stringify(cursor));
+}
+
+/**
+ * The checkpoint after a page ending at `last` (pure). Every write stamped at or before
+ * (read time − window) was visible when the query read, so everything up to there that was not
+ * returned does not exist; past it, a write may still land. Without a read time, the newest
+ * document bounds the read time from below. The checkpoint never moves back.
+ */
+export function checkpointAfter(
+  previous: PullCursor | null,
+  last: PullCursor,
+  readTime: Version | null,
+  windowMs: number = LATE_WRITE_WINDOW_MS,
+): PullCursor {
+  const floor: PullCursor = { time: versionMinus(readTime ?? last.time, windowMs), id: null };
+  const next = compareCursors(last, floor) <= 0 ? last : floor;
+  return previous && compareCursors(previous, next) > 0 ? previous : next;
+}
+
+/** Cursor order: by time, then id; a floor (id null) comes before every document at its time. */
+export function compareCursors(a: PullCursor, b: PullCursor): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  if (a.id === b.id) return 0;
+  if (a.id === null) return -1;
+  if (b.id === null) return 1;
+  return a.id < b.id ? -1 : 1;
+}
+
+/**
+ * The server time through which this device has certainly pulled everything (for tombstone
+ * purging, which removes tombstones stamped at or before it): one nanosecond before the
+ * checkpoint's time, since documents sharing that time may lie after it (one batch shares one
+ * stamp).
+ */
+export function pulledThrough(cursor: PullCursor): Version {
+  return versionBefore(cursor.time);
 }

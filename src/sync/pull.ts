@@ -4,7 +4,7 @@ import type { SyncQueueItem } from '../db/models';
 import { isSqlite } from '../db/narrow-update';
 import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { findLocalState, parseQueueData } from './queue';
@@ -16,31 +16,43 @@ import { MalformedDocumentError } from './wire-format';
 /**
  * Pull phase of one collection: this user's documents changed since the checkpoint, page by
  * page in (server time, id) order; each page is applied in one local transaction and only then
- * does the checkpoint move past it. Memory holds one page at a time.
+ * does the checkpoint move past it. Memory holds one page at a time. Pages follow the last
+ * document read; the checkpoint saved stays behind the late-write window (checkpoint.ts), so
+ * the next pull reads that window again and anything that landed in it late.
  */
 export async function pullCollection(
   ctx: SyncContext,
   table: DataTable,
   stats: CollectionStats,
 ): Promise<void> {
-  let cursor = await loadCheckpoint(ctx.db, table);
+  const start = await loadCheckpoint(ctx.db, table);
+  let cursor = start;
+  let checkpoint = start;
+  // The first page's read time bounds all of them: later pages read later, and the earliest
+  // read time is the one every document before the floor was certainly visible at.
+  let readTime: string | null | undefined;
   for (;;) {
     const after = cursor;
     const page = await ctx.retry.executeWithRetry(
       () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
       `pull ${table}`,
     );
-    if (page.length === 0) return;
-    await applyPage(ctx, table, page, stats);
+    if (readTime === undefined) readTime = page.readTime;
+    if (page.docs.length === 0) return;
+    await applyPage(ctx, table, page.docs, stats);
     // The cursor is the last document with a real server time. The Firestore remote returns no
     // other (its query asks for timestamps); should another remote, a page full of them ends
     // this pull rather than loop.
-    const last = [...page].reverse().find((doc) => doc.serverTime !== null);
+    const last = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
     if (last?.serverTime) {
       cursor = { time: last.serverTime, id: last.id };
-      await saveCheckpoint(ctx.db, table, cursor);
+      const next = checkpointAfter(checkpoint, cursor, readTime, ctx.lateWriteWindowMs);
+      if (!checkpoint || next.time !== checkpoint.time || next.id !== checkpoint.id) {
+        checkpoint = next;
+        await saveCheckpoint(ctx.db, table, checkpoint);
+      }
     }
-    if (page.length < ctx.pageSize || !last) return;
+    if (page.docs.length < ctx.pageSize || !last) return;
   }
 }
 

@@ -11,13 +11,26 @@ import type { RemoteDoc, Value } from './wire-format';
 export interface PullCursor {
   /** Server time of the last document applied (the `_server_time` field, encoded). */
   time: Version;
-  /** Its id: equal server times are ordered by id, so none is ever skipped. */
-  id: string;
+  /**
+   * Its id: equal server times are ordered by id, so none is ever skipped. Null: a floor, not a
+   * document; the next page starts at `time` itself (every document stamped `time` is read).
+   */
+  id: string | null;
 }
 
 export interface PulledDoc extends RemoteDoc {
   /** The `_server_time` field, encoded; null when it is not a server timestamp (malformed). */
   serverTime: Version | null;
+}
+
+export interface PulledPage {
+  docs: PulledDoc[];
+  /**
+   * The server's time when the query read (firebase-admin's `readTime`): every write that had
+   * become visible by then is in the result. Null when the SDK does not say; the pull then bounds
+   * its checkpoint by the newest document instead (docs/wire-format.md, "Late writes").
+   */
+  readTime: Version | null;
 }
 
 export interface RemoteWrite {
@@ -43,7 +56,7 @@ export interface RemoteStore {
     userId: string,
     after: PullCursor | null,
     limit: number,
-  ): Promise<PulledDoc[]>;
+  ): Promise<PulledPage>;
   getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>>;
   /**
    * Commits up to 500 writes of one device. Writes whose precondition fails come back as

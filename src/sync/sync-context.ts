@@ -24,6 +24,8 @@ export interface SyncContext {
   /** Storage for voice notes and photos; without it their documents sync without files. */
   media?: MediaStore;
   pageSize: number;
+  /** How far behind the read time the pull checkpoint stays (checkpoint.ts, LATE_WRITE_WINDOW_MS). */
+  lateWriteWindowMs: number;
   batchSize: number;
   maxInFlight: number;
   /**

@@ -6,7 +6,7 @@ import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
 import type { MediaStore } from '../files/media-store';
 import { statusOf } from './apply-plan';
-import { loadCheckpoint } from './checkpoint';
+import { LATE_WRITE_WINDOW_MS, loadCheckpoint, pulledThrough } from './checkpoint';
 import { classifyError } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import { LocalStore } from './local-store';
@@ -40,6 +40,8 @@ export interface SyncManagerOptions {
   /** Storage for voice notes and photos (uploads before push, blob deletes after tombstones). */
   media?: MediaStore;
   pageSize?: number;
+  /** How far behind the server's read time a pull checkpoint stays (checkpoint.ts). */
+  lateWriteWindowMs?: number;
   batchSize?: number;
   maxInFlight?: number;
 }
@@ -302,13 +304,13 @@ export class SyncManager {
 
   /** Tells the server how far this device has pulled (for tombstone purging); best effort. */
   private async reportProgress(userId: string): Promise<SyncError | null> {
-    const pulledThrough: Partial<Record<DataTable, string>> = {};
+    const progress: Partial<Record<DataTable, string>> = {};
     for (const table of DATA_TABLES) {
       const cursor = await loadCheckpoint(this.db, table);
-      if (cursor) pulledThrough[table] = cursor.time;
+      if (cursor) progress[table] = pulledThrough(cursor);
     }
     try {
-      await this.options.remote.reportProgress(userId, this.options.deviceId, pulledThrough);
+      await this.options.remote.reportProgress(userId, this.options.deviceId, progress);
       return null;
     } catch (error) {
       const cls = classifyError(error);
@@ -339,6 +341,7 @@ export class SyncManager {
       decide: this.options.decide,
       media: this.options.media,
       pageSize: this.options.pageSize ?? 1000,
+      lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
       batchSize: this.options.batchSize ?? 500,
       maxInFlight: this.options.maxInFlight ?? 4,
       commitSlots: new Semaphore(this.options.maxInFlight ?? 4),

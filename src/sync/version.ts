@@ -43,3 +43,21 @@ export function isNewer(a: Version | null | undefined, b: Version | null | undef
   if (!b) return true;
   return a > b;
 }
+
+/** `version` moved back by `ms` milliseconds (0 at the floor: no version is before the epoch). */
+export function versionMinus(version: Version, ms: number): Version {
+  const { seconds, nanoseconds } = decodeVersion(version);
+  const total = BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds) - BigInt(ms) * 1_000_000n;
+  const clamped = total < 0n ? 0n : total;
+  return encodeVersion({
+    seconds: Number(clamped / 1_000_000_000n),
+    nanoseconds: Number(clamped % 1_000_000_000n),
+  });
+}
+
+/** The version one nanosecond before `version` (the last instant strictly before it). */
+export function versionBefore(version: Version): Version {
+  const { seconds, nanoseconds } = decodeVersion(version);
+  if (nanoseconds > 0) return encodeVersion({ seconds, nanoseconds: nanoseconds - 1 });
+  return seconds > 0 ? encodeVersion({ seconds: seconds - 1, nanoseconds: 999_999_999 }) : version;
+}

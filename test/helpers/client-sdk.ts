@@ -21,12 +21,15 @@ let apps = 0;
  * with firestore.rules enforced (the emulator's test-only `mockUserToken`, as a phone's signed-in
  * user). Plays the phone, or any other client of the user that is not a simulated device.
  */
-export function openClientFirestore(userId: string): {
+export function openClientFirestore(
+  userId: string,
+  endpoint: string = testEndpoints().firestore,
+): {
   firestore: Firestore;
   close(): Promise<void>;
 } {
   setLogLevel('silent');
-  const { projectId, firestore: endpoint } = testEndpoints();
+  const { projectId } = testEndpoints();
   const at = endpoint.lastIndexOf(':');
   apps += 1;
   const app = initializeApp({ projectId, apiKey: 'demo-key' }, `client-${process.pid}-${apps}`);

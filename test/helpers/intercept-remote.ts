@@ -28,7 +28,7 @@ export function interceptRemote(
     async pullPage(table, userId, after, limit) {
       await hooks.beforePull?.(table, after);
       const page = await real.pullPage(table, userId, after, limit);
-      log.pulls.push({ table, size: page.length });
+      log.pulls.push({ table, size: page.docs.length });
       return page;
     },
     async getMany(table, ids) {
