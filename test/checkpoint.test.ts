@@ -14,22 +14,30 @@ const at = (seconds: number, nanoseconds = 0) => encodeVersion({ seconds, nanose
 describe('the pull checkpoint stays behind the late-write window', () => {
   it('is the last document when that is older than read time − window', () => {
     const last = { time: at(1000), id: 'b' };
-    expect(checkpointAfter(null, last, at(1000 + 121))).toEqual(last);
+    expect(checkpointAfter(null, last, at(1000 + 121), false)).toEqual(last);
   });
 
   it('is a floor at read time − window when the last document is newer than that', () => {
     const last = { time: at(1000), id: 'b' };
-    expect(checkpointAfter(null, last, at(1060))).toEqual({ time: at(940), id: null });
+    expect(checkpointAfter(null, last, at(1060), false)).toEqual({ time: at(940), id: null });
   });
 
   it('without a read time, stays a window behind the newest document', () => {
     const last = { time: at(1000, 5), id: 'b' };
-    expect(checkpointAfter(null, last, null)).toEqual({ time: at(880, 5), id: null });
+    expect(checkpointAfter(null, last, null, false)).toEqual({ time: at(880, 5), id: null });
+  });
+
+  it('after a complete pull, is a floor just after the last document once that is outside the window', () => {
+    const last = { time: at(1000, 7), id: 'b' };
+    expect(checkpointAfter(null, last, at(1200), true)).toEqual({ time: at(1000, 8), id: null });
+    expect(checkpointAfter(null, last, at(1060), true)).toEqual({ time: at(940), id: null });
   });
 
   it('never moves back', () => {
     const previous = { time: at(990), id: 'z' };
-    expect(checkpointAfter(previous, { time: at(1000), id: 'b' }, at(1060))).toEqual(previous);
+    expect(checkpointAfter(previous, { time: at(1000), id: 'b' }, at(1060), true)).toEqual(
+      previous,
+    );
   });
 
   it('a write stamped before the floor was visible at the read (property)', () => {
@@ -41,7 +49,8 @@ describe('the pull checkpoint stays behind the late-write window', () => {
         fc.integer({ min: 0, max: 1_000_000 }),
         fc.integer({ min: 0, max: LATE_WRITE_WINDOW_MS - 1 }),
         fc.integer({ min: 0, max: 10_000 }),
-        (lastSeconds, readAfterMs, commitLagMs, stampBeforeMs) => {
+        fc.boolean(),
+        (lastSeconds, readAfterMs, commitLagMs, stampBeforeMs, complete) => {
           const last: PullCursor = { time: at(lastSeconds), id: 'x' };
           const readMs = lastSeconds * 1000 + readAfterMs;
           const stampMs = lastSeconds * 1000 - stampBeforeMs;
@@ -50,6 +59,7 @@ describe('the pull checkpoint stays behind the late-write window', () => {
             null,
             last,
             at(Math.floor(readMs / 1000), (readMs % 1000) * 1e6),
+            complete,
           );
           const write = {
             time: at(Math.floor(stampMs / 1000), (stampMs % 1000) * 1e6),

@@ -18,6 +18,7 @@ describe('tombstone purging', () => {
       adapter: 'sqlite',
       dir,
       clock: new VirtualClock(),
+      lateWriteWindowMs: 0, // the server's clock is real: no window, or this test waits 2 minutes
     });
     const b = await openDevice({
       userId: user,
@@ -25,6 +26,7 @@ describe('tombstone purging', () => {
       adapter: 'loki',
       dir,
       clock: new VirtualClock(),
+      lateWriteWindowMs: 0,
     });
     const { firestore, close } = testClients('purge');
     try {
@@ -66,6 +68,35 @@ describe('tombstone purging', () => {
       }
     } finally {
       await Promise.all([a.close(), b.close(), close()]);
+    }
+  });
+
+  it('with the late-write window, keeps a tombstone every device has pulled until it is a window behind their reads', async () => {
+    const user = uniqueUserId('purge-window');
+    const dir = tempDir();
+    const open = (deviceId: string) =>
+      openDevice({ userId: user, deviceId, adapter: 'sqlite', dir, clock: new VirtualClock() });
+    const a = await open('a');
+    const b = await open('b');
+    const { firestore, close } = testClients('purge-window');
+    try {
+      const [gone] = await a.sync.store.create('text_notes', [{ type: 'diary', content: 'x' }]);
+      await a.sync.syncAll();
+      await b.sync.syncAll();
+      await a.sync.store.delete('text_notes', [gone]);
+      await a.sync.syncAll();
+      await b.sync.syncAll();
+      expect(Object.keys((await deviceSnapshot(b)).text_notes)).toEqual([]);
+      // Both devices have applied the delete, but a write stamped before it may still land:
+      // their reported progress stays a window behind, and the tombstone stays.
+      const result = await purgeTombstones(firestore, user);
+      expect(result.devices).toBe(2);
+      expect(result.purged.text_notes).toBe(0);
+      expect((await firestore.collection('text_notes').doc(gone).get()).get('_deleted')).toBe(true);
+    } finally {
+      await close();
+      await a.close();
+      await b.close();
     }
   });
 });

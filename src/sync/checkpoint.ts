@@ -1,7 +1,7 @@
 import type { Database } from '@nozbe/watermelondb';
 import type { DataTable } from '../db/schema-v2';
 import type { PullCursor } from './remote-store';
-import { isVersion, type Version, versionBefore, versionMinus } from './version';
+import { isVersion, type Version, versionAfter, versionBefore, versionMinus } from './version';
 
 /**
  * The pull checkpoint of one collection on one device: where the next pull starts. Kept in
@@ -49,16 +49,25 @@ export async function saveCheckpoint(
  * The checkpoint after a page ending at `last` (pure). Every write stamped at or before
  * (read time − window) was visible when the query read, so everything up to there that was not
  * returned does not exist; past it, a write may still land. Without a read time, the newest
- * document bounds the read time from below. The checkpoint never moves back.
+ * document bounds the read time from below. When the pull is `complete` (its last page was not
+ * full), everything visible through `last`'s time was read, so the floor may sit just after it;
+ * otherwise other documents of the same stamp may follow `last`. The checkpoint never moves back.
  */
 export function checkpointAfter(
   previous: PullCursor | null,
   last: PullCursor,
   readTime: Version | null,
+  complete: boolean,
   windowMs: number = LATE_WRITE_WINDOW_MS,
 ): PullCursor {
-  const floor: PullCursor = { time: versionMinus(readTime ?? last.time, windowMs), id: null };
-  const next = compareCursors(last, floor) <= 0 ? last : floor;
+  const bound = versionMinus(readTime ?? last.time, windowMs);
+  let next: PullCursor;
+  if (complete) {
+    // Versions sort as strings: the earlier of the two.
+    next = { time: [versionAfter(last.time), bound].sort()[0], id: null };
+  } else {
+    next = compareCursors(last, { time: bound, id: null }) <= 0 ? last : { time: bound, id: null };
+  }
   return previous && compareCursors(previous, next) > 0 ? previous : next;
 }
 

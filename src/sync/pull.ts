@@ -7,10 +7,12 @@ import { type PlanTarget, preparePlans } from './apply-plan';
 import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
+import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData } from './queue';
 import { type Plan, reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
+import type { Version } from './version';
 import { MalformedDocumentError } from './wire-format';
 
 /**
@@ -26,33 +28,41 @@ export async function pullCollection(
   stats: CollectionStats,
 ): Promise<void> {
   const start = await loadCheckpoint(ctx.db, table);
+  const reported = await loadQuarantined(ctx.db, table);
+  const before = reported.size;
   let cursor = start;
   let checkpoint = start;
-  // The first page's read time bounds all of them: later pages read later, and the earliest
-  // read time is the one every document before the floor was certainly visible at.
-  let readTime: string | null | undefined;
-  for (;;) {
-    const after = cursor;
-    const page = await ctx.retry.executeWithRetry(
-      () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
-      `pull ${table}`,
-    );
-    if (readTime === undefined) readTime = page.readTime;
-    if (page.docs.length === 0) return;
-    await applyPage(ctx, table, page.docs, stats);
-    // The cursor is the last document with a real server time. The Firestore remote returns no
-    // other (its query asks for timestamps); should another remote, a page full of them ends
-    // this pull rather than loop.
-    const last = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
-    if (last?.serverTime) {
-      cursor = { time: last.serverTime, id: last.id };
-      const next = checkpointAfter(checkpoint, cursor, readTime, ctx.lateWriteWindowMs);
-      if (!checkpoint || next.time !== checkpoint.time || next.id !== checkpoint.id) {
-        checkpoint = next;
-        await saveCheckpoint(ctx.db, table, checkpoint);
+  try {
+    // The first page's read time bounds all of them: later pages read later, and the earliest
+    // read time is the one every document before the floor was certainly visible at.
+    let readTime: Version | null | undefined;
+    for (;;) {
+      const after = cursor;
+      const page = await ctx.retry.executeWithRetry(
+        () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
+        `pull ${table}`,
+      );
+      if (readTime === undefined) readTime = page.readTime;
+      if (page.docs.length === 0) return;
+      await applyPage(ctx, table, page.docs, stats, reported);
+      // The cursor is the last document with a real server time. The Firestore remote returns
+      // no other (its query asks for timestamps); should another remote, a page full of them
+      // ends this pull rather than loop.
+      const last = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
+      const complete = page.docs.length < ctx.pageSize;
+      if (last?.serverTime) {
+        cursor = { time: last.serverTime, id: last.id };
+        const next = checkpointAfter(checkpoint, cursor, readTime, complete, ctx.lateWriteWindowMs);
+        if (!checkpoint || next.time !== checkpoint.time || next.id !== checkpoint.id) {
+          checkpoint = next;
+          await saveCheckpoint(ctx.db, table, checkpoint);
+        }
       }
+      if (complete || !last) return;
     }
-    if (page.docs.length < ctx.pageSize || !last) return;
+  } finally {
+    if (reported.size > 0 || before > 0)
+      await saveQuarantined(ctx.db, table, reported, checkpoint?.time ?? null);
   }
 }
 
@@ -70,6 +80,7 @@ async function applyPage(
   table: DataTable,
   page: PulledDoc[],
   stats: CollectionStats,
+  reported: Map<string, Version>,
 ) {
   const docs: PulledDoc[] = [];
   for (const doc of page) {
@@ -86,7 +97,7 @@ async function applyPage(
   for (const doc of docs) {
     const record = before.records.get(doc.id) ?? null;
     const queueRow = before.rows.get(doc.id) ?? null;
-    const plan = await planDoc(ctx, table, doc, record, queueRow, stats);
+    const plan = await planDoc(ctx, table, doc, record, queueRow, stats, reported);
     if (plan) planned.set(doc.id, { plan, seen: fingerprint(record, queueRow) });
   }
   if (planned.size === 0) return;
@@ -101,7 +112,7 @@ async function applyPage(
       const plan =
         fingerprint(record, queueRow) === first.seen
           ? first.plan
-          : await planDoc(ctx, table, doc, record, queueRow, stats);
+          : await planDoc(ctx, table, doc, record, queueRow, stats, reported);
       if (!plan) continue;
       if (plan.kind === 'none' && plan.reason === 'echo') stats.echoes += 1;
       if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
@@ -149,6 +160,7 @@ async function planDoc(
   record: Model | null,
   queueRow: SyncQueueItem | null,
   stats: CollectionStats,
+  reported: Map<string, Version>,
 ): Promise<Plan | null> {
   const local = {
     raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
@@ -181,6 +193,9 @@ async function planDoc(
       return null;
     }
     if (!(error instanceof MalformedDocumentError)) throw error;
+    // Reported once per version: the late-write window brings the same document back.
+    if (reported.get(doc.id) === doc.version) return null;
+    reported.set(doc.id, doc.version);
     quarantine(stats, table, doc.id, error);
     return null;
   }

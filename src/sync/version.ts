@@ -61,3 +61,11 @@ export function versionBefore(version: Version): Version {
   if (nanoseconds > 0) return encodeVersion({ seconds, nanoseconds: nanoseconds - 1 });
   return seconds > 0 ? encodeVersion({ seconds: seconds - 1, nanoseconds: 999_999_999 }) : version;
 }
+
+/** The version one nanosecond after `version`. */
+export function versionAfter(version: Version): Version {
+  const { seconds, nanoseconds } = decodeVersion(version);
+  return nanoseconds < 999_999_999
+    ? encodeVersion({ seconds, nanoseconds: nanoseconds + 1 })
+    : encodeVersion({ seconds: seconds + 1, nanoseconds: 0 });
+}
