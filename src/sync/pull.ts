@@ -8,7 +8,7 @@ import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { loadQuarantined, saveQuarantined } from './quarantine-memory';
-import { findLocalState, parseQueueData } from './queue';
+import { findLocalState, parseQueueData, untrackedChange } from './queue';
 import { type Plan, reconcile } from './reconcile';
 import type { PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
@@ -164,7 +164,10 @@ async function planDoc(
 ): Promise<Plan | null> {
   const local = {
     raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
-    queue: queueRow ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) } : null,
+    // A record the app marked pending without a queue row is a local change too (issue 13).
+    queue: queueRow
+      ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) }
+      : untrackedChange(record ? (record._raw as unknown as Record<string, unknown>) : null),
   };
   try {
     return await reconcile(

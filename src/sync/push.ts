@@ -1,7 +1,7 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
-import { isSqlite, narrowUpdate } from '../db/narrow-update';
+import { narrowUpdate } from '../db/narrow-update';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
@@ -14,11 +14,10 @@ import { prepareFailure } from './failure';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
 import {
   findLocalState,
-  findQueueRows,
+  findUntrackedPending,
   parseQueueData,
   prepareEnqueue,
   type QueueData,
-  queueRowId,
 } from './queue';
 import { reconcile } from './reconcile';
 import type { WriteOutcome } from './remote-store';
@@ -97,9 +96,9 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
 async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promise<void> {
   // Looked for outside the writer first (normally there are none); found again inside it, so
   // that an app edit queued in between is not given a second queue row with the same id.
-  if ((await findUntrackedPending(ctx, table)).length === 0) return;
+  if ((await findUntrackedPending(ctx.db, table)).length === 0) return;
   await ctx.db.write(async () => {
-    const untracked = await findUntrackedPending(ctx, table);
+    const untracked = await findUntrackedPending(ctx.db, table);
     const now = ctx.clock.now();
     const operations = untracked.map((record) => {
       const base = (rawOf(record).remote_version as string | null) ?? null;
@@ -115,28 +114,6 @@ async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promis
     });
     if (operations.length > 0) await ctx.db.batch(operations);
   });
-}
-
-async function findUntrackedPending(ctx: SyncContext, table: DataTable): Promise<Model[]> {
-  if (isSqlite(ctx.db)) {
-    // One indexed anti-join instead of loading every pending record (normally all are tracked).
-    return ctx.db
-      .get(table)
-      .query(
-        Q.unsafeSqlQuery(
-          `select * from "${table}" where "sync_status" = 'pending' and "_status" is not 'deleted' and not exists (select 1 from "sync_queue" where "sync_queue"."id" = ? || "${table}"."id")`,
-          [queueRowId(table, '')],
-        ),
-      )
-      .fetch();
-  }
-  const pending = await ctx.db.get(table).query(Q.where('sync_status', 'pending')).fetch();
-  if (pending.length === 0) return [];
-  const rows = await findQueueRows(
-    ctx.db,
-    pending.map((r) => queueRowId(table, r.id)),
-  );
-  return pending.filter((r) => !rows.has(queueRowId(table, r.id)));
 }
 
 /** Returns true when conflicts left changes that should go up in another round now. */

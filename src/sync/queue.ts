@@ -1,6 +1,7 @@
-import type { Database, Model } from '@nozbe/watermelondb';
+import { type Database, type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
+import { isSqlite } from '../db/narrow-update';
 import { prepareRawUpdate } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import type { Version } from './version';
@@ -148,4 +149,44 @@ export function findQueueRows(db: Database, ids: string[]): Promise<Map<string, 
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/**
+ * The queue state of a record the app marked `pending` itself (its own code path, or seeded
+ * data) without a queue row: changed, fields unknown, so the whole record, based on the version
+ * it has. Null for any other record. The pull must see such a record as changed (a server
+ * version would otherwise replace the app's edit), and the push adopts it with this row.
+ */
+export function untrackedChange(
+  raw: Record<string, unknown> | null,
+): { operation: QueueOperation; data: QueueData } | null {
+  if (raw?.sync_status !== 'pending' || raw._status === 'deleted') return null;
+  const base = (raw.remote_version as Version | null | undefined) ?? null;
+  return {
+    operation: base === null ? 'create' : 'update',
+    data: { fields: [], base, full: true, parked: false },
+  };
+}
+
+/** Records of `table` marked `pending` without a queue row (see untrackedChange). */
+export async function findUntrackedPending(db: Database, table: DataTable): Promise<Model[]> {
+  if (isSqlite(db)) {
+    // One indexed anti-join instead of loading every pending record (normally all are tracked).
+    return db
+      .get(table)
+      .query(
+        Q.unsafeSqlQuery(
+          `select * from "${table}" where "sync_status" = 'pending' and "_status" is not 'deleted' and not exists (select 1 from "sync_queue" where "sync_queue"."id" = ? || "${table}"."id")`,
+          [queueRowId(table, '')],
+        ),
+      )
+      .fetch();
+  }
+  const pending = await db.get(table).query(Q.where('sync_status', 'pending')).fetch();
+  if (pending.length === 0) return [];
+  const rows = await findQueueRows(
+    db,
+    pending.map((r) => queueRowId(table, r.id)),
+  );
+  return pending.filter((r) => !rows.has(queueRowId(table, r.id)));
 }

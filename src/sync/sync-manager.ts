@@ -12,7 +12,7 @@ import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import { LocalStore } from './local-store';
 import { pullCollection } from './pull';
 import { pushCollection } from './push';
-import { PARKED_AT, parseQueueData, type QueueData } from './queue';
+import { findUntrackedPending, PARKED_AT, parseQueueData, type QueueData } from './queue';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
@@ -223,10 +223,13 @@ export class SyncManager {
     const queue = this.db.get<SyncQueueItem>('sync_queue');
     const total = await queue.query().fetchCount();
     const errorCount = await queue.query(Q.where('scheduled_at', PARKED_AT)).fetchCount();
+    let untracked = 0;
+    for (const table of DATA_TABLES)
+      untracked += (await findUntrackedPending(this.db, table)).length;
     return {
       isSyncing: this.syncing,
       lastSyncTime: this.lastSyncTime,
-      pendingCount: total - errorCount,
+      pendingCount: total - errorCount + untracked,
       errorCount,
     };
   }
