@@ -76,10 +76,13 @@ export async function adoptUnseen(
   return report;
 }
 
-type Planned = { snapshot: DocumentSnapshot; plan: Extract<AdoptionPlan, { kind: 'adopt' }> };
+export type Planned = { snapshot: DocumentSnapshot; plan: Extract<AdoptionPlan, { kind: 'adopt' }> };
 
-/** Commits one atomic batch; if a document changed meanwhile, each write goes alone instead. */
-async function writeAdoptions(
+/**
+ * Commits one atomic batch; if a document changed since it was read, each write goes alone
+ * instead, and those that changed are reported, not written. Returns what was written.
+ */
+export async function writeAdoptions(
   db: Firestore,
   table: DataTable,
   planned: Planned[],
