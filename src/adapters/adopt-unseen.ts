@@ -76,7 +76,10 @@ export async function adoptUnseen(
   return report;
 }
 
-export type Planned = { snapshot: DocumentSnapshot; plan: Extract<AdoptionPlan, { kind: 'adopt' }> };
+export type Planned = {
+  snapshot: DocumentSnapshot;
+  plan: Extract<AdoptionPlan, { kind: 'adopt' }>;
+};
 
 /**
  * Commits one atomic batch; if a document changed since it was read, each write goes alone
