@@ -4,7 +4,7 @@ import { deviceDatabasePath } from '../src/db/device-paths';
 import { openDatabase } from '../src/db/open-database';
 import { META } from '../src/sync/wire-format';
 import { backendArgs, testClients, uniqueUserId } from './helpers/backend';
-import { type CliResult, runCli } from './helpers/cli';
+import { type CliResult, collect, runCli, startCli } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';
 
 /** Values that must never appear in output (ids, counts and field names may). */
@@ -194,5 +194,44 @@ describe('documents the pull cannot see: reported by sync and status, adopted by
 
     const all = outputs.join('\n');
     for (const value of Object.values(CANARY)) expect(all).not.toContain(value);
+  });
+
+  it('watch names the documents the pull cannot see, those there before it began and those written while it runs', {
+    timeout: 60_000,
+  }, async () => {
+    const user = uniqueUserId('watch-legacy');
+    const admin = testClients('adopt-watch');
+    const legacy = (content: string) => ({
+      user_id: user,
+      type: 'diary',
+      content,
+      created_at: 1,
+      updated_at: 1,
+      sync_status: 'synced',
+    });
+    try {
+      await admin.firestore.collection('text_notes').doc('old-one').set(legacy(CANARY.content));
+      const child = startCli([...backendArgs(), '--user', user, '--json', 'watch', '--for', '4s']);
+      const finished = collect(child, 30_000);
+      await new Promise<void>((resolve) => {
+        child.stderr?.on('data', (d) => {
+          if (/Watching /.test(String(d))) resolve();
+        });
+      });
+      await admin.firestore
+        .collection('text_notes')
+        .doc('new-one')
+        .set(legacy(CANARY.title), { merge: true });
+      const result = await finished;
+      expect(result.code, result.stderr).toBe(0);
+      const watched = JSON.parse(result.stdout).result;
+      expect(watched.unseen.text_notes).toEqual({ count: 2, ids: ['new-one', 'old-one'] });
+      expect(watched.events).toEqual([
+        expect.objectContaining({ collection: 'text_notes', id: 'new-one', pullable: false }),
+      ]);
+      for (const value of Object.values(CANARY)) expect(result.stdout).not.toContain(value);
+    } finally {
+      await admin.close();
+    }
   });
 });
