@@ -218,7 +218,14 @@ describe('decideTarget (pure): demo / real id × emulator configured or not × f
     walk(buildProgram(), []);
     expect(leaves.sort()).toEqual(Object.keys(COMMAND_TARGET_POLICIES).sort());
     // What the security issue asks: these four confirm; the harness commands stay on emulators.
-    for (const name of ['seed', 'clean', 'bench', 'scenario run', 'scenario fuzz'] as const)
+    for (const name of [
+      'seed',
+      'clean',
+      'adopt',
+      'bench',
+      'scenario run',
+      'scenario fuzz',
+    ] as const)
       expect(COMMAND_TARGET_POLICIES[name].confirm, name).toBe(true);
     for (const name of [
       'run',
@@ -510,6 +517,7 @@ const COMMANDS: Record<string, string[]> = {
   sync: ['sync'],
   status: ['status'],
   watch: ['watch', '--for', '1s'],
+  adopt: ['adopt', '--dry-run'],
   run: ['run', '--offline-for', '1s'],
   bench: ['bench', '--records', '5', '--runs', '1'],
   'scenario run': [
@@ -544,7 +552,7 @@ describe('personalai-sync against a real project id (CLI)', () => {
     },
   );
 
-  it.each(['seed', 'clean', 'bench', 'scenario run', 'scenario fuzz'])(
+  it.each(['seed', 'clean', 'adopt', 'bench', 'scenario run', 'scenario fuzz'])(
     '%s: with --allow-production but no --yes and no terminal, exit 2 naming the project, nothing created',
     async (name) => {
       const dataDir = path.join(tempDir(), 'data');

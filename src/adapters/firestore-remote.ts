@@ -7,13 +7,14 @@ import {
   type WriteBatch,
 } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-v2';
-import { decodeDocument } from '../sync/decode-document';
+import { decodeDocument, hasPullableServerTime } from '../sync/decode-document';
 import type {
   PullCursor,
   PulledDoc,
   PulledPage,
   RemoteStore,
   RemoteWrite,
+  UnseenDocs,
   WriteOutcome,
 } from '../sync/remote-store';
 import { decodeVersion, encodeVersion, type Version } from '../sync/version';
@@ -56,6 +57,30 @@ export class FirestoreRemote implements RemoteStore {
     else if (after) query = query.startAt(toTimestamp(after.time));
     const snapshot = await query.limit(limit).get();
     return { docs: snapshot.docs.map(toRemoteDoc), readTime: encodeVersion(snapshot.readTime) };
+  }
+
+  async findUnseen(table: DataTable, userId: string, maxIds: number): Promise<UnseenDocs> {
+    const ids = await this.listUnseen(table, userId);
+    return { count: ids.length, ids: ids.slice(0, maxIds) };
+  }
+
+  /**
+   * Every unseen id, sorted. Two count() aggregations side by side decide whether there are any
+   * (an idle pass pays only these); the listing reads one field per document of the user and
+   * decides by it, so a write landing between the counts is judged by what is there now.
+   */
+  async listUnseen(table: DataTable, userId: string): Promise<string[]> {
+    const mine = this.db.collection(table).where('user_id', '==', userId);
+    const [all, pullable] = await Promise.all([
+      mine.count().get(),
+      mine.where(META.serverTime, '>=', EPOCH).count().get(),
+    ]);
+    if (all.data().count === pullable.data().count) return [];
+    const listed = await mine.select(META.serverTime).get();
+    return listed.docs
+      .filter((doc) => !hasPullableServerTime(doc.get(META.serverTime), asFirestoreTimestamp))
+      .map((doc) => doc.id)
+      .sort();
   }
 
   async getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>> {

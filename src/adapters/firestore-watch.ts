@@ -1,5 +1,6 @@
-import type { Firestore, Query } from 'firebase-admin/firestore';
+import { type Firestore, type Query, Timestamp } from 'firebase-admin/firestore';
 import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { hasPullableServerTime } from '../sync/decode-document';
 import { encodeVersion } from '../sync/version';
 import { META } from '../sync/wire-format';
 
@@ -21,10 +22,14 @@ export interface RemoteChange {
   device: string | null;
   version: string | null;
   fields: string[];
+  /** False: no valid `_server_time`, so no device's pull will ever see it (`adopt` fixes that). */
+  pullable: boolean;
 }
 
 export interface WatchHandle {
   resubscriptions: number;
+  /** Ids of the user's documents the pull cannot see, per collection, as the listeners last saw. */
+  unseen: Map<DataTable, Set<string>>;
   stop(): void;
 }
 
@@ -39,7 +44,11 @@ export function watchUser(
     onReady?: () => void;
   } = {},
 ): WatchHandle {
-  const handle: WatchHandle = { resubscriptions: 0, stop: () => {} };
+  const handle: WatchHandle = {
+    resubscriptions: 0,
+    unseen: new Map(DATA_TABLES.map((t) => [t, new Set<string>()])),
+    stop: () => {},
+  };
   const newestSeen = new Map<DataTable, string>();
   const unsubscribers = new Map<DataTable, () => void>();
   const query = (table: DataTable): Query => db.collection(table).where('user_id', '==', userId);
@@ -53,6 +62,10 @@ export function watchUser(
       (snapshot) => {
         for (const change of snapshot.docChanges()) {
           const version = change.doc.updateTime ? encodeVersion(change.doc.updateTime) : null;
+          const pullable = hasPullableServerTime(change.doc.get(META.serverTime), asTimestamp);
+          const unseen = handle.unseen.get(table)!;
+          if (pullable || change.type === 'removed') unseen.delete(change.doc.id);
+          else unseen.add(change.doc.id);
           if (version && version > (newestSeen.get(table) ?? '')) newestSeen.set(table, version);
           // The first snapshot lists what already exists; report only what changes from now on.
           if (first && (initial || !version || version <= since)) continue;
@@ -67,6 +80,7 @@ export function watchUser(
             fields: Object.keys(data)
               .filter((f) => !f.startsWith('_'))
               .sort(),
+            pullable,
           });
         }
         if (first && initial) markReady(table);
@@ -115,3 +129,5 @@ export function watchUser(
   };
   return handle;
 }
+
+const asTimestamp = (value: unknown) => (value instanceof Timestamp ? value : null);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAdoptCommand } from './adopt';
 import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
 import { registerEmulatorsCommand } from './emulators';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerWatchCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);
+  registerAdoptCommand(program);
   return program;
 }
 

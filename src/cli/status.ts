@@ -6,6 +6,7 @@ import { DATA_TABLES } from '../db/schema-v2';
 import { resolveEndpoints } from '../emulators/endpoints';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import { StorageManager } from '../files/storage-manager';
+import { loadUnseen, unseenTotal } from '../sync/check-unseen';
 import { PARKED_AT } from '../sync/queue';
 import { syncIndicator } from '../sync/status-indicator';
 import { FIRESTORE_PRODUCTION_HOST } from '../target/target';
@@ -14,6 +15,7 @@ import { UsageError } from './errors';
 import { formatBytes } from './format';
 import type { GlobalOptions } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
+import { printUnseen } from './print-unseen';
 import { guardTarget, type Target } from './production-guard';
 
 type DeviceStatus = Awaited<ReturnType<typeof readStatus>>;
@@ -109,7 +111,15 @@ async function readStatus(options: GlobalOptions, target: Target) {
       isOnline = firestore ? await isFirestoreEmulatorUp(firestore) : false;
     }
     // "Syncing…" needs to see inside a running sync; another process's sync is not visible here.
-    const indicator = syncIndicator({ isOnline: isOnline ?? true, isSyncing: false, pendingCount });
+    // As of this device's last sync pass (status opens no connection to a real project).
+    const unseen = await loadUnseen(db);
+    const unseenCount = unseenTotal(unseen);
+    const indicator = syncIndicator({
+      isOnline: isOnline ?? true,
+      isSyncing: false,
+      pendingCount,
+      unseenCount,
+    });
     const storage = await new StorageManager(db, folders, systemClock).getStorageUsage();
     return {
       user: options.user,
@@ -121,6 +131,8 @@ async function readStatus(options: GlobalOptions, target: Target) {
       firestore,
       pendingCount,
       errorCount,
+      unseenCount,
+      unseen,
       collections,
       errors,
       storage,
@@ -159,6 +171,7 @@ function printStatus(status: DeviceStatus, out: Printer): void {
       `  … and ${status.errorCount - status.errors.length} more; \`personalai-sync sync --retry-errors\` retries them`,
     );
   else if (status.errorCount > 0) out.line('  `personalai-sync sync --retry-errors` retries them.');
+  printUnseen(status.unseen, status.user, out, ' as of the last sync');
   const s = status.storage;
   out.line(
     `  storage         ${formatBytes(s.total)} (database ${formatBytes(s.database)}, cache ${formatBytes(s.cache)}, media ${formatBytes(s.media)})`,

@@ -10,6 +10,7 @@ import { openExistingDevice } from './device-files';
 import { formatDuration, parseDuration } from './duration';
 import { EXIT } from './errors';
 import { printable, wrapAction } from './output';
+import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
 import { decideFor, parseStrategy } from './run-options';
 
@@ -98,6 +99,13 @@ export function registerSyncCommand(program: Command): void {
               }
               if (result.errors.length > 10)
                 out.line(`  … and ${result.errors.length - 10} more (--json lists all)`);
+              printUnseen(
+                Object.fromEntries(
+                  Object.entries(result.collections).map(([t, c]) => [t, c.unseen]),
+                ),
+                options.user,
+                out,
+              );
               out.line(
                 status.pendingCount + status.errorCount === 0
                   ? 'Nothing pending.'

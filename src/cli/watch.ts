@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { createFirebaseClients } from '../adapters/firebase-clients';
-import { type RemoteChange, watchUser } from '../adapters/firestore-watch';
+import { type RemoteChange, type WatchHandle, watchUser } from '../adapters/firestore-watch';
+import { UNSEEN_IDS_KEPT } from '../sync/check-unseen';
+import type { UnseenDocs } from '../sync/remote-store';
 import { parseDuration } from './duration';
-import { wrapAction } from './output';
+import { printable, printerFor, wrapAction } from './output';
+import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
 import { waitForStopSignal } from './stop-signal';
 
@@ -49,14 +52,19 @@ export function registerWatchCommand(program: Command): void {
                   process.stderr.write(
                     `Watching ${options.user} on ${backend.firestoreLabel} (project ${backend.projectId}); Ctrl-C stops.\n`,
                   );
+                if (!options.json) printUnseen(unseenOf(watch), options.user, printerFor(options));
               },
             },
           );
           await waitForStopSignal(forMs);
           watch.stop();
+          const unseen = unseenOf(watch);
           return {
-            result: { user: options.user, events, resubscriptions: watch.resubscriptions },
-            print: (_r, out) => out.line(`${events.length} change(s) seen.`),
+            result: { user: options.user, events, resubscriptions: watch.resubscriptions, unseen },
+            print: (_r, out) => {
+              out.line(`${events.length} change(s) seen.`);
+              printUnseen(unseen, options.user, out);
+            },
           };
         } finally {
           await clients.close();
@@ -68,5 +76,19 @@ export function registerWatchCommand(program: Command): void {
 
 function formatChange(change: RemoteChange): string {
   const what = change.deleted ? 'deleted' : change.kind;
-  return `${new Date().toISOString()}  ${change.collection}/${change.id}  ${what}  by ${change.device ?? 'unknown device'}  (${change.fields.length} fields)`;
+  const unseen =
+    change.pullable || change.kind === 'removed'
+      ? ''
+      : '  NOT SEEN BY THE PULL (no valid _server_time; `adopt` fixes it)';
+  return `${new Date().toISOString()}  ${change.collection}/${printable(change.id)}  ${what}  by ${printable(change.device ?? 'unknown device')}  (${change.fields.length} fields)${unseen}`;
+}
+
+/** The unseen documents as the listeners last saw them: count and the first ids, sorted. */
+function unseenOf(watch: WatchHandle): Record<string, UnseenDocs> {
+  const found: Record<string, UnseenDocs> = {};
+  for (const [table, ids] of watch.unseen) {
+    const sorted = [...ids].sort();
+    found[table] = { count: sorted.length, ids: sorted.slice(0, UNSEEN_IDS_KEPT) };
+  }
+  return found;
 }

@@ -128,6 +128,7 @@ export class FaultInjector {
         return page;
       },
       getMany: (...args) => real.getMany(...args),
+      ...(real.findUnseen && { findUnseen: real.findUnseen.bind(real) }),
       reportProgress: (...args) => real.reportProgress(...args),
       commit: async (...args) => {
         if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);

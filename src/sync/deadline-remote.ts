@@ -29,7 +29,12 @@ export function withDeadline(remote: RemoteStore, ms: number): RemoteStore {
         },
       );
     });
+  const findUnseen = remote.findUnseen?.bind(remote);
   return {
+    ...(findUnseen && {
+      findUnseen: (...args: Parameters<typeof findUnseen>) =>
+        bounded(`unseen check ${args[0]}`, findUnseen(...args)),
+    }),
     pullPage: (...args) => bounded(`pull ${args[0]}`, remote.pullPage(...args)),
     getMany: (...args) => bounded(`read ${args[0]}`, remote.getMany(...args)),
     commit: (...args) => bounded(`commit ${args[0]}`, remote.commit(...args)),

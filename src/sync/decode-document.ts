@@ -57,6 +57,14 @@ export function decodeDocument(
   };
 }
 
+/**
+ * Whether a `_server_time` value puts its document in the pull's order: a server timestamp
+ * from 1970 on, exactly what the pull's query (`_server_time >= 1970`) returns.
+ */
+export function hasPullableServerTime(value: unknown, asTimestamp: AsTimestamp): boolean {
+  return versionOf(asTimestamp(value)) !== null;
+}
+
 function versionOf(time: TimestampLike | null): Version | null {
   if (!time) return null;
   try {

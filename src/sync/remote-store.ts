@@ -50,6 +50,14 @@ export type WriteOutcome =
   | { id: string; status: 'written'; version: Version }
   | { id: string; status: 'conflict'; current: RemoteDoc | null };
 
+/** A user's documents of one collection that the pull can never return (see findUnseen). */
+export interface UnseenDocs {
+  /** How many there are. */
+  count: number;
+  /** Their ids, sorted, at most as many as were asked for. */
+  ids: string[];
+}
+
 export interface RemoteStore {
   pullPage(
     table: DataTable,
@@ -73,4 +81,13 @@ export interface RemoteStore {
     deviceId: string,
     pulledThrough: Partial<Record<DataTable, Version>>,
   ): Promise<void>;
+  /**
+   * The user's documents in `table` that the pull's query never returns, because they have no
+   * valid `_server_time` (a server timestamp from 1970 on): legacy data, the app's
+   * original-format writes (a plain `set(merge)`), another tool's writes. Cheap when there are
+   * none, so every pass can ask: the Firestore remote compares two `count()` aggregations and
+   * lists ids only when they differ (the client SDK has `getCountFromServer` for the same).
+   * Optional: a remote that cannot tell (a test double) leaves the check out of the pass.
+   */
+  findUnseen?(table: DataTable, userId: string, maxIds: number): Promise<UnseenDocs>;
 }

@@ -5,7 +5,7 @@ import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import type { ConflictReport } from './reconcile';
-import type { RemoteStore } from './remote-store';
+import type { RemoteStore, UnseenDocs } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
 import type { Semaphore } from './semaphore';
 
@@ -54,6 +54,12 @@ export interface CollectionStats {
   echoes: number;
   quarantined: number;
   foreign: number;
+  /**
+   * The user's documents of this collection the pull can never see (no valid `_server_time`),
+   * by id (at most UNSEEN_IDS_KEPT); `personalai-sync adopt` brings them into the wire format.
+   * Null: not checked (the check failed, or the remote cannot tell).
+   */
+  unseen: UnseenDocs | null;
   conflicts: ConflictReport[];
   errors: SyncError[];
   /** Time this collection's pull and push took (collections sync side by side). */
@@ -70,6 +76,7 @@ export function emptyStats(): CollectionStats {
     echoes: 0,
     quarantined: 0,
     foreign: 0,
+    unseen: null,
     conflicts: [],
     errors: [],
     durationMs: 0,

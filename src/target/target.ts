@@ -45,6 +45,8 @@ export const COMMAND_TARGET_POLICIES = {
   status: { ...local(false), readOnly: true },
   sync: remote,
   watch: remote,
+  // Rewrites a user's documents on the server (into the wire format): asks first.
+  adopt: { production: 'supported', confirm: true, connects: true },
   // Harness commands: devices behind loopback fault proxies speaking plaintext to an emulator,
   // or a freshly started emulator per measured run.
   run: emulatorOnly(false),
