@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { deviceDatabasePath } from '../src/db/device-paths';
 import { DATA_TABLES } from '../src/db/schema-v2';
 import { backendArgs, testClients, uniqueUserId } from './helpers/backend';
 import { runCli } from './helpers/cli';
@@ -184,6 +186,17 @@ describe('personalai-sync seed, run and sync', () => {
       indicator: 'Synced',
       pendingCount: 0,
     });
+
+    // The app edits a note its own way (marked pending, no queue row): not Synced any more.
+    const file = deviceDatabasePath(base[1], user, 'tablet');
+    const sqlite = new Database(file);
+    sqlite
+      .prepare("update text_notes set title = 'edited', sync_status = 'pending' where rowid = 1")
+      .run();
+    sqlite.close();
+    const edited = JSON.parse((await runCli([...base, '--json', 'status'])).stdout).result;
+    expect(edited).toMatchObject({ indicator: '1 pending', pendingCount: 1 });
+    expect(edited.collections.text_notes.pending).toBe(1);
   }, 120_000);
 
   it('the published report schema rejects a document that breaks it (it is not vacuous)', () => {

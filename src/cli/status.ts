@@ -7,7 +7,7 @@ import { resolveEndpoints } from '../emulators/endpoints';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import { StorageManager } from '../files/storage-manager';
 import { loadUnseen, unseenTotal } from '../sync/check-unseen';
-import { PARKED_AT } from '../sync/queue';
+import { findUntrackedPending, PARKED_AT } from '../sync/queue';
 import { syncIndicator } from '../sync/status-indicator';
 import { FIRESTORE_PRODUCTION_HOST } from '../target/target';
 import { openExistingDevice } from './device-files';
@@ -80,9 +80,11 @@ async function readStatus(options: GlobalOptions, target: Target) {
       collections[table] = {
         records: await db.get(table).query().fetchCount(),
         synced: await db.get(table).query(Q.where('sync_status', 'synced')).fetchCount(),
-        pending: await queue
-          .query(Q.where('collection', table), Q.where('scheduled_at', Q.notEq(PARKED_AT)))
-          .fetchCount(),
+        // Queued changes, and records the app marked pending itself (queued by the next sync).
+        pending:
+          (await queue
+            .query(Q.where('collection', table), Q.where('scheduled_at', Q.notEq(PARKED_AT)))
+            .fetchCount()) + (await findUntrackedPending(db, table)).length,
         error: await queue
           .query(Q.where('collection', table), Q.where('scheduled_at', PARKED_AT))
           .fetchCount(),
