@@ -3,11 +3,13 @@ import path from 'node:path';
 import { type Database, Q } from '@nozbe/watermelondb';
 import type { Clock } from '../adapters/clock';
 import type { DeviceFolders } from '../db/device-paths';
+import { raiseRetentionFloor } from '../db/retention-floor';
 
 /**
  * The app's StorageManager for one device: what its data takes on disk, retention cleanup and
  * cache clearing. Retention deletes locally only (the server keeps the records; no tombstone is
  * queued) and only records already synced: a pending, syncing or errored record is never touched.
+ * The cutoff is remembered (db/retention-floor.ts): later pulls do not bring those records back.
  */
 export interface StorageUsage {
   database: number;
@@ -65,6 +67,9 @@ export class StorageManager {
       }
       if (operations.length > 0) await this.db.batch(operations);
     });
+    // Remembered, so that the next pull does not bring what was just removed back.
+    if (!options.dryRun)
+      for (const table of RETENTION_TABLES) await raiseRetentionFloor(this.db, table, cutoff);
     return { deletedCount, byTable, cutoff };
   }
 

@@ -2,6 +2,7 @@ import type { Model } from '@nozbe/watermelondb';
 import { insertRows } from '../db/insert-rows';
 import type { SyncQueueItem } from '../db/models';
 import { isSqlite } from '../db/narrow-update';
+import { loadRetentionFloor } from '../db/retention-floor';
 import type { DataTable } from '../db/schema-v2';
 import { type PlanTarget, preparePlans } from './apply-plan';
 import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -28,7 +29,11 @@ export async function pullCollection(
   stats: CollectionStats,
 ): Promise<void> {
   const start = await loadCheckpoint(ctx.db, table);
-  const reported = await loadQuarantined(ctx.db, table);
+  const memory: PullMemory = {
+    reported: await loadQuarantined(ctx.db, table),
+    retainedFrom: await loadRetentionFloor(ctx.db, table),
+  };
+  const { reported } = memory;
   const before = reported.size;
   let cursor = start;
   let checkpoint = start;
@@ -44,7 +49,7 @@ export async function pullCollection(
       );
       if (readTime === undefined) readTime = page.readTime;
       if (page.docs.length === 0) return;
-      await applyPage(ctx, table, page.docs, stats, reported);
+      await applyPage(ctx, table, page.docs, stats, memory);
       // The cursor is the last document with a real server time. The Firestore remote returns
       // no other (its query asks for timestamps); should another remote, a page full of them
       // ends this pull rather than loop.
@@ -80,7 +85,7 @@ async function applyPage(
   table: DataTable,
   page: PulledDoc[],
   stats: CollectionStats,
-  reported: Map<string, Version>,
+  memory: PullMemory,
 ) {
   const docs: PulledDoc[] = [];
   for (const doc of page) {
@@ -97,7 +102,7 @@ async function applyPage(
   for (const doc of docs) {
     const record = before.records.get(doc.id) ?? null;
     const queueRow = before.rows.get(doc.id) ?? null;
-    const plan = await planDoc(ctx, table, doc, record, queueRow, stats, reported);
+    const plan = await planDoc(ctx, table, doc, record, queueRow, stats, memory);
     if (plan) planned.set(doc.id, { plan, seen: fingerprint(record, queueRow) });
   }
   if (planned.size === 0) return;
@@ -112,7 +117,7 @@ async function applyPage(
       const plan =
         fingerprint(record, queueRow) === first.seen
           ? first.plan
-          : await planDoc(ctx, table, doc, record, queueRow, stats, reported);
+          : await planDoc(ctx, table, doc, record, queueRow, stats, memory);
       if (!plan) continue;
       if (plan.kind === 'none' && plan.reason === 'echo') stats.echoes += 1;
       if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
@@ -160,8 +165,12 @@ async function planDoc(
   record: Model | null,
   queueRow: SyncQueueItem | null,
   stats: CollectionStats,
-  reported: Map<string, Version>,
+  memory: PullMemory,
 ): Promise<Plan | null> {
+  if (!record && !queueRow && isRetired(doc, memory.retainedFrom)) {
+    stats.retired += 1; // removed here by retention cleanup; kept on the server
+    return null;
+  }
   const local = {
     raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
     // A record the app marked pending without a queue row is a local change too (issue 13).
@@ -197,11 +206,26 @@ async function planDoc(
     }
     if (!(error instanceof MalformedDocumentError)) throw error;
     // Reported once per version: the late-write window brings the same document back.
-    if (reported.get(doc.id) === doc.version) return null;
-    reported.set(doc.id, doc.version);
+    if (memory.reported.get(doc.id) === doc.version) return null;
+    memory.reported.set(doc.id, doc.version);
     quarantine(stats, table, doc.id, error);
     return null;
   }
+}
+
+/** What the pull of one collection remembers across passes (each in local storage). */
+interface PullMemory {
+  /** Malformed documents already reported, by id and version (quarantine-memory.ts). */
+  reported: Map<string, Version>;
+  /** Records created before this were removed by retention cleanup (db/retention-floor.ts). */
+  retainedFrom: number | null;
+}
+
+function isRetired(doc: PulledDoc, retainedFrom: number | null): boolean {
+  const created = doc.data.created_at;
+  return (
+    retainedFrom !== null && !doc.deleted && typeof created === 'number' && created < retainedFrom
+  );
 }
 
 /** What a plan depends on locally: the record's columns and its queue row. */

@@ -54,6 +54,8 @@ export interface CollectionStats {
   echoes: number;
   quarantined: number;
   foreign: number;
+  /** Documents of records older than this device's retention cleanup, left on the server. */
+  retired: number;
   /**
    * The user's documents of this collection the pull can never see (no valid `_server_time`),
    * by id (at most UNSEEN_IDS_KEPT); `personalai-sync adopt` brings them into the wire format.
@@ -76,6 +78,7 @@ export function emptyStats(): CollectionStats {
     echoes: 0,
     quarantined: 0,
     foreign: 0,
+    retired: 0,
     unseen: null,
     conflicts: [],
     errors: [],
