@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/clock';
+import { NetworkDownError, NetworkJudge } from '../src/sync/network-judge';
 import { APP_RETRY_POLICY, RetryHandler, retryDelayMs } from '../src/sync/retry-handler';
 
 const unavailable = () => Object.assign(new Error('service unavailable'), { code: 14 });
@@ -104,5 +105,65 @@ describe('RetryHandler', () => {
       }, 'push'),
     ).rejects.toThrow('denied');
     expect(attempts).toBe(2);
+  });
+});
+
+describe('RetryHandler with a pass-wide network judge', () => {
+  function setup() {
+    const clock = new VirtualClock();
+    const network = new NetworkJudge(APP_RETRY_POLICY.maxAttempts);
+    const handler = new RetryHandler({ clock, random: () => 0, network });
+    return { network, handler };
+  }
+  const failing = (calls: { n: number }) => async () => {
+    calls.n += 1;
+    throw unavailable();
+  };
+
+  it('calls failing side by side judge the network down after 5 failures in a row, and then none retries again', async () => {
+    const { network, handler } = setup();
+    const calls = { n: 0 };
+    const results = await Promise.allSettled(
+      [1, 2, 3, 4].map((i) => handler.executeWithRetry(failing(calls), `push ${i}`)),
+    );
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(network.down?.code).toBe('unavailable');
+    // Two rounds of four, not 4 × 5 attempts.
+    expect(calls.n).toBe(8);
+  });
+
+  it('does not attempt a call asked for after the network was judged down', async () => {
+    const { network, handler } = setup();
+    await expect(handler.executeWithRetry(failing({ n: 0 }), 'pull')).rejects.toThrow();
+    expect(network.down).not.toBeNull();
+    let called = false;
+    const refused = handler.executeWithRetry(async () => {
+      called = true;
+    }, 'push health_data');
+    await expect(refused).rejects.toBeInstanceOf(NetworkDownError);
+    await expect(refused).rejects.toThrow(
+      /push health_data not attempted: the network was judged down after 5 network failures in a row \(unavailable: /,
+    );
+    expect(called).toBe(false);
+  });
+
+  it('an answer from the server, even a refusal, starts the count of failures again', async () => {
+    const { network, handler } = setup();
+    for (let i = 0; i < 4; i += 1)
+      network.failed({ kind: 'retryable', code: 'unavailable', message: '' });
+    await expect(
+      handler.executeWithRetry(async () => {
+        throw permissionDenied();
+      }, 'push'),
+    ).rejects.toThrow('denied');
+    for (let i = 0; i < 4; i += 1)
+      network.failed({ kind: 'retryable', code: 'network', message: '' });
+    expect(network.down).toBeNull();
+    network.answered();
+    for (let i = 0; i < 4; i += 1)
+      network.failed({ kind: 'retryable', code: 'deadline-exceeded', message: '' });
+    expect(network.down).toBeNull();
+    network.failed({ kind: 'retryable', code: 'deadline-exceeded', message: 'late' });
+    expect(network.down?.message).toBe('late');
   });
 });
