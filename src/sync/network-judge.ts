@@ -15,20 +15,20 @@ export function isNetworkDown(error: Pick<ErrorClass, 'code'>): boolean {
 
 /**
  * One sync pass's verdict on the network. Every remote call of the pass (pull pages, commits,
- * uploads, blob deletes: all go through the pass's RetryHandler) reports here whether it got an
- * answer. `threshold` network failures in a row, with no answer from the server in between, and
- * the network is judged down for the rest of the pass: what is in flight stops retrying and
- * nothing new starts, so a black hole costs a pass about one call's retries instead of every
- * chunk's (found: 5 attempts × deadline per chunk held one pass for minutes).
+ * uploads, blob deletes: all go through the pass's RetryHandler) reports its failures here. When
+ * one call has failed all its attempts for lack of a network (the rule a failed pull already
+ * followed), the network is judged down for the rest of the pass: what is in flight stops
+ * retrying and nothing new starts, so a black hole costs a pass about one call's retries instead
+ * of every chunk's (found: 5 attempts × deadline per chunk held one pass for minutes).
  *
- * Counting across calls, not per call, is what makes it quick: with four commits in flight into
- * a black hole, the fifth failure comes after two deadlines, not five. One call running out of
- * its attempts on a network failure is the same verdict (its attempts are failures in a row).
- * Any answer, even a refusal, proves the server reachable and resets the count.
+ * Why one call's attempts in a row and not failures counted across calls: five calls in flight
+ * that time out together say little (a cold or loaded emulator's first queries do; their retries
+ * get through), and a count across calls depends on the order in which concurrent calls finish,
+ * which would make a seeded scenario's outcome vary from run to run.
  */
 export class NetworkJudge {
-  private streak = 0;
   private verdict: ErrorClass | null = null;
+  private attempts = 0;
 
   constructor(private readonly threshold: number) {
     if (!Number.isInteger(threshold) || threshold < 1)
@@ -40,29 +40,17 @@ export class NetworkJudge {
     return this.verdict;
   }
 
-  /** How many network failures in a row settled the verdict (for the report). */
-  get failuresInARow(): number {
-    return this.streak;
+  /** A call failed on its `attempt`-th attempt (1-based); its earlier attempts failed too. */
+  failed(error: ErrorClass, attempt: number): void {
+    if (this.verdict || !isNetworkDown(error) || attempt < this.threshold) return;
+    this.verdict = error;
+    this.attempts = attempt;
   }
 
-  answered(): void {
-    if (!this.verdict) this.streak = 0;
-  }
-
-  failed(error: ErrorClass): void {
-    if (this.verdict) return;
-    if (!isNetworkDown(error)) {
-      this.streak = 0; // the server answered, if only to refuse
-      return;
-    }
-    this.streak += 1;
-    if (this.streak >= this.threshold) this.verdict = error;
-  }
-
-  /** "after 5 network failures in a row (deadline-exceeded: …)", for error messages. */
+  /** "after 5 failed attempts of one call (deadline-exceeded: …)", for error messages. */
   describe(): string {
     const v = this.verdict;
-    return v ? `after ${this.streak} network failures in a row (${v.code}: ${v.message})` : '';
+    return v ? `after ${this.attempts} failed attempts of one call (${v.code}: ${v.message})` : '';
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Clock, RandomSource } from '../adapters/clock';
 import { classifyError, type ErrorClass } from './classify-error';
-import { NetworkDownError, type NetworkJudge } from './network-judge';
+import { isNetworkDown, NetworkDownError, type NetworkJudge } from './network-judge';
 
 export interface RetryPolicy {
   /** Attempts in total, the first one included. */
@@ -88,14 +88,15 @@ export class RetryHandler {
    */
   async executeWithRetry<T>(operation: () => Promise<T>, context: string): Promise<T> {
     if (this.network?.down) throw new NetworkDownError(context, this.network);
+    let networkFailures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        const value = await operation();
-        this.network?.answered();
-        return value;
+        return await operation();
       } catch (error) {
         const cls = this.classify(error);
-        this.network?.failed(cls);
+        // Attempts in a row of one call only count while each failure is a network failure.
+        networkFailures = isNetworkDown(cls) ? networkFailures + 1 : 0;
+        this.network?.failed(cls, networkFailures);
         // A permanent failure would fail identically on every retry; waiting only delays the news.
         if (
           cls.kind === 'permanent' ||
