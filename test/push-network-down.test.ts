@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/clock';
 import type { DataTable } from '../src/db/schema-v2';
-import { APP_RETRY_POLICY } from '../src/sync/retry-handler';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { type AdapterKind, useDevices } from './helpers/device';
 import { queueSize, serverSnapshot, statusesOf } from './helpers/inspect';
