@@ -1,9 +1,9 @@
 // Scratch probe (not committed): idle incremental pull cost.
 import { performance } from 'node:perf_hooks';
-import { startFirestoreEmulator } from '../src/emulators/firestore-emulator';
 import { openBenchDevice } from '../src/bench/bench-device';
-import { seedRemote } from '../src/bench/pull';
 import { BENCH_PROJECT } from '../src/bench/fresh-emulator';
+import { seedRemote } from '../src/bench/pull';
+import { startFirestoreEmulator } from '../src/emulators/firestore-emulator';
 
 async function main() {
   process.env.METADATA_SERVER_DETECTION = 'none';
@@ -23,7 +23,13 @@ async function main() {
       if (r.pulled !== 0 || r.conflicts.length) throw new Error('not idle');
     }
     const echoes = (await reader.sync.syncAll()).collections;
-    console.log(JSON.stringify({ n, idleMs: times.map((t) => Math.round(t)), echoes: Object.values(echoes).map((c) => c?.echoes) }));
+    console.log(
+      JSON.stringify({
+        n,
+        idleMs: times.map((t) => Math.round(t)),
+        echoes: Object.values(echoes).map((c) => c?.echoes),
+      }),
+    );
     await reader.close();
   } finally {
     await emu.stop();

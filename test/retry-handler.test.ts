@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../src/adapters/clock';
+import { NetworkDownError, NetworkJudge } from '../src/sync/network-judge';
 import { APP_RETRY_POLICY, RetryHandler, retryDelayMs } from '../src/sync/retry-handler';
 
 const unavailable = () => Object.assign(new Error('service unavailable'), { code: 14 });
@@ -104,5 +105,53 @@ describe('RetryHandler', () => {
       }, 'push'),
     ).rejects.toThrow('denied');
     expect(attempts).toBe(2);
+  });
+});
+
+describe('RetryHandler with a pass-wide network judge', () => {
+  function setup() {
+    const clock = new VirtualClock();
+    const network = new NetworkJudge(APP_RETRY_POLICY.maxAttempts);
+    const handler = new RetryHandler({ clock, random: () => 0, network });
+    return { network, handler };
+  }
+  const failing = (calls: { n: number }) => async () => {
+    calls.n += 1;
+    throw unavailable();
+  };
+
+  it('one call failing all its attempts on network errors judges the network down', async () => {
+    const { network, handler } = setup();
+    const first = { n: 0 };
+    await expect(handler.executeWithRetry(failing(first), 'pull')).rejects.toThrow('unavailable');
+    expect(first.n).toBe(5);
+    expect(network.down?.code).toBe('unavailable');
+  });
+
+  it('does not attempt a call asked for after the network was judged down', async () => {
+    const { network, handler } = setup();
+    await expect(handler.executeWithRetry(failing({ n: 0 }), 'pull')).rejects.toThrow();
+    expect(network.down).not.toBeNull();
+    let called = false;
+    const refused = handler.executeWithRetry(async () => {
+      called = true;
+    }, 'push health_data');
+    await expect(refused).rejects.toBeInstanceOf(NetworkDownError);
+    await expect(refused).rejects.toThrow(
+      /push health_data not attempted: the network was judged down after 5 failed attempts of one call \(unavailable: /,
+    );
+    expect(called).toBe(false);
+  });
+
+  it('a flaky network (an answer, even a refusal, between failures) is not judged down', async () => {
+    const { network, handler } = setup();
+    let n = 0;
+    await expect(
+      handler.executeWithRetry(async () => {
+        n += 1;
+        throw n === 3 ? permissionDenied() : unavailable();
+      }, 'push'),
+    ).rejects.toThrow('denied');
+    expect(network.down).toBeNull();
   });
 });

@@ -48,6 +48,18 @@ export interface FirebaseClients {
 
 let appCounter = 0;
 
+/**
+ * Firestore clients whose owner closed them. firebase-admin answers a call on a terminated client
+ * with a rejection deep in its own stream code that nobody can catch (Node kills the process on
+ * it), and the caller's promise never settles; so a remote asks here first and fails fast (see
+ * FirestoreRemote). Marked before terminating, so a call racing the close is refused too.
+ */
+const closedClients = new WeakSet<Firestore>();
+
+export function isClosedClient(firestore: Firestore): boolean {
+  return closedClients.has(firestore);
+}
+
 export function preventMetadataServerProbe(): void {
   process.env.METADATA_SERVER_DETECTION = 'none';
 }
@@ -87,6 +99,7 @@ export function createFirebaseClients(
       return bucket;
     },
     async close() {
+      closedClients.add(firestore);
       await firestore.terminate();
       await deleteApp(app);
     },
@@ -136,6 +149,7 @@ function productionClients(endpoints: ProductionEndpoints, label: string): Fireb
       return bucket;
     },
     async close() {
+      closedClients.add(firestore);
       await firestore.terminate();
       await deleteApp(app);
     },

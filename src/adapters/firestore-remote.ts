@@ -19,6 +19,7 @@ import type {
 } from '../sync/remote-store';
 import { decodeVersion, encodeVersion, type Version } from '../sync/version';
 import { META, type RemoteDoc } from '../sync/wire-format';
+import { isClosedClient } from './firebase-clients';
 
 /** gRPC codes of a batch that failed because some write's precondition did not hold. */
 const PRECONDITION_CODES = new Set([
@@ -37,12 +38,26 @@ export const DEVICES_COLLECTION = 'sync_devices';
 export class FirestoreRemote implements RemoteStore {
   constructor(private readonly db: Firestore) {}
 
+  /**
+   * Refuses a call once the client is closed: work abandoned by a device that shut down (a pull
+   * retry still scheduled) gets a classified error (CANCELLED) instead of a promise that never
+   * settles and an SDK rejection nobody hears.
+   */
+  private assertOpen(what: string): void {
+    if (isClosedClient(this.db))
+      throw Object.assign(
+        new Error(`CANCELLED: ${what} not sent: this device's Firestore client was closed`),
+        { code: 1 },
+      );
+  }
+
   async pullPage(
     table: DataTable,
     userId: string,
     after: PullCursor | null,
     limit: number,
   ): Promise<PulledPage> {
+    this.assertOpen(`pull ${table}`);
     // Only documents whose `_server_time` is a timestamp from 1970 on (Firestore's range filters
     // match one type): anything else (a string, a number, null, missing, pre-1970) has no place
     // in the version order and cannot be a cursor. Ordered first (null, numbers sort before
@@ -86,6 +101,7 @@ export class FirestoreRemote implements RemoteStore {
   async getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>> {
     const found = new Map<string, RemoteDoc>();
     if (ids.length === 0) return found;
+    this.assertOpen(`read ${table}`);
     const refs = ids.map((id) => this.db.collection(table).doc(id));
     for (const snapshot of await this.db.getAll(...refs)) {
       if (snapshot.exists) found.set(snapshot.id, toRemoteDoc(snapshot));
@@ -97,6 +113,7 @@ export class FirestoreRemote implements RemoteStore {
     const outcomes = new Map<string, WriteOutcome>();
     let pending = writes;
     for (let round = 0; pending.length > 0; round += 1) {
+      this.assertOpen(`commit ${table}`);
       try {
         const results = await this.buildBatch(table, pending, deviceId).commit();
         pending.forEach((write, i) => {
@@ -145,6 +162,7 @@ export class FirestoreRemote implements RemoteStore {
     deviceId: string,
     pulledThrough: Partial<Record<DataTable, Version>>,
   ): Promise<void> {
+    this.assertOpen('progress report');
     const doc = progressDocument(userId, deviceId, pulledThrough, ADMIN_SENTINELS);
     await this.db.collection(DEVICES_COLLECTION).doc(doc.id).set(doc.data, { merge: true });
   }

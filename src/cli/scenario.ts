@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openBackend } from '../emulators/backend';
+import { guardRun } from '../scenario/guard-run';
 import { loadScenarioFile } from '../scenario/load-scenario';
 import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
 import type { ScenarioSpec } from '../scenario/schema';
@@ -121,8 +122,9 @@ export async function replayAll(
       out.info(`▶ ${scenario.name} — seed ${seed}${file ? ` (${file})` : ''}`);
       const spinner = startSpinner(options, `${scenario.name}: starting`);
       try {
-        reports.push(
-          await runScenario({
+        // A run that throws, or leaves a rejection unheard, still ends with a report.
+        const guarded = await guardRun({ scenario, file, seed }, () =>
+          runScenario({
             scenario,
             file,
             seed,
@@ -134,6 +136,11 @@ export async function replayAll(
             onStep: (_i, label) => spinner.update(`${scenario.name}: ${label}`),
           }),
         );
+        reports.push(guarded.report);
+        if (guarded.closedClientRejections > 0)
+          out.info(
+            `  (${guarded.closedClientRejections} late rejection(s) of closed devices' Firestore clients ignored)`,
+          );
       } finally {
         spinner.stop();
       }

@@ -43,6 +43,8 @@ const BY_NAME: Record<string, Verdict> = {
   unauthorized: permanent('permission-denied'),
   'quota-exceeded': retryable('resource-exhausted'),
   'retry-limit-exceeded': retryable('deadline-exceeded'),
+  // The engine's own: a call a pass did not make, having judged the network down (network-judge.ts).
+  'network-down': retryable('network-down'),
 };
 
 /** gRPC numeric status → name (0 is OK and 15 DATA_LOSS, listed for completeness). */

@@ -23,6 +23,7 @@ export function prepareFailure(
   now: number,
   stats: CollectionStats,
 ): Model[] {
+  if (error.code === 'network-down') return notAttempted(table, record);
   stats.failed += 1;
   stats.errors.push({
     collection: table,
@@ -52,4 +53,18 @@ export function prepareFailure(
     );
   }
   return operations;
+}
+
+/**
+ * Not tried at all: the pass had judged the network down before this record's call (the pass
+ * reports that once per collection). No attempt is counted and the schedule stays; a record
+ * already marked `syncing` goes back to `pending`.
+ */
+function notAttempted(table: DataTable, record: Model | null): Model[] {
+  if (!record || statusOf(record) !== 'syncing') return [];
+  return [
+    prepareRawUpdate(record, {
+      sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id: record.id }),
+    }),
+  ];
 }

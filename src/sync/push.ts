@@ -11,6 +11,7 @@ import { writeProblem } from './check-write';
 import { classifyError, type ErrorClass } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { prepareFailure } from './failure';
+import { NetworkDownError, reportNetworkDown } from './network-judge';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
 import {
   findLocalState,
@@ -56,9 +57,25 @@ export async function pushCollection(
     for (let i = 0; i < changes.length; i += ctx.batchSize)
       chunks.push(changes.slice(i, i + ctx.batchSize));
     let again = false;
+    let started = 0;
     await runLimited(chunks, ctx.maxInFlight, async (chunk) => {
+      // Judged down (by any call of the pass): the chunk is not touched, its records stay pending.
+      if (ctx.network.down) return;
+      started += 1;
       if (await pushChunk(ctx, table, chunk, stats)) again = true;
     });
+    if (ctx.network.down) {
+      if (started < chunks.length) {
+        const left = chunks.slice(started).reduce((n, c) => n + c.length, 0);
+        reportNetworkDown(
+          ctx,
+          table,
+          stats,
+          `push stopped after ${started} of ${chunks.length} chunks (${left} records not sent, left pending)`,
+        );
+      }
+      return;
+    }
     if (!again) return;
   }
 }
@@ -222,7 +239,12 @@ async function commitIsolating(
   if (writes.length === 0) return [];
   try {
     return await ctx.retry.executeWithRetry(
-      () => ctx.commitSlots.run(() => ctx.remote.commit(table, writes, ctx.deviceId)),
+      () =>
+        ctx.commitSlots.run(() => {
+          // Judged down while this batch waited for a slot: it is not sent into a dead network.
+          if (ctx.network.down) throw new NetworkDownError(`push ${table}`, ctx.network);
+          return ctx.remote.commit(table, writes, ctx.deviceId);
+        }),
       `push ${table}`,
     );
   } catch (error) {

@@ -4,6 +4,7 @@
  */
 import type { Clock, RandomSource } from '../adapters/clock';
 import { classifyError, type ErrorClass } from './classify-error';
+import { isNetworkDown, NetworkDownError, type NetworkJudge } from './network-judge';
 
 export interface RetryPolicy {
   /** Attempts in total, the first one included. */
@@ -50,6 +51,7 @@ export class RetryHandler {
   private readonly retryPolicy: RetryPolicy;
   private readonly classify: (error: unknown) => ErrorClass;
   private readonly onRetry?: (info: RetryInfo) => void;
+  private readonly network?: NetworkJudge;
 
   constructor(options: {
     clock: Clock;
@@ -57,12 +59,15 @@ export class RetryHandler {
     policy?: RetryPolicy;
     classify?: (error: unknown) => ErrorClass;
     onRetry?: (info: RetryInfo) => void;
+    /** A sync pass's verdict on the network: once it says down, nothing is tried or retried. */
+    network?: NetworkJudge;
   }) {
     this.clock = options.clock;
     this.random = options.random;
     this.retryPolicy = options.policy ?? APP_RETRY_POLICY;
     this.classify = options.classify ?? classifyError;
     this.onRetry = options.onRetry;
+    this.network = options.network;
     const { maxAttempts } = this.retryPolicy;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new RangeError(
@@ -78,19 +83,33 @@ export class RetryHandler {
   /**
    * Runs `operation` until it succeeds, fails permanently, or runs out of attempts; then
    * rethrows the last error unchanged, so callers can classify and record it themselves.
+   * With a network judge: an operation asked for after the network was judged down is not
+   * tried (NetworkDownError), and one in progress stops retrying (its last error is rethrown).
    */
   async executeWithRetry<T>(operation: () => Promise<T>, context: string): Promise<T> {
+    if (this.network?.down) throw new NetworkDownError(context, this.network);
+    let networkFailures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await operation();
       } catch (error) {
+        const cls = this.classify(error);
+        // Attempts in a row of one call only count while each failure is a network failure.
+        networkFailures = isNetworkDown(cls) ? networkFailures + 1 : 0;
+        this.network?.failed(cls, networkFailures);
         // A permanent failure would fail identically on every retry; waiting only delays the news.
-        if (this.classify(error).kind === 'permanent' || attempt >= this.retryPolicy.maxAttempts) {
+        if (
+          cls.kind === 'permanent' ||
+          attempt >= this.retryPolicy.maxAttempts ||
+          this.network?.down
+        ) {
           throw error;
         }
         const delayMs = retryDelayMs(attempt, this.retryPolicy, this.random);
         this.onRetry?.({ context, attempt, delayMs, error });
         await this.clock.sleep(delayMs);
+        // Judged down meanwhile (by another call of the pass): this one's news is the same.
+        if (this.network?.down) throw error;
       }
     }
   }

@@ -4,6 +4,7 @@ import type { DataTable } from '../db/schema-v2';
 import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
+import type { NetworkJudge } from './network-judge';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore, UnseenDocs } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
@@ -19,6 +20,11 @@ export interface SyncContext {
   random: RandomSource;
   retry: RetryHandler;
   retryPolicy: RetryPolicy;
+  /**
+   * The pass's verdict on the network, fed by `retry`: once it says down, the pass ends promptly
+   * (no chunk or collection starts, none retries) and what was not sent stays pending.
+   */
+  network: NetworkJudge;
   strategyFor(table: DataTable): ConflictStrategy;
   decide?: DecideFn;
   /** Storage for voice notes and photos; without it their documents sync without files. */

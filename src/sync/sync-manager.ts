@@ -11,6 +11,7 @@ import { LATE_WRITE_WINDOW_MS, loadCheckpoint, pulledThrough } from './checkpoin
 import { classifyError } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
 import { LocalStore } from './local-store';
+import { isNetworkDown, NetworkJudge, reportNetworkDown } from './network-judge';
 import { pullCollection } from './pull';
 import { pushCollection } from './push';
 import { findUntrackedPending, PARKED_AT, parseQueueData, type QueueData } from './queue';
@@ -20,9 +21,6 @@ import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handle
 import { Semaphore } from './semaphore';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
-
-/** Error codes that mean the server cannot be reached at all. */
-const NETWORK_DOWN = new Set(['unavailable', 'deadline-exceeded', 'network']);
 
 export interface SyncManagerOptions {
   database: Database;
@@ -256,7 +254,8 @@ export class SyncManager {
           await this.syncOne(ctx, table, stats);
         }),
       );
-      progressError = await this.reportProgress(this.userId);
+      // Best effort, and not worth a deadline's wait once the pass found the network down.
+      if (!ctx.network.down) progressError = await this.reportProgress(this.userId);
     } finally {
       this.syncing = false;
       this.lastSyncTime = this.clock.now();
@@ -270,8 +269,9 @@ export class SyncManager {
 
   /**
    * Pull, then push. A failed pull is reported and the push still runs — unless the pull failed
-   * for lack of a network (retryable, after all its retries): then the push would only wait out
-   * the same timeouts, so the pass moves on and the next one tries again.
+   * for lack of a network (retryable, after all its retries), or the pass has judged the network
+   * down meanwhile (any collection's calls count): then the push would only wait out the same
+   * timeouts, so the pass moves on and the next one tries again. Either is reported.
    */
   private async syncOne(ctx: SyncContext, table: DataTable, stats: CollectionStats): Promise<void> {
     const started = this.clock.now();
@@ -301,6 +301,10 @@ export class SyncManager {
       ['pull', pullCollection],
       ['push', pushCollection],
     ] as const) {
+      if (ctx.network.down) {
+        reportNetworkDown(ctx, table, stats, `${phase} not started`);
+        return;
+      }
       try {
         await step(ctx, table, stats);
       } catch (error) {
@@ -313,7 +317,7 @@ export class SyncManager {
           code: cls.code,
           kind: cls.kind,
         });
-        if (phase === 'pull' && NETWORK_DOWN.has(cls.code)) return;
+        if (phase === 'pull' && isNetworkDown(cls)) return;
       }
     }
   }
@@ -343,6 +347,9 @@ export class SyncManager {
   private context(userId: string): SyncContext {
     const random = this.options.random ?? Math.random;
     const strategy = this.options.strategy ?? 'remote-wins';
+    // As many network failures in a row as one call may make: one call running out of its
+    // attempts judges the network down, and so do a few calls in flight failing together.
+    const network = new NetworkJudge(this.retryPolicy.maxAttempts);
     return {
       db: this.db,
       remote: this.options.remote,
@@ -350,8 +357,9 @@ export class SyncManager {
       deviceId: this.options.deviceId,
       clock: this.clock,
       random,
-      retry: new RetryHandler({ clock: this.clock, random, policy: this.retryPolicy }),
+      retry: new RetryHandler({ clock: this.clock, random, policy: this.retryPolicy, network }),
       retryPolicy: this.retryPolicy,
+      network,
       strategyFor: (table) =>
         typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
       decide: this.options.decide,
@@ -377,7 +385,7 @@ export class SyncManager {
  */
 function reportUnseenCheckFailure(stats: CollectionStats, table: DataTable, error: unknown): void {
   const cls = classifyError(error);
-  if (NETWORK_DOWN.has(cls.code) && stats.errors.some((e) => NETWORK_DOWN.has(e.code))) return;
+  if (isNetworkDown(cls) && stats.errors.some((e) => isNetworkDown(e))) return;
   stats.errors.push({
     collection: table,
     documentId: null,

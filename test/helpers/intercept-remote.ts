@@ -51,3 +51,40 @@ export function interceptRemote(
 export function grpcError(code: number, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
+
+/**
+ * A network that turns into a black hole on request: from `open()` on, every call (pull, read,
+ * commit, progress report) waits out the client deadline on the test's clock and fails with
+ * DEADLINE_EXCEEDED, as the deadline wrapper makes a call that never gets an answer fail. Calls
+ * before that reach the real emulator. `attempts` counts the calls made into the hole.
+ */
+export function blackHoleRemote(
+  real: RemoteStore,
+  clock: { sleep(ms: number): Promise<void> },
+  deadlineMs: number,
+): RemoteStore & { open(): void; close(): void; attempts: number } {
+  let dark = false;
+  const remote = {
+    attempts: 0,
+    open() {
+      dark = true;
+    },
+    close() {
+      dark = false;
+    },
+  };
+  const through =
+    <A extends unknown[], T>(what: string, call: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      if (!dark) return call(...args);
+      remote.attempts += 1;
+      await clock.sleep(deadlineMs);
+      throw grpcError(4, `DEADLINE_EXCEEDED: ${what} got no answer within ${deadlineMs} ms`);
+    };
+  return Object.assign(remote, {
+    pullPage: through('pull', real.pullPage.bind(real)),
+    getMany: through('read', real.getMany.bind(real)),
+    commit: through('commit', real.commit.bind(real)),
+    reportProgress: through('progress report', real.reportProgress.bind(real)),
+  });
+}
