@@ -11,7 +11,7 @@ import { AskUserUnavailableError } from './conflict-resolver';
 import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData, untrackedChange } from './queue';
 import { type Plan, reconcile } from './reconcile';
-import type { PulledDoc } from './remote-store';
+import type { PullCursor, PulledDoc } from './remote-store';
 import type { CollectionStats, SyncContext } from './sync-context';
 import type { Version } from './version';
 import { MalformedDocumentError } from './wire-format';
@@ -41,6 +41,18 @@ export async function pullCollection(
     // The first page's read time bounds all of them: later pages read later, and the earliest
     // read time is the one every document before the floor was certainly visible at.
     let readTime: Version | null | undefined;
+    const advance = async (last: PullCursor, complete: boolean) => {
+      const next = checkpointAfter(
+        checkpoint,
+        last,
+        readTime ?? null,
+        complete,
+        ctx.lateWriteWindowMs,
+      );
+      if (checkpoint && next.time === checkpoint.time && next.id === checkpoint.id) return;
+      checkpoint = next;
+      await saveCheckpoint(ctx.db, table, checkpoint);
+    };
     for (;;) {
       const after = cursor;
       const page = await ctx.retry.executeWithRetry(
@@ -48,7 +60,11 @@ export async function pullCollection(
         `pull ${table}`,
       );
       if (readTime === undefined) readTime = page.readTime;
-      if (page.docs.length === 0) return;
+      if (page.docs.length === 0) {
+        // The previous page was full and the last: the pull is complete after all.
+        if (cursor && cursor !== start) await advance(cursor, true);
+        return;
+      }
       await applyPage(ctx, table, page.docs, stats, memory);
       // The cursor is the last document with a real server time. The Firestore remote returns
       // no other (its query asks for timestamps); should another remote, a page full of them
@@ -57,11 +73,7 @@ export async function pullCollection(
       const complete = page.docs.length < ctx.pageSize;
       if (last?.serverTime) {
         cursor = { time: last.serverTime, id: last.id };
-        const next = checkpointAfter(checkpoint, cursor, readTime, complete, ctx.lateWriteWindowMs);
-        if (!checkpoint || next.time !== checkpoint.time || next.id !== checkpoint.id) {
-          checkpoint = next;
-          await saveCheckpoint(ctx.db, table, checkpoint);
-        }
+        await advance(cursor, complete);
       }
       if (complete || !last) return;
     }
