@@ -100,10 +100,20 @@ describe('adopting on the emulator', () => {
       expect(b).toMatchObject({ content: 'edited by the app', sync_status: 'synced' });
       expect(b._server_time).toBeUndefined();
       const remote = new FirestoreRemote(firestore);
-      expect(await remote.findUnseen('text_notes', user, 10)).toEqual({
-        count: 1,
-        ids: ['race-b'],
+      const found = await remote.findUnseen('text_notes', user, 10);
+      expect(found).toMatchObject({ count: 1, ids: ['race-b'] });
+      // While the counts stay as they were, the last listing is reused (no scan of the user's
+      // documents on every pass): a previous finding with the same counts comes back as it was.
+      const stale = { count: 1, ids: ['listed-before'], counts: found.counts };
+      expect(await remote.findUnseen('text_notes', user, 10, stale)).toMatchObject({
+        ids: ['listed-before'],
       });
+      expect(
+        await remote.findUnseen('text_notes', user, 10, {
+          ...stale,
+          counts: { all: 0, pullable: 0 },
+        }),
+      ).toMatchObject({ ids: ['race-b'] });
       // The others are wire-format documents now: a real server stamp puts them in the pull's order.
       const a = (await firestore.collection('text_notes').doc('race-a').get()).data()!;
       expect(a._server_time).toBeInstanceOf(Timestamp);

@@ -74,24 +74,43 @@ export class FirestoreRemote implements RemoteStore {
     return { docs: snapshot.docs.map(toRemoteDoc), readTime: encodeVersion(snapshot.readTime) };
   }
 
-  async findUnseen(table: DataTable, userId: string, maxIds: number): Promise<UnseenDocs> {
-    const ids = await this.listUnseen(table, userId);
-    return { count: ids.length, ids: ids.slice(0, maxIds) };
-  }
-
   /**
-   * Every unseen id, sorted. Two count() aggregations side by side decide whether there are any
-   * (an idle pass pays only these); the listing reads one field per document of the user and
-   * decides by it, so a write landing between the counts is judged by what is there now.
+   * Two count() aggregations side by side decide whether there are any (an idle pass pays only
+   * these). Listing them reads one field of every document of the user, so it is done only when
+   * the counts differ from `previous` (what the last check found): while the same documents stay
+   * unseen, each pass costs two counts, not a scan. (If one unseen document replaced another
+   * between two checks, the ids shown lag until the counts change; the count is always exact.)
    */
-  async listUnseen(table: DataTable, userId: string): Promise<string[]> {
+  async findUnseen(
+    table: DataTable,
+    userId: string,
+    maxIds: number,
+    previous?: UnseenDocs | null,
+  ): Promise<UnseenDocs> {
+    this.assertOpen(`unseen check ${table}`);
     const mine = this.db.collection(table).where('user_id', '==', userId);
     const [all, pullable] = await Promise.all([
       mine.count().get(),
       mine.where(META.serverTime, '>=', EPOCH).count().get(),
     ]);
-    if (all.data().count === pullable.data().count) return [];
-    const listed = await mine.select(META.serverTime).get();
+    const counts = { all: all.data().count, pullable: pullable.data().count };
+    if (counts.all === counts.pullable) return { count: 0, ids: [], counts };
+    if (previous?.counts?.all === counts.all && previous.counts.pullable === counts.pullable)
+      return { count: previous.count, ids: previous.ids.slice(0, maxIds), counts };
+    const ids = await this.listUnseen(table, userId);
+    return { count: ids.length, ids: ids.slice(0, maxIds), counts };
+  }
+
+  /**
+   * Every unseen id, sorted: reads one field per document of the user and decides by it, so a
+   * write landing meanwhile is judged by what is there now.
+   */
+  async listUnseen(table: DataTable, userId: string): Promise<string[]> {
+    const listed = await this.db
+      .collection(table)
+      .where('user_id', '==', userId)
+      .select(META.serverTime)
+      .get();
     return listed.docs
       .filter((doc) => !hasPullableServerTime(doc.get(META.serverTime), asFirestoreTimestamp))
       .map((doc) => doc.id)

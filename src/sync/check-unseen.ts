@@ -14,9 +14,10 @@ export const UNSEEN_IDS_KEPT = 20;
  */
 export async function checkUnseen(ctx: SyncContext, table: DataTable): Promise<UnseenDocs | null> {
   if (!ctx.remote.findUnseen) return null;
-  const found = await ctx.remote.findUnseen(table, ctx.userId, UNSEEN_IDS_KEPT);
+  const previous = await loadOne(ctx.db, table);
+  const found = await ctx.remote.findUnseen(table, ctx.userId, UNSEEN_IDS_KEPT, previous);
   await ctx.db.localStorage.set(key(table), JSON.stringify(found));
-  return found;
+  return { count: found.count, ids: found.ids }; // the counts are the check's own bookkeeping
 }
 
 const key = (table: DataTable) => `personalai-sync.unseen.${table}`;
@@ -25,16 +26,21 @@ const key = (table: DataTable) => `personalai-sync.unseen.${table}`;
 export async function loadUnseen(db: Database): Promise<Partial<Record<DataTable, UnseenDocs>>> {
   const found: Partial<Record<DataTable, UnseenDocs>> = {};
   for (const table of DATA_TABLES) {
-    const stored = await db.localStorage.get<string>(key(table));
-    if (!stored) continue;
-    try {
-      const parsed = JSON.parse(stored) as UnseenDocs;
-      if (Number.isInteger(parsed.count) && Array.isArray(parsed.ids)) found[table] = parsed;
-    } catch {
-      // a damaged entry counts as never checked; the next pass writes it again
-    }
+    const stored = await loadOne(db, table);
+    if (stored) found[table] = { count: stored.count, ids: stored.ids };
   }
   return found;
+}
+
+async function loadOne(db: Database, table: DataTable): Promise<UnseenDocs | null> {
+  const stored = await db.localStorage.get<string>(key(table));
+  if (!stored) return null;
+  try {
+    const parsed = JSON.parse(stored) as UnseenDocs;
+    return Number.isInteger(parsed.count) && Array.isArray(parsed.ids) ? parsed : null;
+  } catch {
+    return null; // a damaged entry counts as never checked; the next pass writes it again
+  }
 }
 
 /** The sum of the counts. */

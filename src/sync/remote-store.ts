@@ -56,6 +56,11 @@ export interface UnseenDocs {
   count: number;
   /** Their ids, sorted, at most as many as were asked for. */
   ids: string[];
+  /**
+   * The two counts the check compared (all the user's documents; those with a valid
+   * `_server_time`): when both are as they were, the last listing's ids are reused.
+   */
+  counts?: { all: number; pullable: number };
 }
 
 export interface RemoteStore {
@@ -89,5 +94,10 @@ export interface RemoteStore {
    * lists ids only when they differ (the client SDK has `getCountFromServer` for the same).
    * Optional: a remote that cannot tell (a test double) leaves the check out of the pass.
    */
-  findUnseen?(table: DataTable, userId: string, maxIds: number): Promise<UnseenDocs>;
+  findUnseen?(
+    table: DataTable,
+    userId: string,
+    maxIds: number,
+    previous?: UnseenDocs | null,
+  ): Promise<UnseenDocs>;
 }
