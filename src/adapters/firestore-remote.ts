@@ -143,7 +143,7 @@ export interface WriteSentinels {
   deleteField(): unknown;
 }
 
-const ADMIN_SENTINELS: WriteSentinels = {
+export const ADMIN_SENTINELS: WriteSentinels = {
   serverTimestamp: () => FieldValue.serverTimestamp(),
   deleteField: () => FieldValue.delete(),
 };
