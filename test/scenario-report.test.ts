@@ -93,6 +93,7 @@ const passing: ScenarioReport = {
     ],
   },
   totals: totals(),
+  otherWrites: [],
   invariants: invariants(),
 };
 
@@ -141,6 +142,7 @@ const failing: ScenarioReport = {
     events: failingEvents,
   },
   totals: totals({ syncErrors: 1, crashes: 1, conflicts: 2, drained: false, healRounds: 30 }),
+  otherWrites: [],
   invariants: invariants({
     'acknowledged-writes': [
       {

@@ -207,7 +207,7 @@ export interface WriteSentinels {
   deleteField(): unknown;
 }
 
-const ADMIN_SENTINELS: WriteSentinels = {
+export const ADMIN_SENTINELS: WriteSentinels = {
   serverTimestamp: () => FieldValue.serverTimestamp(),
   deleteField: () => FieldValue.delete(),
 };

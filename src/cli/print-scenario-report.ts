@@ -17,6 +17,18 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
   out.line(
     `  ${report.devices.length} device(s); ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
   );
+  for (const w of report.otherWrites ?? [])
+    out.line(
+      `  other writer at step #${w.step + 1} (${w.as}, ${w.format}): ${
+        w.error
+          ? `FAILED: ${w.error}`
+          : `${w.documents} document(s) in ${w.commits} commit(s), ${formatDuration(w.wallMs ?? 0)}${
+              w.stampLeadMs !== null
+                ? `, stamped ${formatDuration(w.stampLeadMs)} before visible`
+                : ''
+            }`
+      }`,
+    );
   const skipped = report.steps.filter((s) => s.status === 'skipped');
   if (skipped.length > 0)
     out.line(

@@ -26,6 +26,18 @@ function summary(step: StepSpec): string {
   if ('advance' in step) return `advance ${formatMs(step.advance)}`;
   if ('strategy' in step) return `strategy ${step.strategy.use} on ${on(step.strategy.device)}`;
   if ('answer' in step) return `answer ${step.answer.with.join(', ')} on ${on(step.answer.device)}`;
+  if ('write' in step) {
+    const w = step.write;
+    const how = [
+      w.format === 'wire' ? '' : ` ${w.format}`,
+      w.commit === 'one' ? (w.count > 1 ? ' in one commit' : '') : ' one commit each',
+      w.rate ? ` at ${+(w.rate * 60_000).toFixed(2)}/min` : '',
+      w.wait
+        ? ''
+        : `, not waited for${w.headStart ? ` (head start ${formatMs(w.headStart)})` : ''}`,
+    ].join('');
+    return `write ${w.count}${how} ${w.collection} as ${w.as}${w.user ? ` for ${w.user}` : ''}`;
+  }
   return `cleanup older than ${formatMs(step.cleanup.olderThan)} on ${on(step.cleanup.device)}`;
 }
 

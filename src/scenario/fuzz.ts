@@ -1,5 +1,6 @@
 import { CRASH_POINTS } from '../simulate/fault-model';
-import { forkRandom } from '../simulate/prng';
+import { forkRandom, type Random } from '../simulate/prng';
+import { WRITER_TABLES } from '../simulate/writer-documents';
 import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
 
 /**
@@ -7,6 +8,7 @@ import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
  * strategies, clock skew, faults, crashes, network changes, and edits aimed at a small pool of
  * records so that devices collide. Everything is drawn from the seed: fuzz seed S, run i always
  * produces the same scenario. Steps that cannot apply are skipped (skipInapplicableSteps).
+ * Other writers (`write` steps) join half the runs (insertOtherWriters).
  */
 const RECORDS = [
   { collection: 'text_notes', id: 'n1' },
@@ -136,6 +138,7 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
       }
     }
   }
+  insertOtherWriters(steps, forkRandom(fuzzSeed, `fuzz/${run}/writers`), withSecondUser);
   return {
     name: `fuzz ${fuzzSeed} #${run}`,
     seed: int(1, 2 ** 31 - 2),
@@ -148,6 +151,41 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
     users,
     steps,
   };
+}
+
+type StepInput = NonNullable<ScenarioInput['steps']>[number];
+
+/**
+ * The other-writer actor: in half the runs, one or two `write` steps at random places (a client
+ * of the user with the rules enforced, or firebase-admin; in bulk, one by one, at a rate, or in
+ * the background while the devices go on). Drawn from a stream of their own and inserted into
+ * the steps drawn above, so every run's device steps stay what they were before this actor.
+ */
+function insertOtherWriters(steps: StepInput[], random: Random, withSecondUser: boolean): void {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  if (random() >= 0.5) return;
+  const count = random() < 0.3 ? 2 : 1;
+  for (let n = 0; n < count; n += 1) {
+    const as = random() < 0.7 ? 'client' : 'admin';
+    const body: Record<string, unknown> = {
+      user: withSecondUser && random() < 0.2 ? 'other' : 'fuzz',
+      as,
+      collection: pick(WRITER_TABLES),
+      format: as === 'client' ? 'wire' : pick(['wire', 'wire', 'original', 'malformed']),
+    };
+    if (random() < 0.15) {
+      Object.assign(body, { count: 2 + Math.floor(random() * 11), rate: '6/h' });
+    } else {
+      const bulk = as === 'client' ? [1, 20, 100, 300] : [1, 50, 1000];
+      const each = random() < 0.15;
+      Object.assign(body, {
+        count: each ? Math.min(20, pick(bulk)) : pick(bulk),
+        commit: each ? 'each' : 'one',
+      });
+      if (random() < 0.6) Object.assign(body, { wait: false, headStart: pick([0, '1s', '2s']) });
+    }
+    steps.splice(Math.floor(random() * (steps.length + 1)), 0, { write: body } as StepInput);
+  }
 }
 
 export function parseGenerated(input: ScenarioInput): ScenarioSpec {

@@ -65,6 +65,8 @@ export interface JudgeInput {
   expect: ExpectationsSpec;
   /** Steps that could not run (and the scenario does not allow that). */
   skipped: Array<{ label: string; note: string }>;
+  /** `write` steps whose commit failed (the writer's documents are not on the server). */
+  failedWrites?: Array<{ label: string; note: string }>;
   stepLabel(step: number): string;
 }
 
@@ -102,6 +104,8 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     const userWrites = input.ledger.writes.filter((w) => w.user === user.name);
     checkAcknowledged(userWrites, docs, input.stepLabel, add);
     checkProvenance(userWrites, docs, label, add);
+    const unapplied = unappliedByDevices(userWrites);
+    const devices = user.devices.map((d) => ({ key: d.key, view: lacking(d.view, unapplied) }));
 
     // Duplicates: anything on the server or a device that no step of this user created.
     for (const table of DATA_TABLES) {
@@ -118,6 +122,15 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
       for (const device of user.devices)
         for (const row of await device.view.rows(table)) {
           const id = row.id as string;
+          if (unapplied.get(`${table}/${id}`) === 'malformed')
+            add({
+              invariant: 'converged',
+              record: `${table}/${id}`,
+              device: device.key,
+              step: label(table, id),
+              detail:
+                'a writer wrote this document malformed; the pull must quarantine it, yet it is on this device',
+            });
           if (!known.has(id)) {
             const owner = input.users.find(
               (u) => u !== user && input.ledger.idsOf(u.name, table).has(id),
@@ -138,13 +151,13 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     // The simulator's general checker, over views that read the SQLite files directly.
     const general = await checkInvariants({
       userId: user.realId,
-      devices: user.devices.map((d) => d.view),
+      devices: devices.map((d) => d.view),
       firestore: input.firestore,
       bucket: input.bucket,
       limit: 1000,
     });
     for (const v of general.violations) {
-      const device = user.devices.find((d) => d.view.deviceId === v.device);
+      const device = devices.find((d) => d.view.deviceId === v.device);
       add({
         invariant: v.invariant,
         record: v.collection && v.id ? `${v.collection}/${v.id}` : null,
@@ -203,6 +216,31 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
       violations,
     };
   });
+}
+
+/**
+ * Documents another writer put on the server in a form the pull does not apply: the app's
+ * original format (no `_server_time`: never pulled) and malformed ones (quarantined, or never
+ * pulled). A device may lack them; it may hold an original-format one only once it was adopted
+ * into the wire format (then `converged` compares it as any other), and never a malformed one.
+ */
+function unappliedByDevices(writes: LedgerWrite[]): Map<string, 'original' | 'malformed'> {
+  const last = new Map<string, LedgerWrite>();
+  for (const w of writes) last.set(`${w.table}/${w.id}`, w);
+  const unapplied = new Map<string, 'original' | 'malformed'>();
+  for (const [key, w] of last)
+    if (w.format === 'original' || w.format === 'malformed') unapplied.set(key, w.format);
+  return unapplied;
+}
+
+function lacking(view: DeviceView, unapplied: Map<string, string>): DeviceView {
+  return {
+    deviceId: view.deviceId,
+    rows: (table) => view.rows(table),
+    queued: () => view.queued(),
+    mayLack: (table, id, server) =>
+      unapplied.has(`${table}/${id}`) || (view.mayLack?.(table, id, server) ?? false),
+  };
 }
 
 /**
@@ -304,6 +342,14 @@ function checkExpectations(
       device: null,
       step: step.label,
       detail: `the step could not run (${step.note}); fix the scenario or set skipInapplicableSteps`,
+    });
+  for (const write of input.failedWrites ?? [])
+    add({
+      invariant: 'expectations',
+      record: null,
+      device: null,
+      step: write.label,
+      detail: `the writer's commit failed (${write.note}); its documents are not on the server`,
     });
   const fail = (detail: string, record: string | null = null) =>
     add({ invariant: 'expectations', record, device: null, step: null, detail });

@@ -1,4 +1,5 @@
 import type { DataTable } from '../db/schema-v2';
+import type { WriterFormat } from '../simulate/writer-documents';
 import type { DeviceReader } from './read-device';
 
 /**
@@ -20,6 +21,12 @@ export interface LedgerWrite {
   fields: Record<string, unknown>;
   ackedAt: number | null;
   superseded: boolean;
+  /**
+   * Set for a write of another writer (a `write` step, not a device): its format. Such a write is
+   * acknowledged when its commit returns; `original` and `malformed` documents are not expected
+   * on any device (the pull cannot see them, or quarantines them).
+   */
+  format?: WriterFormat;
 }
 
 /** Columns every write moves; they are nobody's user-visible value. */
@@ -56,6 +63,30 @@ export class Ledger {
     this.writes.push(entry);
     open.push(entry);
     this.open.set(key, open);
+  }
+
+  /**
+   * A write of another writer: no device holds it, so nothing observes it; the runner marks it
+   * acknowledged (`acknowledge`) when its commit has returned.
+   */
+  addExternal(
+    write: Omit<LedgerWrite, 'seq' | 'ackedAt' | 'superseded' | 'format'> & {
+      format: WriterFormat;
+    },
+  ): LedgerWrite {
+    const entry: LedgerWrite = {
+      ...write,
+      seq: this.writes.length,
+      ackedAt: null,
+      superseded: false,
+    };
+    this.writes.push(entry);
+    return entry;
+  }
+
+  /** Marks writes acknowledged now (in the current round). */
+  acknowledge(writes: LedgerWrite[]): void {
+    for (const write of writes) write.ackedAt = this.round;
   }
 
   /** Starts a new observation round (writes seen in the same round count as simultaneous). */

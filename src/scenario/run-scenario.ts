@@ -9,6 +9,7 @@ import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
 import { LOCAL_ONLY } from '../simulate/invariants';
+import { OtherWriters } from '../simulate/other-writer';
 import { forkRandom } from '../simulate/prng';
 import { pickWeighted, RECORDING_MIX } from '../simulate/run-simulation';
 import { shouldRunBackgroundSync } from '../sync/background-scheduler';
@@ -18,6 +19,7 @@ import { type InvariantResult, type JudgedConflict, judgeScenario } from './judg
 import { Ledger } from './ledger';
 import type { ScenarioSpec, StepSpec } from './schema';
 import { resolveTargets } from './targets';
+import { type OtherWriteReport, runWriteStep } from './write-step';
 
 /**
  * Replays a scenario: real devices (WatermelonDB on SQLite, the real SyncManager, real
@@ -92,6 +94,8 @@ export interface ScenarioReport {
     healRounds: number;
     drained: boolean;
   };
+  /** What each `write` step (another writer, not a device) did. */
+  otherWrites: OtherWriteReport[];
   invariants: InvariantResult[];
 }
 
@@ -143,6 +147,14 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         }),
       );
   const byKey = new Map(slots.map((s) => [s.key, s]));
+  const writers = new OtherWriters({
+    projectId: options.projectId,
+    firestore: options.firestore,
+    label: runTag,
+  });
+  const otherWrites: OtherWriteReport[] = [];
+  /** Writes started without waiting (`wait: false`): all awaited before the heal. */
+  const inFlight: Array<Promise<void>> = [];
   const targets = (ref: string | string[]) => resolveTargets(ref, slots).map((k) => byKey.get(k)!);
   const label = (index: number) => describeStep(scenario.steps[index], index);
 
@@ -407,6 +419,23 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       for (const slot of targets(step.answer.device)) slot.answers.push(...step.answer.with);
       return;
     }
+    if ('write' in step) {
+      const w = step.write;
+      const user = users.find((u) => u.name === (w.user ?? users[0].name))!;
+      return runWriteStep({
+        spec: w,
+        index,
+        seed,
+        user: { name: user.name, realId: user.realId },
+        writers,
+        ledger,
+        now: () => world.now(),
+        at,
+        passTime,
+        reports: otherWrites,
+        inFlight,
+      });
+    }
     if ('cleanup' in step) {
       for (const slot of targets(step.cleanup.device)) {
         const manager = new StorageManager(
@@ -446,6 +475,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       });
       sample();
     }
+
+    // Another writer's commits still in flight land first: the heal and the judge see them.
+    await Promise.all(inFlight);
 
     // The heal: everything online and healthy, the user taps Retry on parked errors, then sync
     // until nothing is pending anywhere, and once more so every device has pulled the last push.
@@ -513,6 +545,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         conflicts,
         crashes: totals.crashes,
         expect: scenario.expect,
+        failedWrites: otherWrites
+          .filter((w) => w.error !== null)
+          .map((w) => ({ label: label(w.step), note: w.error! })),
         skipped: scenario.skipInapplicableSteps
           ? []
           : steps
@@ -536,7 +571,8 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   } finally {
     for (const [device, open] of openWindows)
       offline.push({ device, mode: open.mode, fromMs: open.fromMs, toMs: at() });
-    await Promise.allSettled(slots.map((s) => s.close()));
+    await Promise.allSettled(inFlight);
+    await Promise.allSettled([...slots.map((s) => s.close()), writers.close()]);
     if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
   }
 
@@ -571,6 +607,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       healRounds,
       drained,
     },
+    otherWrites,
     invariants,
   };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DATA_TABLES } from '../db/schema-v2';
 import { CRASH_POINTS, FAULT_KINDS } from '../simulate/fault-model';
+import { ADMIN_BATCH_LIMIT, CLIENT_BATCH_LIMIT } from '../simulate/other-writer';
+import { WRITER_FORMATS, WRITER_TABLES } from '../simulate/writer-documents';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
 import { resolveTargets } from './targets';
 
@@ -167,6 +169,56 @@ export const STEP_BODIES = {
     with: z.array(z.enum(['local', 'remote', 'merge'])).min(1),
   }),
   cleanup: z.strictObject({ device: Target, olderThan: Duration }),
+  write: z
+    .strictObject({
+      /** Whose data (a user of the scenario); may be left out when there is one user. */
+      user: Name.optional(),
+      /** client: the Firebase JS SDK as the user, rules enforced; admin: firebase-admin, no rules. */
+      as: z.enum(['client', 'admin']).default('client'),
+      collection: z.enum(WRITER_TABLES).default('health_data'),
+      count: z.number().int().min(1).max(ADMIN_BATCH_LIMIT).default(1),
+      /** wire: the engine's format; original: the app's set(merge) of the fields; malformed. */
+      format: z.enum(WRITER_FORMATS).default('wire'),
+      /** one: every document in one commit (one update time); each: a commit per document. */
+      commit: z.enum(['one', 'each']).default('one'),
+      /** Spread over virtual time at this rate, committed as they come due (background sync runs). */
+      rate: Rate.optional(),
+      /** false: the commit starts and the scenario goes on; it is awaited before the heal. */
+      wait: z.boolean().default(true),
+      /**
+       * With wait: false, real time the commit runs before the scenario goes on (the server must
+       * have begun processing it, and stamped it, before what follows: about a second for a
+       * 500-write client batch here, whose rules then take seconds more).
+       */
+      headStart: Duration.default(0),
+    })
+    .superRefine((w, ctx) => {
+      if (w.as === 'client' && w.format !== 'wire')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['format'],
+          message: `firestore.rules refuse ${w.format} documents from a client; write them as: admin`,
+        });
+      if (w.as === 'client' && w.commit === 'one' && w.count > CLIENT_BATCH_LIMIT)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['count'],
+          message: `a client WriteBatch holds at most ${CLIENT_BATCH_LIMIT} writes; use as: admin for a bigger single commit`,
+        });
+      if (w.headStart > 0 && w.wait)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headStart'],
+          message: 'a head start is for a write not waited for (wait: false)',
+        });
+      if (w.rate !== undefined && !w.wait)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['wait'],
+          message:
+            'a write with a rate runs while time passes; it cannot also run in the background',
+        });
+    }),
 };
 export type Action = keyof typeof STEP_BODIES;
 export const ACTIONS = Object.keys(STEP_BODIES) as Action[];
@@ -307,6 +359,19 @@ function checkReferences(scenario: ScenarioSpec, ctx: z.RefinementCtx): void {
   const creators = new Map<string, string>();
   for (const [i, step] of scenario.steps.entries()) {
     const action = actionOf(step);
+    if ('write' in step) {
+      const user = step.write.user;
+      if (user === undefined ? scenario.users.length !== 1 : !users.has(user))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'write', 'user'],
+          message:
+            user === undefined
+              ? 'name the user whose data this writes (the scenario has several)'
+              : `no user "${user}"`,
+        });
+      continue;
+    }
     const body = (step as Record<string, unknown>)[action] as Record<string, unknown> | number;
     if (typeof body !== 'object' || body === null || !('device' in body)) continue;
     let keys: string[];
