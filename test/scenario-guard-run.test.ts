@@ -22,6 +22,7 @@ function passingReport(): ScenarioReport {
     seed: 3,
     passed: true,
     devices: ['alice/phone'],
+    otherWrites: [],
     virtualMs: 0,
     wallMs: 1,
     steps: [],

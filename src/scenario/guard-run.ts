@@ -73,6 +73,7 @@ function diedReport(identity: RunIdentity, error: string, wallMs: number): Scena
     seed: identity.seed,
     passed: false,
     devices: [],
+    otherWrites: [],
     virtualMs: 0,
     wallMs,
     steps: [],
