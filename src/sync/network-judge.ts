@@ -66,15 +66,19 @@ export class NetworkDownError extends Error {
 
 /**
  * A collection's phase cut short because the pass judged the network down: one error that says
- * so (code `network-down`), counted as a failure so the pass does not report success.
+ * so (code `network-down`). Work cut short counts as a failure, so the pass does not report
+ * success; a phase that never started (`counted: false`) failed nothing, and is only reported
+ * (which collections reach their push before the verdict depends on timing, and failure
+ * counts should not).
  */
 export function reportNetworkDown(
   ctx: SyncContext,
   table: DataTable,
   stats: CollectionStats,
   what: string,
+  counted = true,
 ): void {
-  stats.failed += 1;
+  if (counted) stats.failed += 1;
   stats.errors.push({
     collection: table,
     documentId: null,

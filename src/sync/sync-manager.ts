@@ -302,7 +302,9 @@ export class SyncManager {
       ['push', pushCollection],
     ] as const) {
       if (ctx.network.down) {
-        reportNetworkDown(ctx, table, stats, `${phase} not started`);
+        // A push with nothing due is not cut short by anything: not reported.
+        if (phase === 'pull' || (await this.hasDueChanges(table)))
+          reportNetworkDown(ctx, table, stats, `${phase} not started`, false);
         return;
       }
       try {
@@ -320,6 +322,14 @@ export class SyncManager {
         if (phase === 'pull' && isNetworkDown(cls)) return;
       }
     }
+  }
+
+  private async hasDueChanges(table: DataTable): Promise<boolean> {
+    const due = await this.db
+      .get<SyncQueueItem>('sync_queue')
+      .query(Q.where('collection', table), Q.where('scheduled_at', Q.lte(this.clock.now())))
+      .fetchCount();
+    return due > 0;
   }
 
   /** Tells the server how far this device has pulled (for tombstone purging); best effort. */
