@@ -22,9 +22,9 @@ const MAX_PUSH_ROUNDS = 4;
 /**
  * Push phase of one collection: due queue rows go up in chunks (one atomic batch each, several
  * in flight), each write conditioned on the server version its change is based on. A chunk is
- * marked `syncing` before it leaves and settled in one local transaction after (settle.ts): synced only if
- * the record still equals what was sent (defect 2: lost update), rebased on conflicts, rescheduled
- * or parked on failures.
+ * marked `syncing` before it leaves and settled in one local transaction after (settle.ts):
+ * synced only if the record still equals what was sent (defect 2: lost update), rebased on
+ * conflicts, rescheduled or parked on failures.
  */
 export async function pushCollection(
   ctx: SyncContext,
