@@ -3,6 +3,7 @@ import {
   InvalidTransitionError,
   isSyncStatus,
   nextStatus,
+  type RecordState,
   type SyncEvent,
   type SyncStatus,
 } from '../src/sync/status-machine';
@@ -10,7 +11,8 @@ import {
 const record = { table: 'health_data', id: 'abc' };
 
 describe('nextStatus', () => {
-  it.each<[SyncStatus, SyncEvent, SyncStatus]>([
+  it.each<[RecordState, SyncEvent, SyncStatus]>([
+    ['absent', 'created', 'pending'],
     ['pending', 'edit', 'pending'],
     ['syncing', 'edit', 'pending'],
     ['synced', 'edit', 'pending'],
@@ -23,11 +25,24 @@ describe('nextStatus', () => {
     ['synced', 'pulled', 'synced'],
     ['error', 'pulled', 'synced'],
     ['pending', 'pulled', 'synced'],
+    ['absent', 'pulled', 'synced'],
+    ['syncing', 'rebased', 'pending'],
+    ['pending', 'rebased', 'pending'],
+    ['error', 'rebased', 'pending'],
+    ['absent', 'rebased', 'pending'],
+    ['syncing', 'resolved', 'synced'],
+    ['pending', 'resolved', 'synced'],
+    ['absent', 'resolved', 'synced'],
   ])('moves a %s record on %s to %s', (from, event, to) => {
     expect(nextStatus(from, event, record)).toBe(to);
   });
 
-  it.each<[SyncStatus, SyncEvent]>([
+  it.each<[RecordState, SyncEvent]>([
+    ['pending', 'created'],
+    ['synced', 'created'],
+    ['absent', 'edit'],
+    ['absent', 'push-start'],
+    ['absent', 'push-ok'],
     ['synced', 'push-ok'],
     ['synced', 'push-start'],
     ['error', 'push-start'],
@@ -50,6 +65,15 @@ describe('nextStatus', () => {
     const afterEdit = nextStatus(nextStatus('pending', 'push-start', record), 'edit', record);
     expect(afterEdit).toBe('pending');
     expect(() => nextStatus(afterEdit, 'push-ok', record)).toThrow(InvalidTransitionError);
+  });
+
+  it('inserts a record new to this device from the server as synced', () => {
+    expect(nextStatus('absent', 'pulled', record)).toBe('synced');
+  });
+
+  it('keeps a record rebased on a server version pending while it still has fields to push', () => {
+    expect(nextStatus('syncing', 'rebased', record)).toBe('pending');
+    expect(nextStatus('syncing', 'resolved', record)).toBe('synced');
   });
 
   it('says "A record" when no record is given', () => {

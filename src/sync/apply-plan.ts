@@ -4,7 +4,7 @@ import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { type QueueData, queueRowId } from './queue';
 import type { Plan } from './reconcile';
-import { nextStatus, type SyncStatus } from './status-machine';
+import { nextStatus, type RecordState, type SyncStatus } from './status-machine';
 
 /**
  * Turns reconcile plans into prepared WatermelonDB operations (nothing runs until the caller
@@ -39,16 +39,12 @@ export function preparePlans(
       case 'take': {
         const patch = {
           ...plan.values,
-          sync_status: 'synced',
+          sync_status: nextStatus(stateOf(record), 'pulled', { table, id }),
           synced_at: now,
           remote_version: plan.version,
         };
-        if (record) {
-          nextStatus(statusOf(record), 'pulled', { table, id });
-          operations.push(prepareRawUpdate(record, patch));
-        } else {
-          operations.push(collection.prepareCreateFromDirtyRaw({ id, ...patch }));
-        }
+        if (record) operations.push(prepareRawUpdate(record, patch));
+        else operations.push(collection.prepareCreateFromDirtyRaw({ id, ...patch }));
         counts.taken += 1;
         break;
       }
@@ -79,11 +75,10 @@ function prepareRebase(
   if (plan.values === null) {
     if (record) operations.push(record.prepareDestroyPermanently());
   } else {
-    const status: SyncStatus = plan.push ? 'pending' : 'synced';
     const patch = {
       ...plan.values,
       remote_version: plan.version,
-      sync_status: status,
+      sync_status: nextStatus(stateOf(record), plan.push ? 'rebased' : 'resolved', { table, id }),
       ...(plan.push ? {} : { synced_at: now }),
     };
     if (record) operations.push(prepareRawUpdate(record, patch));
@@ -127,4 +122,9 @@ function prepareRebase(
 
 export function statusOf(record: Model): SyncStatus {
   return rawOf(record).sync_status as SyncStatus;
+}
+
+/** The record's status, or `absent` when there is no record (the plan creates it). */
+export function stateOf(record: Model | null): RecordState {
+  return record ? statusOf(record) : 'absent';
 }

@@ -35,7 +35,7 @@ export class LocalStore {
         user_id: this.userId,
         created_at: values.created_at ?? now,
         updated_at: values.updated_at ?? now,
-        sync_status: 'pending',
+        sync_status: nextStatus('absent', 'created'),
         synced_at: null,
         remote_version: null,
       });

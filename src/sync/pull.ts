@@ -12,6 +12,7 @@ import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData, untrackedChange } from './queue';
 import { type Plan, reconcile } from './reconcile';
 import type { PullCursor, PulledDoc } from './remote-store';
+import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 import type { Version } from './version';
 import { MalformedDocumentError } from './wire-format';
@@ -147,7 +148,7 @@ async function applyPage(
       return {
         ...plan.values,
         id: t.id,
-        sync_status: 'synced',
+        sync_status: nextStatus('absent', 'pulled', { table, id: t.id }),
         synced_at: now,
         remote_version: plan.version,
       };

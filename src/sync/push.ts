@@ -2,46 +2,29 @@ import { type Model, Q } from '@nozbe/watermelondb';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { narrowUpdate } from '../db/narrow-update';
-import { prepareRawUpdate, rawOf } from '../db/raw-update';
+import { rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-v2';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
 import { isMediaTable, uploadDueMedia } from '../files/upload-media';
-import { preparePlans, statusOf } from './apply-plan';
+import { statusOf } from './apply-plan';
 import { writeProblem } from './check-write';
-import { classifyError, type ErrorClass } from './classify-error';
-import { AskUserUnavailableError } from './conflict-resolver';
-import { prepareFailure } from './failure';
+import { classifyError } from './classify-error';
 import { NetworkDownError, reportNetworkDown } from './network-judge';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
-import {
-  findLocalState,
-  findUntrackedPending,
-  parseQueueData,
-  prepareEnqueue,
-  type QueueData,
-} from './queue';
-import { reconcile } from './reconcile';
-import type { WriteOutcome } from './remote-store';
+import { findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
+import { type PushOutcome, settleChunk } from './settle';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
-import {
-  differingFields,
-  MalformedDocumentError,
-  type RemoteDoc,
-  valuesOfRaw,
-} from './wire-format';
 
 /** A conflict resolved during the push may leave a change to send right away; bounded rounds. */
 const MAX_PUSH_ROUNDS = 4;
 
-type Outcome = WriteOutcome | { id: string; status: 'failed'; error: ErrorClass };
-
 /**
  * Push phase of one collection: due queue rows go up in chunks (one atomic batch each, several
  * in flight), each write conditioned on the server version its change is based on. A chunk is
- * marked `syncing` before it leaves and settled in one local transaction after: synced only if
- * the record still equals what was sent (defect 2: lost update), rebased on conflicts, rescheduled
- * or parked on failures.
+ * marked `syncing` before it leaves and settled in one local transaction after (settle.ts):
+ * synced only if the record still equals what was sent (defect 2: lost update), rebased on
+ * conflicts, rescheduled or parked on failures.
  */
 export async function pushCollection(
   ctx: SyncContext,
@@ -150,14 +133,23 @@ async function pushChunk(
   );
   // Records refused before the push are settled as permanent failures (parked in `error`).
   let next = 0;
-  const outcomes: Outcome[] = planned.map(({ write }, i) => {
+  const outcomes: PushOutcome[] = planned.map(({ write }, i) => {
     const problem = problems[i];
     if (problem) return { id: write.id, status: 'failed', error: problem };
     next += 1;
     return committed[next - 1];
   });
   const blobsLeft = await deleteBlobsOfTombstones(ctx, table, planned, outcomes, stats);
-  return settle(ctx, table, chunk, planned, outcomes, stats, blobsLeft);
+  return settleChunk(
+    ctx,
+    table,
+    planned.map((p, i) => ({
+      planned: p,
+      outcome: outcomes[i],
+      blobsLeft: blobsLeft.has(p.write.id),
+    })),
+    stats,
+  );
 }
 
 /**
@@ -169,7 +161,7 @@ async function deleteBlobsOfTombstones(
   ctx: SyncContext,
   table: DataTable,
   planned: PlannedWrite[],
-  outcomes: Outcome[],
+  outcomes: PushOutcome[],
   stats: CollectionStats,
 ): Promise<Set<string>> {
   const left = new Set<string>();
@@ -235,7 +227,7 @@ async function commitIsolating(
   ctx: SyncContext,
   table: DataTable,
   writes: PlannedWrite['write'][],
-): Promise<Outcome[]> {
+): Promise<PushOutcome[]> {
   if (writes.length === 0) return [];
   try {
     return await ctx.retry.executeWithRetry(
@@ -257,199 +249,6 @@ async function commitIsolating(
       ];
     }
     return writes.map((w) => ({ id: w.id, status: 'failed' as const, error: cls }));
-  }
-}
-
-/** Settles a chunk's outcomes in one local transaction, against the records as they are now. */
-async function settle(
-  ctx: SyncContext,
-  table: DataTable,
-  chunk: LocalChange[],
-  planned: PlannedWrite[],
-  outcomes: Outcome[],
-  stats: CollectionStats,
-  blobsLeft: Set<string>,
-): Promise<boolean> {
-  let again = false;
-  await ctx.db.write(async () => {
-    const now = ctx.clock.now();
-    const ids = chunk.map((c) => c.id);
-    const { records, rows } = await findLocalState(ctx.db, table, ids);
-    // Every record's settling is decided first (a conflict may await an ask-user answer, i.e. a
-    // person); the WatermelonDB operations are prepared only afterwards, right before the batch:
-    // a prepared record must reach batch() without waiting (WatermelonDB throws otherwise).
-    const prepare: Array<() => Model[]> = [];
-    const narrow: Array<{ record: Model; patch: Record<string, string | number | null> }> = [];
-    for (let i = 0; i < chunk.length; i += 1) {
-      const outcome = outcomes[i];
-      const record = records.get(chunk[i].id) ?? null;
-      const row = rows.get(chunk[i].id) ?? null;
-      if (outcome.status === 'written') {
-        prepare.push(
-          settleWritten(
-            table,
-            record,
-            row,
-            planned[i],
-            outcome.version,
-            now,
-            stats,
-            blobsLeft,
-            narrow,
-          ),
-        );
-      } else if (outcome.status === 'failed') {
-        const error = outcome.error;
-        prepare.push(() => prepareFailure(ctx, table, record, row, error, now, stats));
-      } else {
-        const result = await settleConflict(
-          ctx,
-          table,
-          chunk[i].id,
-          record,
-          row,
-          outcome.current,
-          now,
-          stats,
-        );
-        prepare.push(result.prepare);
-        if (result.again) again = true;
-      }
-    }
-    // Synced records first: a crash before the queue rows go leaves rows based on an older
-    // version than their record's, which the next push recognises as stale (see reconcile).
-    await narrowUpdate(ctx.db, table, narrow);
-    const operations = prepare.flatMap((p) => p());
-    if (operations.length > 0) await ctx.db.batch(operations);
-  });
-  return again;
-}
-
-function settleWritten(
-  table: DataTable,
-  record: Model | null,
-  row: SyncQueueItem | null,
-  plan: PlannedWrite,
-  version: string,
-  now: number,
-  stats: CollectionStats,
-  blobsLeft: Set<string>,
-  narrow: Array<{ record: Model; patch: Record<string, string | number | null> }>,
-): () => Model[] {
-  stats.pushed += 1;
-  if (plan.write.deleted) stats.deleted += 1;
-  const rowData = row ? parseQueueData(row.data) : null;
-  if (!record && row && blobsLeft.has(plan.write.id)) {
-    // The tombstone is up but its blobs are not gone yet: keep the row, based on this version.
-    return () => [
-      prepareRawUpdate(row, {
-        data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
-      }),
-    ];
-  }
-  if (!record) {
-    // Deleted locally (before or during the push): a pending tombstone now builds on this version.
-    if (row && row.operation === 'delete' && !plan.write.deleted) {
-      return () => [
-        prepareRawUpdate(row, {
-          data: JSON.stringify({ ...rowData!, base: version } satisfies QueueData),
-        }),
-      ];
-    }
-    stats.synced += 1;
-    return () => (row ? [row.prepareDestroyPermanently()] : []);
-  }
-  const current = rawOf(record);
-  const editedMeanwhile = plan.snapshot
-    ? differingFields(table, plan.snapshot, valuesOfRaw(table, current))
-    : [];
-  if (editedMeanwhile.length === 0 && current.sync_status === 'syncing') {
-    stats.synced += 1;
-    narrow.push({
-      record,
-      patch: {
-        sync_status: nextStatus('syncing', 'push-ok', { table, id: record.id }),
-        synced_at: now,
-        remote_version: version,
-      },
-    });
-    return () => (row ? [row.prepareDestroyPermanently()] : []);
-  }
-  // Defect 2 (lost update): edited while the push was in flight. The server has the snapshot;
-  // the rest goes up next, based on the version just written.
-  const data: QueueData = { fields: editedMeanwhile, base: version, full: false, parked: false };
-  return () => {
-    const operations = [prepareRawUpdate(record, { remote_version: version })];
-    if (row)
-      operations.push(prepareRawUpdate(row, { operation: 'update', data: JSON.stringify(data) }));
-    return operations;
-  };
-}
-
-async function settleConflict(
-  ctx: SyncContext,
-  table: DataTable,
-  id: string,
-  record: Model | null,
-  row: SyncQueueItem | null,
-  current: RemoteDoc | null,
-  now: number,
-  stats: CollectionStats,
-): Promise<{ prepare: () => Model[]; again: boolean }> {
-  const local = {
-    raw: record ? rawOf(record) : null,
-    queue: row ? { operation: row.operation, data: parseQueueData(row.data) } : null,
-  };
-  try {
-    const plan = await reconcile(
-      {
-        table,
-        deviceId: ctx.deviceId,
-        strategy: ctx.strategyFor(table),
-        decide: ctx.decide,
-        phase: 'push',
-      },
-      id,
-      local,
-      current,
-    );
-    if (plan.kind === 'rebase' && plan.conflict) stats.conflicts.push(plan.conflict);
-    if (plan.kind === 'take' || plan.kind === 'destroy') stats.synced += 1;
-    return {
-      prepare: () =>
-        preparePlans(ctx.db, table, [{ id, record, queueRow: row, plan }], now).operations,
-      again: plan.kind === 'rebase' && plan.push !== null,
-    };
-  } catch (error) {
-    if (error instanceof AskUserUnavailableError) {
-      // Unanswered: the change stays pending (no attempt counted) until someone answers.
-      stats.failed += 1;
-      stats.errors.push({
-        collection: table,
-        documentId: id,
-        error: error.message,
-        code: 'unanswered-conflict',
-        kind: 'conflict',
-      });
-      const back = record && statusOf(record) === 'syncing';
-      return {
-        prepare: () =>
-          back
-            ? [
-                prepareRawUpdate(record, {
-                  sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id }),
-                }),
-              ]
-            : [],
-        again: false,
-      };
-    }
-    if (!(error instanceof MalformedDocumentError)) throw error;
-    const cls = classifyError(error);
-    return {
-      prepare: () => prepareFailure(ctx, table, record, row, cls, now, stats),
-      again: false,
-    };
   }
 }
 
