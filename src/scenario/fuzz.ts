@@ -1,5 +1,5 @@
+import { forkRandom } from '../core/random';
 import { CRASH_POINTS } from '../simulate/fault-model';
-import { forkRandom } from '../simulate/prng';
 import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
 
 /**

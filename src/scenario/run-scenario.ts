@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { VirtualClock } from '../adapters/clock';
 import { createFirebaseClients } from '../adapters/firebase-clients';
-import type { DataTable } from '../db/schema-v2';
+import { VirtualClock } from '../core/clock';
+import { forkRandom } from '../core/random';
+import type { DataTable } from '../db/schema-current';
 import { RETENTION_TABLES, StorageManager } from '../files/storage-manager';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
 import { LOCAL_ONLY } from '../simulate/invariants';
-import { forkRandom } from '../simulate/prng';
 import { pickWeighted, RECORDING_MIX } from '../simulate/run-simulation';
 import { shouldRunBackgroundSync } from '../sync/background-scheduler';
 import { describeStep } from './describe-step';

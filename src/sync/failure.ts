@@ -1,7 +1,7 @@
 import type { Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { statusOf } from './apply-plan';
 import type { ErrorClass } from './classify-error';
 import { PARKED_AT, parseQueueData, type QueueData } from './queue';
