@@ -66,12 +66,17 @@ export function perSecond(rate: Rate): number {
   return rate.count / (rate.perMs / 1000);
 }
 
-/** A duration for people, rounded (wall time, latencies): `250 ms`, `1.25 s`, `12.5 s`, `2 min 5 s`. */
+/**
+ * A duration for people, rounded (wall time, latencies): `250 ms`, `1.25 s`, `12.5 s`,
+ * `2 min 5 s`. Rounds first and then picks the unit, so 59,999 ms is `1 min 0 s`, not `60.0 s`.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (Number(seconds.toFixed(2)) < 10) return `${seconds.toFixed(2)} s`;
+  if (Number(seconds.toFixed(1)) < 60) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 /**
