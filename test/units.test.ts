@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseDuration as parseDurationFlag } from '../src/cli/duration';
 import {
   formatDuration,
   formatDurationExact,
@@ -54,5 +55,14 @@ describe('durations and rates (src/core/units.ts)', () => {
     expect(formatDurationShort(0)).toBe('0');
     expect(formatDurationShort(5_400_000)).toBe('1h30m');
     expect(formatDurationShort(90_061_001)).toBe('1d1h');
+  });
+
+  it('CLI flags: a bare number is milliseconds where accepted, refused where it once meant seconds', () => {
+    expect(parseDurationFlag('--latency', '80', 'milliseconds')).toBe(80);
+    expect(parseDurationFlag('--offline-for', '30s')).toBe(30_000);
+    expect(parseDurationFlag('--online-for', '0')).toBe(0);
+    expect(() => parseDurationFlag('--offline-for', '30')).toThrow(
+      /--offline-for needs a unit, e.g. 30s/,
+    );
   });
 });
