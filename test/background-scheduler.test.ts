@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { BackgroundScheduler, shouldRunBackgroundSync } from '../src/sync/background-scheduler';
 
 const MINUTE = 60_000;

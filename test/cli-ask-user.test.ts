@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemClock, VirtualClock } from '../src/adapters/clock';
 import { sideBySide } from '../src/cli/ask-user-prompt';
+import { systemClock, VirtualClock } from '../src/core/clock';
 import { deviceDatabasePath } from '../src/db/device-paths';
 import { openDatabase } from '../src/db/open-database';
 import { rawOf } from '../src/db/raw-update';

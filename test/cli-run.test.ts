@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { deviceDatabasePath } from '../src/db/device-paths';
-import { DATA_TABLES } from '../src/db/schema-v2';
+import { DATA_TABLES } from '../src/db/schema-current';
 import { backendArgs, testClients, uniqueUserId } from './helpers/backend';
 import { runCli } from './helpers/cli';
 import { useTempDir } from './helpers/temp-dir';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { testEndpoints, uniqueUserId } from './helpers/backend';
 import { collect, startCli } from './helpers/cli';
 import { openDevice } from './helpers/device';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Clock, VirtualClock } from '../src/adapters/clock';
 import { createFirebaseClients } from '../src/adapters/firebase-clients';
 import { FirestoreRemote } from '../src/adapters/firestore-remote';
+import { type Clock, VirtualClock } from '../src/core/clock';
 import { openDatabase } from '../src/db/open-database';
 import { SyncManager } from '../src/sync/sync-manager';
 import { testEndpoints, uniqueUserId } from './helpers/backend';

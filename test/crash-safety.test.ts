@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { forkRandom } from '../src/core/random';
 import { openDatabase } from '../src/db/open-database';
-import { DATA_TABLES } from '../src/db/schema-v2';
+import { DATA_TABLES } from '../src/db/schema-current';
 import { checkInvariants, LOCAL_ONLY, viewOfDatabase } from '../src/simulate/invariants';
-import { forkRandom } from '../src/simulate/prng';
 import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 

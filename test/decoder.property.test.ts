@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { asFirestoreTimestamp } from '../src/adapters/firestore-remote';
-import { DATA_TABLES, type DataTable } from '../src/db/schema-v2';
+import { isSafeId } from '../src/core/ids';
+import { DATA_TABLES, type DataTable } from '../src/db/schema-current';
 import { decodeDocument } from '../src/sync/decode-document';
 import { decodeVersion, isVersion } from '../src/sync/version';
 import {
@@ -13,7 +14,7 @@ import {
   syncedColumns,
   type Values,
 } from '../src/sync/wire-format';
-import { boundProblem, FIELD_RULES, isSafeId, TIME_MAX } from '../src/sync/wire-limits';
+import { boundProblem, FIELD_RULES, TIME_MAX } from '../src/sync/wire-limits';
 
 /**
  * Fuzzing of the remote-document decoder (decodeDocument + assertWellFormed), pure and without

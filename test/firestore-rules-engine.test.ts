@@ -18,7 +18,7 @@ import {
   progressDocument,
   type WriteSentinels,
 } from '../src/adapters/firestore-remote';
-import { DATA_TABLES, type DataTable } from '../src/db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../src/db/schema-current';
 import { DataGenerator } from '../src/simulate/data-generator';
 import type { RemoteStore, RemoteWrite } from '../src/sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../src/sync/sync-manager';

@@ -25,9 +25,10 @@ import { Timestamp as AdminTimestamp, FieldValue } from 'firebase-admin/firestor
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFirebaseClients, type FirebaseClients } from '../src/adapters/firebase-clients';
 import { DEVICES_COLLECTION } from '../src/adapters/firestore-remote';
-import { DATA_TABLES, type DataTable } from '../src/db/schema-v2';
+import { MAX_ID_LENGTH } from '../src/core/ids';
+import { DATA_TABLES, type DataTable } from '../src/db/schema-current';
 import { META, syncedColumns } from '../src/sync/wire-format';
-import { FIELD_RULES, MAX_ID_LENGTH, TIME_MAX } from '../src/sync/wire-limits';
+import { FIELD_RULES, TIME_MAX } from '../src/sync/wire-limits';
 import { testEndpoints, uniqueUserId } from './helpers/backend';
 import {
   firestoreOf,

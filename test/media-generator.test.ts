@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/core/random';
 import { sha256File } from '../src/files/checksum';
 import {
   AUDIO_BYTES_PER_SECOND,
   generateAudio,
   generatePhoto,
 } from '../src/simulate/media-generator';
-import { seededRandom } from '../src/simulate/prng';
 import { useTempDir } from './helpers/temp-dir';
 
 describe('generated media', () => {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { openDatabase } from '../src/db/open-database';
 import { rawOf } from '../src/db/raw-update';
 import { schemaV1 } from '../src/db/schema';
-import { DATA_TABLES } from '../src/db/schema-v2';
+import { DATA_TABLES } from '../src/db/schema-current';
 import { uniqueUserId } from './helpers/backend';
 import { openDevice } from './helpers/device';
 import { statusesOf } from './helpers/inspect';

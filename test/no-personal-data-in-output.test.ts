@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FieldValue } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../src/adapters/clock';
+import { systemClock } from '../src/core/clock';
 import { deviceDatabasePath } from '../src/db/device-paths';
 import { openDatabase } from '../src/db/open-database';
 import { LocalStore } from '../src/sync/local-store';

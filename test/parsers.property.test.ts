@@ -4,7 +4,7 @@ import { type Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { parseDuration, parseRate } from '../src/cli/duration';
+import { parseDuration, parseProbability } from '../src/cli/duration';
 import { UsageError } from '../src/cli/errors';
 import { parseInteger, readGlobalOptions } from '../src/cli/global-options';
 import { buildProgram } from '../src/cli/main';
@@ -21,8 +21,8 @@ import { CONFLICT_STRATEGIES } from '../src/sync/conflict-resolver';
  * Fuzzing of the scenario parser and of the CLI's parsers: no input makes them throw anything
  * but the project's own validation errors, and what they accept is sane (finite numbers, known
  * names). The project's own validation errors are the ones the CLI maps to a usage or
- * environment exit code on purpose (src/cli/errors.ts, exitCodeFor): UsageError (ScenarioFileError
- * is one, positional: file:line:col), EndpointError and DatabaseUrlError (exit 2), and
+ * environment exit code on purpose (src/cli/errors.ts, exitCodeFor): UsageError, ScenarioFileError
+ * (positional: file:line:col), EndpointError and DatabaseUrlError (exit 2), and
  * EnvironmentError for a project id that is not an emulator's (exit 3); commander's own
  * CommanderError for argv it cannot parse (exit 2). Fixed seed for CI; FUZZ_SEED=<n> replays
  * another, FUZZ_RUNS=<n> changes the number of runs per property (default 2000).
@@ -346,7 +346,7 @@ describe('CLI parsers (property-based)', () => {
         const duration = outcome(() => parseDuration('--d', text), [UsageError]);
         if (duration.ok)
           expect(Number.isSafeInteger(duration.value) && duration.value >= 0).toBe(true);
-        const rate = outcome(() => parseRate('--r', text), [UsageError]);
+        const rate = outcome(() => parseProbability('--r', text), [UsageError]);
         if (rate.ok) expect(rate.value >= 0 && rate.value <= 1).toBe(true);
         const recordRate = outcome(() => parseRecordRate(text), [UsageError]);
         if (recordRate.ok)

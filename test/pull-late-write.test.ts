@@ -10,7 +10,7 @@ import {
 } from 'firebase/firestore';
 import { describe, expect, it } from 'vitest';
 import { documentWrite } from '../src/adapters/firestore-remote';
-import { DATA_TABLES } from '../src/db/schema-v2';
+import { DATA_TABLES } from '../src/db/schema-current';
 import type { MediaStore } from '../src/files/media-store';
 import { DataGenerator } from '../src/simulate/data-generator';
 import { FaultProxy } from '../src/simulate/fault-proxy';

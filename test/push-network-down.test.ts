@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
-import type { DataTable } from '../src/db/schema-v2';
+import { VirtualClock } from '../src/core/clock';
+import type { DataTable } from '../src/db/schema-current';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { type AdapterKind, useDevices } from './helpers/device';
 import { queueSize, serverSnapshot, statusesOf } from './helpers/inspect';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { StorageManager } from '../src/files/storage-manager';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { type AdapterKind, useDevices } from './helpers/device';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { NetworkDownError, NetworkJudge } from '../src/sync/network-judge';
 import { APP_RETRY_POLICY, RetryHandler, retryDelayMs } from '../src/sync/retry-handler';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { describeStep } from '../src/scenario/describe-step';
 import { DeviceClock } from '../src/scenario/device-clock';
 import { generateScenario, parseGenerated } from '../src/scenario/fuzz';

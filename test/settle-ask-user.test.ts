@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VirtualClock } from '../src/adapters/clock';
+import type { VirtualClock } from '../src/core/clock';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { useDevices } from './helpers/device';
 import { queueSize, serverSnapshot } from './helpers/inspect';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { deviceDatabasePath } from '../src/db/device-paths';
 import { openDatabase } from '../src/db/open-database';
 import { rawOf } from '../src/db/raw-update';

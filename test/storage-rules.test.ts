@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isSafeId, MAX_ID_LENGTH } from '../src/core/ids';
 import { photoPath, thumbnailPath, voicePath } from '../src/files/media-paths';
 import type { MediaStore } from '../src/files/media-store';
 import {
@@ -16,7 +17,6 @@ import {
 import { makeThumbnail } from '../src/files/thumbnail';
 import { RULES_FILES } from '../src/rules/generate-rules';
 import { generateAudio, generatePhoto } from '../src/simulate/media-generator';
-import { isSafeId, MAX_ID_LENGTH } from '../src/sync/wire-limits';
 import { uniqueUserId } from './helpers/backend';
 import { useDevices } from './helpers/device';
 import { statusesOf } from './helpers/inspect';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { openDevice, type TestDevice } from './helpers/device';
 import { deviceSnapshot, queueSize, serverSnapshot } from './helpers/inspect';

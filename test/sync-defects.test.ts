@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { skewedClock, VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { rawOf } from '../src/db/raw-update';
 import type { Decision } from '../src/sync/conflict-resolver';
 import { testClients, uniqueUserId } from './helpers/backend';
@@ -12,6 +12,7 @@ import {
   statusesOf,
 } from './helpers/inspect';
 import { grpcError, interceptRemote } from './helpers/intercept-remote';
+import { skewedClock } from './helpers/skewed-clock';
 import { useTempDir } from './helpers/temp-dir';
 
 // One regression test per defect of the app's current design (../shared/DESIGN.md), run on

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { rawOf } from '../src/db/raw-update';
 import { BackgroundScheduler } from '../src/sync/background-scheduler';
 import { uniqueUserId } from './helpers/backend';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
+import { VirtualClock } from '../src/core/clock';
 import { rawOf } from '../src/db/raw-update';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { type AdapterKind, openDevice, useDevices } from './helpers/device';

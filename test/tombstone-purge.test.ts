@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../src/adapters/clock';
 import { purgeTombstones } from '../src/adapters/tombstone-purge';
+import { VirtualClock } from '../src/core/clock';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { openDevice } from './helpers/device';
 import { deviceSnapshot } from './helpers/inspect';

@@ -5,7 +5,7 @@ import {
   type Timestamp,
   type WriteBatch,
 } from 'firebase-admin/firestore';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { ADOPTED_BY, type AdoptionPlan, planAdoption } from '../sync/plan-adoption';
 import { META } from '../sync/wire-format';
 import { asFirestoreTimestamp, FirestoreRemote } from './firestore-remote';

@@ -6,7 +6,7 @@ import {
   Timestamp,
   type WriteBatch,
 } from 'firebase-admin/firestore';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { decodeDocument, hasPullableServerTime } from '../sync/decode-document';
 import type {
   PullCursor,

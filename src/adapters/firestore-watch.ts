@@ -1,5 +1,5 @@
 import { type Firestore, type Query, Timestamp } from 'firebase-admin/firestore';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { hasPullableServerTime } from '../sync/decode-document';
 import { encodeVersion } from '../sync/version';
 import { META } from '../sync/wire-format';

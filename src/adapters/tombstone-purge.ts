@@ -1,6 +1,6 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { decodeVersion, type Version } from '../sync/version';
 import { META } from '../sync/wire-format';
 import { DEVICES_COLLECTION } from './firestore-remote';

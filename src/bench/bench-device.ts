@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { systemClock } from '../adapters/clock';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
 import { BucketMediaStore } from '../adapters/storage-media';
+import { systemClock } from '../core/clock';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';

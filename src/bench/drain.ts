@@ -1,8 +1,9 @@
 import { Q } from '@nozbe/watermelondb';
-import { DATA_TABLES } from '../db/schema-v2';
+import { percentile } from '../core/percentile';
+import { DATA_TABLES } from '../db/schema-current';
 import { openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
-import { measure, percentile } from './measure';
+import { measure } from './measure';
 import { benchRows } from './records';
 
 /**

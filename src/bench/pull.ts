@@ -1,5 +1,5 @@
 import { createFirebaseClients } from '../adapters/firebase-clients';
-import { DATA_TABLES } from '../db/schema-v2';
+import { DATA_TABLES } from '../db/schema-current';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
 import { BENCH_PROJECT } from './fresh-emulator';

@@ -1,7 +1,7 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { FieldValue } from 'firebase-admin/firestore';
 import { createFirebaseClients } from '../adapters/firebase-clients';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
 import { BENCH_PROJECT } from './fresh-emulator';

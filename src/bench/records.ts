@@ -1,4 +1,4 @@
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { syncedColumnNames, type Values } from '../sync/wire-format';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type AdoptionReport, adoptUnseen } from '../adapters/adopt-unseen';
 import { createFirebaseClients } from '../adapters/firebase-clients';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { EXIT } from './errors';
 import { type Printer, printable, wrapAction } from './output';
 import { guardTarget, openTargetBackend } from './production-guard';

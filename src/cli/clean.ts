@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemClock } from '../adapters/clock';
+import { systemClock } from '../core/clock';
 import { StorageManager } from '../files/storage-manager';
 import { openExistingDevice } from './device-files';
 import { UsageError } from './errors';

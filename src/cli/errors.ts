@@ -3,6 +3,7 @@ import { ForeignDatabaseError } from '../db/existing-database-check';
 import { DataDirectoryError } from '../db/writable-directory';
 import { EndpointError } from '../emulators/endpoints';
 import { EnvironmentError } from '../emulators/environment-error';
+import { ScenarioInputError } from '../scenario/load-scenario';
 
 /** Bad usage or bad input: exit 2. */
 export class UsageError extends Error {
@@ -14,6 +15,7 @@ export const EXIT = { ok: 0, failures: 1, usage: 2, environment: 3 } as const;
 export function exitCodeFor(error: unknown): number {
   if (
     error instanceof UsageError ||
+    error instanceof ScenarioInputError ||
     error instanceof DatabaseUrlError ||
     error instanceof EndpointError
   ) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { assertSafeId, resolveDataDir } from '../db/device-paths';
+import { assertSafeId } from '../core/ids';
+import { resolveDataDir } from '../db/device-paths';
 import { parseHostPort } from '../emulators/endpoints';
 import { UsageError } from './errors';
 

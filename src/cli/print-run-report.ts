@@ -1,6 +1,6 @@
-import { DATA_TABLES } from '../db/schema-v2';
+import { formatDuration } from '../core/units';
+import { DATA_TABLES } from '../db/schema-current';
 import type { RunReport } from '../simulate/run-simulation';
-import { formatDuration } from './duration';
 import { formatBytes } from './format';
 import type { Printer } from './output';
 

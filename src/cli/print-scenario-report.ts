@@ -1,6 +1,5 @@
-import { formatMs } from '../scenario/describe-step';
+import { formatDuration, formatDurationExact } from '../core/units';
 import type { ScenarioReport } from '../scenario/run-scenario';
-import { formatDuration } from './duration';
 import type { Printer } from './output';
 
 /** The exact command that replays a scenario run (same file, same seed). */
@@ -12,7 +11,7 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
   const t = report.totals;
   const mark = report.passed ? '✓' : '✗';
   out.line(
-    `${mark} ${report.name} (seed ${report.seed}) — ${report.steps.length} steps, ${formatMs(report.virtualMs)} virtual in ${formatDuration(report.wallMs)}`,
+    `${mark} ${report.name} (seed ${report.seed}) — ${report.steps.length} steps, ${formatDurationExact(report.virtualMs)} virtual in ${formatDuration(report.wallMs)}`,
   );
   out.line(
     `  ${report.devices.length} device(s); ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,

@@ -1,4 +1,4 @@
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { UnseenDocs } from '../sync/remote-store';
 import { type Printer, printable } from './output';
 

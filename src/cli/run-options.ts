@@ -1,8 +1,8 @@
 import fs from 'node:fs';
+import { parseRate, perSecond } from '../core/units';
 import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
 import { canPrompt, terminalDecide } from './ask-user-prompt';
-import { parseDuration, parseRate } from './duration';
 import { UsageError } from './errors';
 
 export function parseStrategy(text: string): ConflictStrategy {
@@ -14,18 +14,15 @@ export function parseStrategy(text: string): ConflictStrategy {
   return text as ConflictStrategy;
 }
 
-/** `2/s`, `120/min`, `5/h`, or a plain number per second. */
+/** `2/s`, `120/min`, `5/h`, or a plain number per second. Returns records per second. */
 export function parseRecordRate(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(?:\/(s|sec|m|min|h))?$/.exec(String(text).trim());
-  if (!match)
+  const parsed = parseRate(String(text));
+  if (!parsed)
     throw new UsageError(`--record-rate must look like 2/s, 120/min or 5/h; got "${text}".`);
-  const per = { s: 1, sec: 1, m: 60, min: 60, h: 3600 }[match[2] ?? 's']!;
-  const rate = Number(match[1]) / per;
+  const rate = perSecond(parsed);
   if (!Number.isFinite(rate)) throw new UsageError(`--record-rate is too large; got "${text}".`);
   return rate;
 }
-
-export { parseDuration, parseRate };
 
 /**
  * How ask-user conflicts get their answers: from --answers FILE, else from the person at the

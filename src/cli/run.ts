@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemClock } from '../adapters/clock';
+import { systemClock } from '../core/clock';
 import { openBackend } from '../emulators/backend';
 import {
   CRASH_POINTS,
@@ -11,7 +11,7 @@ import {
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
 import { runSimulation } from '../simulate/run-simulation';
-import { parseDuration, parseRate } from './duration';
+import { parseDuration, parseProbability } from './duration';
 import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
@@ -109,7 +109,7 @@ export function registerRunCommand(program: Command): void {
         const faults: FaultModel = {
           failRate: parseFailRates(flags.failRate),
           kinds: parseFaultKinds(flags.failKinds),
-          ackLostRate: parseRate('--ack-lost-rate', flags.ackLostRate),
+          ackLostRate: parseProbability('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
         if (
@@ -131,9 +131,9 @@ export function registerRunCommand(program: Command): void {
         };
         const link = {
           ...HEALTHY_LINK,
-          latencyMs: parseDuration('--latency', flags.latency.replace(/^(\d+)$/, '$1ms')),
-          jitterMs: parseDuration('--jitter', flags.jitter.replace(/^(\d+)$/, '$1ms')),
-          dropRate: parseRate('--flaky', flags.flaky),
+          latencyMs: parseDuration('--latency', flags.latency, 'milliseconds'),
+          jitterMs: parseDuration('--jitter', flags.jitter, 'milliseconds'),
+          dropRate: parseProbability('--flaky', flags.flaky),
           bytesPerSecond:
             flags.bandwidth === undefined
               ? null
@@ -219,7 +219,7 @@ export function parseFaultKinds(text: string): FaultKind[] {
 /** `0.3` for every operation, or per operation: `pull=0.1,push=0.3,upload=0` (unnamed ones: 0). */
 export function parseFailRates(text: string): FaultModel['failRate'] {
   if (!text.includes('=')) {
-    const rate = parseRate('--fail-rate', text);
+    const rate = parseProbability('--fail-rate', text);
     return { pull: rate, push: rate, upload: rate };
   }
   const rates = { pull: 0, push: 0, upload: 0 };
@@ -229,7 +229,7 @@ export function parseFailRates(text: string): FaultModel['failRate'] {
       throw new UsageError(`--fail-rate: "${name}" is not an operation; use pull, push or upload.`);
     if (extra.length > 0)
       throw new UsageError(`--fail-rate: "${part.trim()}" is not NAME=RATE (e.g. push=0.3).`);
-    rates[name as keyof typeof rates] = parseRate(`--fail-rate ${name}`, value ?? '');
+    rates[name as keyof typeof rates] = parseProbability(`--fail-rate ${name}`, value ?? '');
   }
   return rates;
 }

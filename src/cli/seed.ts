@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { systemClock } from '../adapters/clock';
+import { systemClock } from '../core/clock';
 import { deviceFolders } from '../db/device-paths';
 import { openDatabase } from '../db/open-database';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { DataGenerator, DEFAULT_DAY } from '../simulate/data-generator';
 import { LocalStore } from '../sync/local-store';
 import { UsageError } from './errors';

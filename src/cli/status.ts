@@ -1,8 +1,8 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Command } from 'commander';
-import { systemClock } from '../adapters/clock';
+import { systemClock } from '../core/clock';
 import type { SyncQueueItem } from '../db/models';
-import { DATA_TABLES } from '../db/schema-v2';
+import { DATA_TABLES } from '../db/schema-current';
 import { resolveEndpoints } from '../emulators/endpoints';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import { StorageManager } from '../files/storage-manager';

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { systemClock } from '../adapters/clock';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
 import { BucketMediaStore } from '../adapters/storage-media';
-import { DATA_TABLES } from '../db/schema-v2';
+import { systemClock } from '../core/clock';
+import { formatDuration } from '../core/units';
+import { DATA_TABLES } from '../db/schema-current';
 import { withDeadline } from '../sync/deadline-remote';
 import { SyncManager } from '../sync/sync-manager';
 import { openExistingDevice } from './device-files';
-import { formatDuration, parseDuration } from './duration';
+import { parseDuration } from './duration';
 import { EXIT } from './errors';
 import { printable, wrapAction } from './output';
 import { printUnseen } from './print-unseen';

@@ -31,7 +31,3 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseLoca
   }
   return { adapter: 'sqlite', file: path.resolve(cwd, rest) };
 }
-
-export function formatDatabaseUrl(location: DatabaseLocation): string {
-  return `${location.adapter}:${location.file ?? 'memory'}`;
-}

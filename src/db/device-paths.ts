@@ -1,29 +1,11 @@
 import path from 'node:path';
+import { assertSafeId } from '../core/ids';
 
 /** The data directory: `.personalai-sync/` in the current folder unless `--data-dir` says otherwise. */
 export const DEFAULT_DATA_DIR = '.personalai-sync';
 
 export function resolveDataDir(dataDir: string | undefined, cwd = process.cwd()): string {
   return path.resolve(cwd, dataDir ?? DEFAULT_DATA_DIR);
-}
-
-/**
- * Ids become file names (and later document paths), so they are checked, never escaped:
- * letters, digits, `_`, `-`, `.` (not leading), at most 128 characters.
- */
-const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
-
-/** True for ids that may become a file name or a document path (no `/`, control characters, `..`). */
-export function isSafeId(id: string): boolean {
-  return SAFE_ID.test(id) && !id.includes('..');
-}
-
-export function assertSafeId(kind: string, id: string): void {
-  if (!isSafeId(id)) {
-    throw new Error(
-      `${kind} id ${JSON.stringify(id.slice(0, 140))} is not allowed: use 1-128 letters, digits, "_", "-" or "." (not leading, no "..").`,
-    );
-  }
 }
 
 /** Each simulated device (user id + device id) has its own database file. */

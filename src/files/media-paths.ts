@@ -1,4 +1,4 @@
-import { assertSafeId } from '../db/device-paths';
+import { assertSafeId } from '../core/ids';
 
 /** Storage paths of the app (reference document, "File Sync"). Ids are checked, never escaped. */
 export function voicePath(userId: string, recordId: string): string {

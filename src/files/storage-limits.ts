@@ -1,4 +1,4 @@
-import { MAX_ID_LENGTH } from '../sync/wire-limits';
+import { isSafeId, SAFE_ID_PATTERN } from '../core/ids';
 
 /**
  * What Storage accepts per kind of media file: where it lives under users/{uid}/, its file
@@ -48,7 +48,7 @@ export type StorageMediaKind = keyof typeof STORAGE_MEDIA;
 
 /** The file name of a media object: a safe record id and the kind's extension (full match). */
 export function storageFilePattern(kind: StorageMediaKind): string {
-  return `^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,${MAX_ID_LENGTH - 1}}[.]${STORAGE_MEDIA[kind].extension}$`;
+  return `^${SAFE_ID_PATTERN}[.]${STORAGE_MEDIA[kind].extension}$`;
 }
 
 /** True when `contentType` is one the rules accept for `kind` (what the uploader checks). */
@@ -91,7 +91,7 @@ export function storageWriteProblem(
   if (!kind) return 'no rule matches the path';
   if (authUid === null) return 'not signed in';
   if (kind.uid !== authUid) return "the path is under another user's folder";
-  if (!SAFE_ID.test(kind.uid) || kind.uid.includes('..')) return 'the uid is not a safe id';
+  if (!isSafeId(kind.uid)) return 'the uid is not a safe id';
   const media = STORAGE_MEDIA[kind.kind];
   if (!new RegExp(storageFilePattern(kind.kind)).test(kind.file))
     return `the file name is not a record id with .${media.extension}`;
@@ -102,8 +102,6 @@ export function storageWriteProblem(
   const size = storageSizeProblem(kind.kind, bytes);
   return size ? `the object ${size}` : null;
 }
-
-const SAFE_ID = new RegExp(`^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,${MAX_ID_LENGTH - 1}}$`);
 
 /**
  * Which `match /users/{uid}/<folder>/{file}` of storage.rules a path falls under ({uid} and

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Database, Q } from '@nozbe/watermelondb';
-import type { Clock } from '../adapters/clock';
+import type { Clock } from '../core/clock';
 import type { DeviceFolders } from '../db/device-paths';
 import { raiseRetentionFloor } from '../db/retention-floor';
 

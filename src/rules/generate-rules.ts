@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ColumnSchema } from '@nozbe/watermelondb/Schema';
 import { DEVICES_COLLECTION } from '../adapters/firestore-remote';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { MAX_ID_LENGTH, SAFE_ID_PATTERN } from '../core/ids';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { STORAGE_MEDIA, type StorageMediaKind, storageFilePattern } from '../files/storage-limits';
 import { META, syncedColumns } from '../sync/wire-format';
-import { FIELD_RULES, type FieldRule, MAX_ID_LENGTH } from '../sync/wire-limits';
+import { FIELD_RULES, type FieldRule } from '../sync/wire-limits';
 
 /**
  * firestore.rules and storage.rules, generated from the schema (src/db/schema*.ts), the wire
@@ -16,8 +17,8 @@ import { FIELD_RULES, type FieldRule, MAX_ID_LENGTH } from '../sync/wire-limits'
  * The rules apply to the app's client SDK; firebase-admin (this tool's engine) bypasses them.
  */
 
-/** Record ids and user ids (isSafeId in wire-limits.ts), in RE2 syntax (rules' matches() is a full match). */
-export const SAFE_ID_RE2 = `^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,${MAX_ID_LENGTH - 1}}$`;
+/** Record ids and user ids (isSafeId in src/core/ids.ts), in RE2 syntax (rules' matches() is a full match). */
+export const SAFE_ID_RE2 = `^${SAFE_ID_PATTERN}$`;
 /** A version string (src/sync/version.ts): what sync_devices.pulled_through holds per table. */
 export const VERSION_RE2 = '^[0-9]{12}[.][0-9]{9}$';
 const META_FIELDS = [META.serverTime, META.device, META.deleted, META.fieldTimes];

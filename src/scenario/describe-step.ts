@@ -1,3 +1,4 @@
+import { formatDurationExact as formatMs } from '../core/units';
 import type { StepSpec } from './schema';
 
 /** "#4 update text_notes/note-1 on tablet": how reports and violations name a step. */
@@ -39,15 +40,4 @@ function summary(step: StepSpec): string {
     return `write ${w.count}${how} ${w.collection} as ${w.as}${w.user ? ` for ${w.user}` : ''}`;
   }
   return `cleanup older than ${formatMs(step.cleanup.olderThan)} on ${on(step.cleanup.device)}`;
-}
-
-export function formatMs(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const)
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
 }

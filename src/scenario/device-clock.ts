@@ -1,4 +1,4 @@
-import type { Clock, VirtualClock } from '../adapters/clock';
+import type { Clock, VirtualClock } from '../core/clock';
 
 /**
  * A device's view of the scenario's virtual time: off by a fixed offset and drifting by so many

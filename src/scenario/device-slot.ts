@@ -1,4 +1,4 @@
-import type { VirtualClock } from '../adapters/clock';
+import type { VirtualClock } from '../core/clock';
 import type { CrashPoint, FaultModel } from '../simulate/fault-model';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK, type LinkFaults, type NetworkMode } from '../simulate/fault-proxy';

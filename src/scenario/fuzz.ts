@@ -1,5 +1,5 @@
+import { forkRandom, type Random } from '../core/random';
 import { CRASH_POINTS } from '../simulate/fault-model';
-import { forkRandom, type Random } from '../simulate/prng';
 import { WRITER_TABLES } from '../simulate/writer-documents';
 import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
 

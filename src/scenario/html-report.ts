@@ -1,3 +1,4 @@
+import { formatDuration, formatDurationShort } from '../core/units';
 import type { InvariantResult } from './judge';
 import { escapeXml as esc } from './junit';
 import type { ScenarioReport, TimelineEvent } from './run-scenario';
@@ -82,8 +83,8 @@ function facts(r: ScenarioReport): string {
   const rows: Array<[string, string | number]> = [
     ['seed', r.seed],
     ['file', r.file ?? '—'],
-    ['virtual time', humanMs(r.virtualMs)],
-    ['wall time', wallTime(r.wallMs)],
+    ['virtual time', formatDurationShort(r.virtualMs)],
+    ['wall time', formatDuration(r.wallMs)],
     ['devices', r.devices.length],
     ['steps', r.steps.length],
     ['writes', t.writes],
@@ -217,7 +218,7 @@ function chart(c: ChartInput): string {
     const x0 = x(o.fromMs);
     const width = Math.max(1, x(o.toMs) - x0); // a zero-length window stays visible
     out.push(
-      `<rect class="offline offline-${cssIdent(o.mode)}" data-mode="${esc(o.mode)}" x="${x0}" y="${PLOT_TOP}" width="${round(width)}" height="${PLOT_H}"><title>${esc(`offline (${o.mode}) from ${humanMs(o.fromMs)} to ${humanMs(o.toMs)}`)}</title></rect>`,
+      `<rect class="offline offline-${cssIdent(o.mode)}" data-mode="${esc(o.mode)}" x="${x0}" y="${PLOT_TOP}" width="${round(width)}" height="${PLOT_H}"><title>${esc(`offline (${o.mode}) from ${formatDurationShort(o.fromMs)} to ${formatDurationShort(o.toMs)}`)}</title></rect>`,
     );
   }
 
@@ -225,7 +226,7 @@ function chart(c: ChartInput): string {
   for (let t = 0; t <= c.xMax; t += step)
     out.push(
       `<line class="axis" x1="${x(t)}" x2="${x(t)}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM + 4}"/>`,
-      `<text class="x-label" x="${x(t)}" y="${PLOT_BOTTOM + 15}" text-anchor="middle">${humanMs(t)}</text>`,
+      `<text class="x-label" x="${x(t)}" y="${PLOT_BOTTOM + 15}" text-anchor="middle">${formatDurationShort(t)}</text>`,
     );
   out.push(
     `<line class="axis" x1="${LEFT}" x2="${W - RIGHT}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM}"/>`,
@@ -264,10 +265,10 @@ function markers(c: ChartInput, x: (ms: number) => number): string[] {
     const cx = x(first.atMs);
     const cy = laneY(Math.max(0, KINDS.indexOf(first.kind)));
     const line = (e: TimelineEvent) =>
-      `${humanMs(e.atMs)}${c.withDevice || group.length > 1 ? ` ${e.device}` : ''}: ${e.detail}`;
+      `${formatDurationShort(e.atMs)}${c.withDevice || group.length > 1 ? ` ${e.device}` : ''}: ${e.detail}`;
     const tip =
       group.length === 1
-        ? `${first.kind} at ${humanMs(first.atMs)} on ${first.device}: ${first.detail}`
+        ? `${first.kind} at ${formatDurationShort(first.atMs)} on ${first.device}: ${first.detail}`
         : [
             `${group.length} × ${first.kind}`,
             ...group.slice(0, MAX_TOOLTIP_LINES).map(line),
@@ -324,7 +325,7 @@ function deviceTable(r: ScenarioReport): string {
     const cells = [
       peakPending(r, device),
       last?.pending[device] ?? 0,
-      `${humanMs(offlineMs)} (${offline.length})`,
+      `${formatDurationShort(offlineMs)} (${offline.length})`,
       ...KINDS.map(count),
       violations,
     ];
@@ -368,7 +369,7 @@ function stepsTable(r: ScenarioReport): string {
   const skipped = r.steps.filter((s) => s.status === 'skipped').length;
   const rows = r.steps.map(
     (s) =>
-      `<tr class="step ${s.status}"><td>${esc(s.label)}</td><td class="num" data-at-ms="${s.atMs}" title="${s.atMs} ms">${humanMs(s.atMs)}</td><td>${s.status}</td><td>${esc(s.note ?? '')}</td></tr>`,
+      `<tr class="step ${s.status}"><td>${esc(s.label)}</td><td class="num" data-at-ms="${s.atMs}" title="${s.atMs} ms">${formatDurationShort(s.atMs)}</td><td>${s.status}</td><td>${esc(s.note ?? '')}</td></tr>`,
   );
   // Long scenarios start collapsed so the timelines and the verdict stay near each other.
   return `<details class="steps"${r.steps.length <= 60 ? ' open' : ''}><summary>${r.steps.length} step(s), ${skipped} skipped</summary><table class="steps"><thead><tr><th>step</th><th>at</th><th>status</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
@@ -413,31 +414,6 @@ const TICK_STEPS = [
 
 function tickStep(xMax: number): number {
   return TICK_STEPS.find((s) => xMax / s <= 8) ?? Math.ceil(xMax / 8 / (30 * DAY)) * 30 * DAY;
-}
-
-/** Virtual time as people read it: 0, 250ms, 15m, 6h, 1h30m (at most two units). */
-export function humanMs(ms: number): string {
-  let rest = Math.round(ms);
-  if (rest <= 0) return '0';
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', DAY],
-    ['h', HOUR],
-    ['m', MINUTE],
-    ['s', SECOND],
-    ['ms', 1],
-  ] as const) {
-    if (rest < size) continue;
-    const n = Math.floor(rest / size);
-    parts.push(`${n}${unit}`);
-    rest -= n * size;
-    if (parts.length === 2 || rest === 0) break;
-  }
-  return parts.join('');
-}
-
-function wallTime(ms: number): string {
-  return ms < 60 * SECOND ? `${(ms / 1000).toFixed(2)} s` : humanMs(ms);
 }
 
 /** Offline modes are free-form strings; keep class names to safe characters. */

@@ -1,6 +1,6 @@
 import type { Bucket } from '@google-cloud/storage';
 import type { Firestore } from 'firebase-admin/firestore';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { checkInvariants, type DeviceView } from '../simulate/invariants';
 import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
 import { describeValue } from '../sync/describe-value';

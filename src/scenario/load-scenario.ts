@@ -1,14 +1,21 @@
 import fs from 'node:fs';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
-import { UsageError } from '../cli/errors';
 import { Scenario, type ScenarioSpec } from './schema';
+
+/**
+ * A scenario file that cannot be read or is not a valid scenario: bad input, which the CLI maps
+ * to exit 2 (src/cli/errors.ts). The library's own type, so that it never imports the CLI.
+ */
+export class ScenarioInputError extends Error {
+  override name = 'ScenarioInputError';
+}
 
 /**
  * Reads and validates a scenario file. Every problem is reported with the file, line and column
  * and the field's path (`steps[3].update.fields`), and the whole file is checked before any of it
- * runs. A bad file is bad input: UsageError, exit 2.
+ * runs.
  */
-export class ScenarioFileError extends UsageError {
+export class ScenarioFileError extends ScenarioInputError {
   override name = 'ScenarioFileError';
   constructor(
     readonly file: string,
@@ -27,7 +34,7 @@ export function loadScenarioFile(file: string): ScenarioSpec {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(
+    throw new ScenarioInputError(
       `Cannot read the scenario file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
     );
   }

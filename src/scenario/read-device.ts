@@ -1,6 +1,6 @@
 import Sqlite from 'better-sqlite3';
+import type { DataTable } from '../db/schema-current';
 import { currentSchema } from '../db/schema-current';
-import type { DataTable } from '../db/schema-v2';
 import type { DeviceView } from '../simulate/invariants';
 
 /**

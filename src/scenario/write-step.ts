@@ -1,7 +1,7 @@
 import os from 'node:os';
+import { forkRandom } from '../core/random';
 import { DataGenerator } from '../simulate/data-generator';
 import type { CommitResult, OtherWriters, WriterSdk } from '../simulate/other-writer';
-import { forkRandom } from '../simulate/prng';
 import {
   recordValues,
   type WriterDocument,

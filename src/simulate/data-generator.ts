@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { DataTable } from '../db/schema-v2';
+import { forkRandom, type Random } from '../core/random';
+import type { DataTable } from '../db/schema-current';
 import type { Values } from '../sync/wire-format';
 import { generateAudio, generatePhoto } from './media-generator';
-import { forkRandom, type Random } from './prng';
 
 /**
  * Realistic records for every table, deterministic from a seed: health measurements with their

@@ -1,6 +1,6 @@
+import type { Random } from '../core/random';
 import type { MediaStore } from '../files/media-store';
 import type { RemoteStore } from '../sync/remote-store';
-import type { Random } from './prng';
 
 /**
  * Faults above the wire: the errors the app meets from Firebase, drawn per operation from one

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Random } from './prng';
+import type { Random } from '../core/random';
 
 /**
  * A TCP proxy on loopback in front of an emulator, through which a simulated device's real SDKs

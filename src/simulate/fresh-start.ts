@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { DEVICES_COLLECTION } from '../adapters/firestore-remote';
 import { deviceFolders } from '../db/device-paths';
-import { DATA_TABLES } from '../db/schema-v2';
+import { DATA_TABLES } from '../db/schema-current';
 
 /**
  * `run --fresh`: forget a user's simulated state before the run — the devices' databases, media

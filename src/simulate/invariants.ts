@@ -1,7 +1,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import type { Database } from '@nozbe/watermelondb';
 import type { Firestore } from 'firebase-admin/firestore';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 
 /**
  * The judge of a simulation, written apart from the sync code it judges: it reads the devices'

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { forkRandom } from './prng';
+import { forkRandom } from '../core/random';
 
 /**
  * Real media for simulated devices, the same bytes for the same seed:

@@ -1,7 +1,7 @@
 import type { Firestore as ClientFirestore } from 'firebase/firestore';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { ADMIN_SENTINELS, type WriteSentinels } from '../adapters/firestore-remote';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { WriterDocument } from './writer-documents';
 
 /**

@@ -1,9 +1,11 @@
 import { Q } from '@nozbe/watermelondb';
-import type { Clock } from '../adapters/clock';
 import { createFirebaseClients } from '../adapters/firebase-clients';
+import type { Clock } from '../core/clock';
+import { percentile } from '../core/percentile';
+import { forkRandom } from '../core/random';
 import { findByIds } from '../db/find-by-ids';
 import { rawOf } from '../db/raw-update';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import type { ConflictReport } from '../sync/reconcile';
 import type { SyncError } from '../sync/sync-context';
@@ -12,7 +14,6 @@ import { DEFAULT_DAY } from './data-generator';
 import type { CrashPoint, FaultModel } from './fault-model';
 import type { LinkFaults, NetworkMode } from './fault-proxy';
 import { checkInvariants, type Violation, viewOfDatabase } from './invariants';
-import { forkRandom } from './prng';
 import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
 /**
@@ -422,8 +423,5 @@ async function ackLatencies(
 }
 
 function percentiles(values: number[]): Latency {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95) };
+  return { count: values.length, p50: percentile(values, 0.5), p95: percentile(values, 0.95) };
 }

@@ -1,7 +1,8 @@
-import type { Clock } from '../adapters/clock';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { FirestoreRemote } from '../adapters/firestore-remote';
 import { BucketMediaStore } from '../adapters/storage-media';
+import type { Clock } from '../core/clock';
+import { forkRandom } from '../core/random';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
@@ -11,7 +12,6 @@ import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
 import { SimulatedNetwork } from './network';
-import { forkRandom } from './prng';
 
 /**
  * One simulated phone: its own database in the data directory, its own network (fault proxies

@@ -1,5 +1,5 @@
 import { documentWrite, type WriteSentinels } from '../adapters/firestore-remote';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { META, syncedColumns, type Values, valuesOfRaw } from '../sync/wire-format';
 
 /**

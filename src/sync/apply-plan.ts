@@ -1,7 +1,7 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { type QueueData, queueRowId } from './queue';
 import type { Plan } from './reconcile';
 import { nextStatus, type RecordState, type SyncStatus } from './status-machine';

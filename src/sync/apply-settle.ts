@@ -2,7 +2,7 @@ import type { Database, Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
 import { narrowUpdate } from '../db/narrow-update';
 import { prepareRawUpdate } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { preparePlans } from './apply-plan';
 import { prepareFailed } from './failure';
 import type { Settlement, SettlePlan } from './plan-settle';

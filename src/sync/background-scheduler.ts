@@ -3,7 +3,7 @@
  * is not low. The OS wakes the app at its own pace; here a loop checks every `checkEveryMs` of an
  * injected clock, so a virtual clock replays hours of background sync instantly.
  */
-import type { Clock } from '../adapters/clock';
+import type { Clock } from '../core/clock';
 
 export interface BackgroundConstraints {
   isOnline(): boolean;

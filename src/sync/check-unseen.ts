@@ -1,5 +1,5 @@
 import type { Database } from '@nozbe/watermelondb';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { UnseenDocs } from './remote-store';
 import type { SyncContext } from './sync-context';
 

@@ -1,14 +1,9 @@
-import type { DataTable } from '../db/schema-v2';
+import { isSafeId } from '../core/ids';
+import type { DataTable } from '../db/schema-current';
 import type { ErrorClass } from './classify-error';
 import type { LocalChange, PlannedWrite } from './plan-push';
 import { syncedColumnNames, valuesOfRaw } from './wire-format';
-import {
-  boundProblem,
-  documentBytes,
-  isSafeId,
-  MAX_DOCUMENT_BYTES,
-  metaBytes,
-} from './wire-limits';
+import { boundProblem, documentBytes, MAX_DOCUMENT_BYTES, metaBytes } from './wire-limits';
 
 /**
  * Why a planned write must not leave the device (pure; null: it may). Checked before the push,

@@ -1,5 +1,5 @@
 import type { Database } from '@nozbe/watermelondb';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { PullCursor } from './remote-store';
 import { isVersion, type Version, versionAfter, versionBefore, versionMinus } from './version';
 

@@ -1,4 +1,4 @@
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { differingFields, syncedColumnNames, type Values } from './wire-format';
 
 /**

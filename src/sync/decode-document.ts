@@ -8,8 +8,8 @@ export type AsTimestamp = (value: unknown) => TimestampLike | null;
 /**
  * A stored document's fields as the sync engine sees them (pure: the adapter reads the snapshot,
  * this decides). Never throws: whatever is wrong with the meta fields is recorded in `malformed`
- * (by field name, never value), and the pull quarantines the document (wire-format.ts,
- * assertWellFormed). `serverTime` is null when `_server_time` is not a server timestamp; such a
+ * (by field name, never value); the pull's reconcile finds it there (assertSoundEnvelope in
+ * wire-format.ts) and the pull quarantines the document. `serverTime` is null when `_server_time` is not a server timestamp; such a
  * document cannot be a pull cursor.
  */
 export function decodeDocument(

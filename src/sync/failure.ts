@@ -1,8 +1,8 @@
 import type { Model } from '@nozbe/watermelondb';
-import type { RandomSource } from '../adapters/clock';
+import type { Random } from '../core/random';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { ErrorClass } from './classify-error';
 import { PARKED_AT, parseQueueData, type QueueData, type QueueOperation } from './queue';
 import { type RetryPolicy, retryDelayMs } from './retry-handler';
@@ -23,7 +23,7 @@ export function queueRowState(row: SyncQueueItem): QueueRowState {
 /** What retries are scheduled with: the policy and the pass's random source (for jitter). */
 export interface RetrySchedule {
   policy: RetryPolicy;
-  random: RandomSource;
+  random: Random;
 }
 
 /** What becomes of a record whose push (or file upload) failed. */

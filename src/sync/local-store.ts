@@ -1,7 +1,7 @@
 import type { Database, Model } from '@nozbe/watermelondb';
-import type { Clock } from '../adapters/clock';
+import type { Clock } from '../core/clock';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { findLocalState, prepareEnqueue } from './queue';
 import { nextStatus } from './status-machine';
 import { syncedColumnNames, type Value, type Values } from './wire-format';

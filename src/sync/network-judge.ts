@@ -1,4 +1,4 @@
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { ErrorClass } from './classify-error';
 import type { CollectionStats, SyncContext } from './sync-context';
 

@@ -1,4 +1,4 @@
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { QueueData, QueueOperation } from './queue';
 import type { RemoteWrite } from './remote-store';
 import { syncedColumnNames, type Values, valuesOfRaw } from './wire-format';

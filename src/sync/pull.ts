@@ -3,7 +3,7 @@ import { insertRows } from '../db/insert-rows';
 import type { SyncQueueItem } from '../db/models';
 import { isSqlite } from '../db/narrow-update';
 import { loadRetentionFloor } from '../db/retention-floor';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { type PlanTarget, preparePlans } from './apply-plan';
 import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';

@@ -1,11 +1,11 @@
 import { type Model, Q } from '@nozbe/watermelondb';
+import { forEachLimited } from '../core/limit';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { narrowUpdate } from '../db/narrow-update';
 import { rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
-import { isMediaTable, uploadDueMedia } from '../files/upload-media';
 import { statusOf } from './apply-plan';
 import { writeProblem } from './check-write';
 import { classifyError } from './classify-error';
@@ -15,6 +15,7 @@ import { findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
 import { type PushOutcome, settleChunk } from './settle';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
+import { isMediaTable, uploadDueMedia } from './upload-media';
 
 /** A conflict resolved during the push may leave a change to send right away; bounded rounds. */
 const MAX_PUSH_ROUNDS = 4;
@@ -41,7 +42,7 @@ export async function pushCollection(
       chunks.push(changes.slice(i, i + ctx.batchSize));
     let again = false;
     let started = 0;
-    await runLimited(chunks, ctx.maxInFlight, async (chunk) => {
+    await forEachLimited(chunks, ctx.maxInFlight, async (chunk) => {
       // Judged down (by any call of the pass): the chunk is not touched, its records stay pending.
       if (ctx.network.down) return;
       started += 1;
@@ -250,21 +251,4 @@ async function commitIsolating(
     }
     return writes.map((w) => ({ id: w.id, status: 'failed' as const, error: cls }));
   }
-}
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function runLimited<T>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await task(item);
-    }
-  });
-  await Promise.all(workers);
 }

@@ -3,7 +3,7 @@ import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { isSqlite } from '../db/narrow-update';
 import { prepareRawUpdate } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { Version } from './version';
 
 /**

@@ -1,4 +1,4 @@
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import type { Version } from './version';
 import type { RemoteDoc, Value } from './wire-format';
 

@@ -2,7 +2,8 @@
  * The app's RetryHandler: exponential backoff with jitter, time and randomness injected so a
  * virtual clock replays a full backoff sequence instantly and a seed reproduces it.
  */
-import type { Clock, RandomSource } from '../adapters/clock';
+import type { Clock } from '../core/clock';
+import type { Random } from '../core/random';
 import { classifyError, type ErrorClass } from './classify-error';
 import { isNetworkDown, NetworkDownError, type NetworkJudge } from './network-judge';
 
@@ -29,7 +30,7 @@ export const APP_RETRY_POLICY: RetryPolicy = {
  * Delay after failed attempt `attempt` (1-based): base × multiplier^(attempt−1) plus jitter,
  * capped. Jitter is floored, so with a 1000 ms maximum it adds 0–999 ms.
  */
-export function retryDelayMs(attempt: number, policy: RetryPolicy, random: RandomSource): number {
+export function retryDelayMs(attempt: number, policy: RetryPolicy, random: Random): number {
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`Retry attempt must be a positive integer, got ${attempt}.`);
   }
@@ -47,7 +48,7 @@ export interface RetryInfo {
 
 export class RetryHandler {
   private readonly clock: Clock;
-  private readonly random: RandomSource;
+  private readonly random: Random;
   private readonly retryPolicy: RetryPolicy;
   private readonly classify: (error: unknown) => ErrorClass;
   private readonly onRetry?: (info: RetryInfo) => void;
@@ -55,7 +56,7 @@ export class RetryHandler {
 
   constructor(options: {
     clock: Clock;
-    random: RandomSource;
+    random: Random;
     policy?: RetryPolicy;
     classify?: (error: unknown) => ErrorClass;
     onRetry?: (info: RetryInfo) => void;

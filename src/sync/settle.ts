@@ -1,7 +1,7 @@
 import type { Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
 import { rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
+import type { DataTable } from '../db/schema-current';
 import { applySettlePlan } from './apply-settle';
 import { classifyError, type ErrorClass } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';

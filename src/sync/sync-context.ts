@@ -1,6 +1,8 @@
 import type { Database } from '@nozbe/watermelondb';
-import type { Clock, RandomSource } from '../adapters/clock';
-import type { DataTable } from '../db/schema-v2';
+import type { Clock } from '../core/clock';
+import type { Semaphore } from '../core/limit';
+import type { Random } from '../core/random';
+import type { DataTable } from '../db/schema-current';
 import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
@@ -8,7 +10,6 @@ import type { NetworkJudge } from './network-judge';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore, UnseenDocs } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
-import type { Semaphore } from './semaphore';
 
 /** Everything one device's sync pass needs; built by SyncManager, read by the steps. */
 export interface SyncContext {
@@ -17,7 +18,7 @@ export interface SyncContext {
   userId: string;
   deviceId: string;
   clock: Clock;
-  random: RandomSource;
+  random: Random;
   retry: RetryHandler;
   retryPolicy: RetryPolicy;
   /**

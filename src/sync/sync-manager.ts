@@ -1,9 +1,11 @@
 import { type Database, Q } from '@nozbe/watermelondb';
-import { type Clock, type RandomSource, systemClock } from '../adapters/clock';
-import { assertSafeId } from '../db/device-paths';
+import { type Clock, systemClock } from '../core/clock';
+import { assertSafeId } from '../core/ids';
+import { Semaphore } from '../core/limit';
+import type { Random } from '../core/random';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
-import { DATA_TABLES, type DataTable } from '../db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { MediaStore } from '../files/media-store';
 import { statusOf } from './apply-plan';
 import { checkUnseen } from './check-unseen';
@@ -18,7 +20,6 @@ import { findUntrackedPending, PARKED_AT, parseQueueData, type QueueData } from 
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
-import { Semaphore } from './semaphore';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
 
@@ -28,7 +29,7 @@ export interface SyncManagerOptions {
   deviceId: string;
   clock?: Clock;
   /** Jitter of retry delays; seeded in simulations. */
-  random?: RandomSource;
+  random?: Random;
   /** One strategy for all collections, or per collection (default remote-wins, as the app). */
   strategy?: ConflictStrategy | Partial<Record<DataTable, ConflictStrategy>>;
   /** Answers `ask-user` conflicts (the CLI prompts; scenarios and tests answer from data). */

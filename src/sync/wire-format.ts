@@ -1,8 +1,9 @@
 import type { ColumnSchema } from '@nozbe/watermelondb/Schema';
+import { isSafeId } from '../core/ids';
+import type { DataTable } from '../db/schema-current';
 import { currentSchema } from '../db/schema-current';
-import type { DataTable } from '../db/schema-v2';
 import type { Version } from './version';
-import { boundProblem, isSafeId } from './wire-limits';
+import { boundProblem } from './wire-limits';
 
 /**
  * How a local record maps to its Firestore document (docs/wire-format.md).

@@ -1,5 +1,5 @@
-import { isSafeId } from '../db/device-paths';
-import type { DataTable } from '../db/schema-v2';
+import { isSafeId, MAX_ID_LENGTH } from '../core/ids';
+import type { DataTable } from '../db/schema-current';
 
 /**
  * Bounds of the wire format beyond types: what a document may hold so that no device is asked to
@@ -12,8 +12,6 @@ import type { DataTable } from '../db/schema-v2';
 
 /** Firestore's limit on one document (name, fields and index overhead, as it counts them). */
 export const MAX_DOCUMENT_BYTES = 1_048_576;
-/** Record ids and user ids: they become document paths and file names. */
-export const MAX_ID_LENGTH = 128;
 /** Epoch milliseconds from 1970 up to the end of year 9999: anything else is not a real time. */
 export const TIME_MIN = 0;
 export const TIME_MAX = 253_402_300_799_999;
@@ -103,8 +101,6 @@ export const FIELD_RULES: Record<DataTable, Record<string, FieldRule>> = {
     taken_at: time,
   },
 };
-
-export { isSafeId };
 
 /**
  * The first bound `value` breaks, described without the value (null: within bounds). The value's

@@ -8,7 +8,6 @@ import { DEFAULT_PROJECT_ID, type EndpointSource } from '../emulators/endpoints'
  * Production is used only with `--allow-production`; the commands that write in bulk or delete
  * also want a confirmation (typed on a terminal, or `--yes`).
  */
-export type TargetKind = 'emulator' | 'production';
 
 /** How one command may use a production target. */
 export interface TargetPolicy {

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Clock } from '../../src/adapters/clock';
-import { VirtualClock } from '../../src/adapters/clock';
 import { createFirebaseClients } from '../../src/adapters/firebase-clients';
 import { FirestoreRemote } from '../../src/adapters/firestore-remote';
 import { BucketMediaStore } from '../../src/adapters/storage-media';
+import type { Clock } from '../../src/core/clock';
+import { VirtualClock } from '../../src/core/clock';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
 import type { MediaStore } from '../../src/files/media-store';
 import type { RemoteStore } from '../../src/sync/remote-store';

@@ -1,7 +1,7 @@
 import { Q } from '@nozbe/watermelondb';
 import type { Firestore } from 'firebase-admin/firestore';
 import { rawOf } from '../../src/db/raw-update';
-import { DATA_TABLES, type DataTable } from '../../src/db/schema-v2';
+import { DATA_TABLES, type DataTable } from '../../src/db/schema-current';
 import { syncedColumnNames } from '../../src/sync/wire-format';
 import type { TestDevice } from './device';
 

@@ -1,4 +1,4 @@
-import type { DataTable } from '../../src/db/schema-v2';
+import type { DataTable } from '../../src/db/schema-current';
 import type { PullCursor, RemoteStore, RemoteWrite } from '../../src/sync/remote-store';
 
 /**

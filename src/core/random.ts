@@ -1,9 +1,13 @@
 /**
- * A small seeded PRNG (mulberry32): one 32-bit seed reproduces every draw of a simulation.
- * Not cryptographic; fast and good enough for test data and fault draws.
+ * Randomness as a parameter: numbers in [0, 1), like Math.random(). Sync code takes one (retry
+ * jitter) so that simulations can pass a seeded one; production passes Math.random.
  */
 export type Random = () => number;
 
+/**
+ * A small seeded PRNG (mulberry32): one 32-bit seed reproduces every draw of a simulation.
+ * Not cryptographic; fast and good enough for test data and fault draws.
+ */
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;
   return () => {

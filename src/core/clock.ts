@@ -40,11 +40,3 @@ export class VirtualClock implements Clock {
     this.advance(Math.max(0, ms));
   }
 }
-
-/** A device clock that is off by `offsetMs` (clock-skew simulation), over any base clock. */
-export function skewedClock(base: Clock, offsetMs: number): Clock {
-  return { now: () => base.now() + offsetMs, sleep: (ms) => base.sleep(ms) };
-}
-
-/** Random numbers in [0, 1) as a parameter (seeded in simulations). */
-export type RandomSource = () => number;

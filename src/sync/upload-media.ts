@@ -1,24 +1,25 @@
 import fs from 'node:fs';
 import { type Model, Q } from '@nozbe/watermelondb';
+import { forEachLimited } from '../core/limit';
 import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
-import type { DataTable } from '../db/schema-v2';
-import { classifyError } from '../sync/classify-error';
-import { prepareFailure } from '../sync/failure';
-import { findLocalState, parseQueueData, type QueueData } from '../sync/queue';
-import { nextStatus } from '../sync/status-machine';
-import type { CollectionStats, SyncContext } from '../sync/sync-context';
-import { sha256Buffer, sha256File } from './checksum';
-import { photoPath, thumbnailPath, voicePath } from './media-paths';
-import type { MediaStore, StoredObject } from './media-store';
+import type { DataTable } from '../db/schema-current';
+import { sha256Buffer, sha256File } from '../files/checksum';
+import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
+import type { MediaStore, StoredObject } from '../files/media-store';
 import {
   STORAGE_MEDIA,
   type StorageMediaKind,
   storageSizeProblem,
   voiceContentType,
-} from './storage-limits';
-import { makeThumbnail } from './thumbnail';
+} from '../files/storage-limits';
+import { makeThumbnail } from '../files/thumbnail';
+import { classifyError } from './classify-error';
+import { prepareFailure } from './failure';
+import { findLocalState, parseQueueData, type QueueData } from './queue';
+import { nextStatus } from './status-machine';
+import type { CollectionStats, SyncContext } from './sync-context';
 
 /**
  * The file step of the push, run before a media collection's documents go up: every due voice
@@ -82,23 +83,17 @@ export async function uploadDueMedia(
     );
   });
   const results: Array<{ id: string; patch?: Record<string, string>; error?: unknown }> = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(UPLOADS_IN_FLIGHT, todo.length) }, async () => {
-      while (next < todo.length) {
-        const record = todo[next++];
-        try {
-          const patch = await ctx.retry.executeWithRetry(
-            () => uploadRecord(media, table, ctx.userId, rawOf(record)),
-            `upload ${table}/${record.id}`,
-          );
-          results.push({ id: record.id, patch });
-        } catch (error) {
-          results.push({ id: record.id, error });
-        }
-      }
-    }),
-  );
+  await forEachLimited(todo, UPLOADS_IN_FLIGHT, async (record) => {
+    try {
+      const patch = await ctx.retry.executeWithRetry(
+        () => uploadRecord(media, table, ctx.userId, rawOf(record)),
+        `upload ${table}/${record.id}`,
+      );
+      results.push({ id: record.id, patch });
+    } catch (error) {
+      results.push({ id: record.id, error });
+    }
+  });
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
     const { records: fresh, rows } = await findLocalState(
