@@ -14,8 +14,10 @@ const LAYERS = [
   'emulators', // find, start, stop the emulators
   'target', // which backend a command talks to
   'adapters', // the ports' implementations: Firestore and Storage through the Firebase SDKs
-  'simulate', // fault proxy, fault model, simulated devices, data generators, the run
+  // The judge sits below both runners that call it (`run` in simulate/, scenarios); what it
+  // must never import is the rule judge-apart-from-the-judged below.
   'judge', // invariants and the scenario judge
+  'simulate', // fault proxy, fault model, simulated devices, data generators, the run
   'scenario', // the scenario format, runner, fuzz, reports
   'bench', // throughput benchmarks
   'rules', // generates firestore.rules and storage.rules (a build step)

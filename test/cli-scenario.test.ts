@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../src/sync/describe-value';
+import { fingerprint } from '../src/judge/describe-value';
 import { backendArgs } from './helpers/backend';
 import { openInChromium } from './helpers/browser';
 import { runCli } from './helpers/cli';

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { forkRandom } from '../src/core/random';
 import { openDatabase } from '../src/db/open-database';
 import { DATA_TABLES } from '../src/db/schema-current';
-import { checkInvariants, LOCAL_ONLY, viewOfDatabase } from '../src/simulate/invariants';
+import { LOCAL_ONLY } from '../src/judge/columns';
+import { judgeRun } from '../src/judge/judge-run';
 import { testClients, testEndpoints, uniqueUserId } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 
@@ -536,9 +537,9 @@ describe('crash safety (SIGKILL during sync)', () => {
           [...ledger.records.keys()].filter((k) => k.startsWith(`${table}/`)).length,
         );
       }
-      const verdict = await checkInvariants({
+      const verdict = await judgeRun({
         userId,
-        devices: [viewOfDatabase(deviceId, opened.database)],
+        devices: [{ deviceId, databaseFile: file }],
         firestore: clients.firestore,
         bucket: null,
       });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rawOf } from '../src/db/raw-update';
-import { checkInvariants, viewOfDatabase } from '../src/simulate/invariants';
+import { judgeRun } from '../src/judge/judge-run';
 import { generatePhoto } from '../src/simulate/media-generator';
 import { testClients, uniqueUserId } from './helpers/backend';
 import { useDevices } from './helpers/device';
@@ -16,10 +16,14 @@ describe('the invariant checker', () => {
     const a = await device(user, 'a');
     const b = await device(user, 'b');
     const { firestore, bucket, close } = testClients('inv');
+    // Each device read from its SQLite file, beside the engine's open connection.
     const check = () =>
-      checkInvariants({
+      judgeRun({
         userId: user,
-        devices: [a, b].map((d) => viewOfDatabase(d.deviceId, d.opened.database)),
+        devices: [a, b].map((d) => ({
+          deviceId: d.deviceId,
+          databaseFile: path.join(tempDir(), `${d.deviceId}.db`),
+        })),
         firestore,
         bucket: bucket(),
       });

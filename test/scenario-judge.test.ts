@@ -1,8 +1,8 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../src/judge/describe-value';
 import { parseScenarioText } from '../src/scenario/load-scenario';
 import { runScenario, type ScenarioRunOptions } from '../src/scenario/run-scenario';
-import { fingerprint } from '../src/sync/describe-value';
 import { testEndpoints } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INVARIANTS, type ScenarioViolation } from '../src/judge/verdict';
 import { toHtml } from '../src/scenario/html-report';
-import { INVARIANTS, type ScenarioViolation } from '../src/scenario/judge';
 import { toJunit } from '../src/scenario/junit';
 import type { ScenarioReport, TimelineEvent } from '../src/scenario/run-scenario';
 import { openInChromium } from './helpers/browser';

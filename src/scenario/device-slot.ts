@@ -1,4 +1,5 @@
 import type { VirtualClock } from '../core/clock';
+import { DeviceReader } from '../judge/device-reader';
 import type { CrashPoint, FaultModel } from '../simulate/fault-model';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK, type LinkFaults, type NetworkMode } from '../simulate/fault-proxy';
@@ -10,7 +11,6 @@ import {
 import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
 import type { SyncResult } from '../sync/sync-manager';
 import { DeviceClock } from './device-clock';
-import { DeviceReader } from './read-device';
 
 /**
  * One device of a scenario across its lives: the settings the scenario gave it (network mode,

@@ -1,5 +1,5 @@
 import { formatDuration, formatDurationShort } from '../core/units';
-import type { InvariantResult } from './judge';
+import type { InvariantResult } from '../judge/verdict';
 import { escapeXml as esc } from './junit';
 import type { ScenarioReport, TimelineEvent } from './run-scenario';
 

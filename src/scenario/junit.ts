@@ -1,4 +1,4 @@
-import type { InvariantResult } from './judge';
+import type { InvariantResult } from '../judge/verdict';
 import type { ScenarioReport } from './run-scenario';
 
 /**

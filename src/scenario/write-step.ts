@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { forkRandom } from '../core/random';
+import type { Ledger, LedgerWrite } from '../judge/ledger';
 import { DataGenerator } from '../simulate/data-generator';
 import type { CommitResult, OtherWriters, WriterSdk } from '../simulate/other-writer';
 import {
@@ -9,7 +10,6 @@ import {
   type WriterTable,
   writerDocument,
 } from '../simulate/writer-documents';
-import type { Ledger, LedgerWrite } from './ledger';
 import type { StepSpec } from './schema';
 
 /**

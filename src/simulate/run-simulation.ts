@@ -6,6 +6,7 @@ import { forkRandom } from '../core/random';
 import { findByIds } from '../db/find-by-ids';
 import { rawOf } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
+import { judgeRun, type Violation } from '../judge/judge-run';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import type { ConflictReport } from '../sync/reconcile';
 import type { SyncError } from '../sync/sync-context';
@@ -13,7 +14,6 @@ import type { SyncResult } from '../sync/sync-manager';
 import { DEFAULT_DAY } from './data-generator';
 import type { CrashPoint, FaultModel } from './fault-model';
 import type { LinkFaults, NetworkMode } from './fault-proxy';
-import { checkInvariants, type Violation, viewOfDatabase } from './invariants';
 import { openSimulatedDevice, type SimulatedDevice } from './simulated-device';
 
 /**
@@ -90,7 +90,7 @@ export interface RunReport {
   faultsInjected: Record<string, number>;
   acksLost: number;
   crashes: Array<{ device: string; point: CrashPoint; atMs: number }>;
-  /** The independent checker's verdict after the drain (src/simulate/invariants.ts). */
+  /** The independent checker's verdict after the drain (src/judge/judge-run.ts). */
   invariants: {
     holds: boolean;
     count: number;
@@ -254,13 +254,15 @@ async function judge(
   // Straight to the emulators, not through the devices' proxies.
   const clients = createFirebaseClients(options, 'invariants');
   try {
-    const result = await checkInvariants({
+    return await judgeRun({
       userId: options.userId,
-      devices: devices.map((d) => viewOfDatabase(d.deviceId, d.opened.database)),
+      devices: devices.map((d) => ({
+        deviceId: d.deviceId,
+        databaseFile: d.folders.databaseFile!,
+      })),
       firestore: clients.firestore,
       bucket: options.storage ? clients.bucket() : null,
     });
-    return { holds: result.count === 0, ...result };
   } finally {
     await clients.close();
   }

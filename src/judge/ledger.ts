@@ -1,6 +1,12 @@
 import type { DataTable } from '../db/schema-current';
-import type { WriterFormat } from '../simulate/writer-documents';
-import type { DeviceReader } from './read-device';
+import { BOOKKEEPING, SYNC_FILLED, same } from './columns';
+import type { DeviceReader } from './device-reader';
+
+/**
+ * The formats another writer writes in (src/simulate/writer-documents.ts has the writer's own
+ * list; a format added there and not here fails to compile where the runner records it).
+ */
+export type WriterFormat = 'wire' | 'original' | 'malformed';
 
 /**
  * What the scenario did, written down by the runner as it happens and judged afterwards: every
@@ -28,21 +34,6 @@ export interface LedgerWrite {
    */
   format?: WriterFormat;
 }
-
-/** Columns every write moves; they are nobody's user-visible value. */
-export const BOOKKEEPING = new Set(['updated_at']);
-
-/** Fields the sync itself fills in (upload URLs, the owner), and the wire format's own fields. */
-export const SYNC_FILLED = new Set([
-  'audio_url',
-  'storage_url',
-  'thumbnail_url',
-  'user_id',
-  '_server_time',
-  '_device',
-  '_deleted',
-  '_ft',
-]);
 
 export class Ledger {
   readonly writes: LedgerWrite[] = [];
@@ -150,8 +141,4 @@ export class Ledger {
   get acknowledged(): number {
     return this.writes.filter((w) => w.ackedAt !== null).length;
   }
-}
-
-export function same(a: unknown, b: unknown): boolean {
-  return Object.is(a ?? null, b ?? null);
 }

@@ -1,13 +1,24 @@
 import Sqlite from 'better-sqlite3';
 import type { DataTable } from '../db/schema-current';
 import { currentSchema } from '../db/schema-current';
-import type { DeviceView } from '../simulate/invariants';
+
+/** How the invariants read a device: its rows as stored, and how many changes are queued. */
+export interface DeviceView {
+  deviceId: string;
+  rows(table: DataTable): Promise<Array<Record<string, unknown>>>;
+  queued(): Promise<number>;
+  /** A record this device may legitimately lack (e.g. removed by its retention cleanup). */
+  mayLack?(table: DataTable, id: string, server: Record<string, unknown>): boolean;
+}
 
 /**
  * A device's database read the way a forensic tool would: its SQLite file opened read-only,
- * beside (not through) the WatermelonDB instance that writes it. The scenario judge trusts
- * nothing the sync code keeps in memory. Booleans are stored as 0/1; they are read back as the
- * schema says.
+ * beside (not through) the WatermelonDB instance that writes it. The judge trusts nothing the
+ * sync code keeps in memory. Booleans are stored as 0/1; they are read back as the schema says.
+ * Rows WatermelonDB marked deleted (and has not yet purged) are not the device's records.
+ *
+ * Only SQLite: every simulated device (`run`, scenarios) is opened on a SQLite file
+ * (src/simulate/simulated-device.ts); a LokiJS device is never judged.
  */
 export class DeviceReader {
   private readonly sqlite: Sqlite.Database;

@@ -1,0 +1,103 @@
+import type { Bucket } from '@google-cloud/storage';
+import type { Firestore } from 'firebase-admin/firestore';
+import type { DataTable } from '../db/schema-current';
+import { checkAcknowledged } from './acknowledged-writes';
+import { checkInvariants } from './check-invariants';
+import { checkConflictOutcomes, type JudgedConflict } from './conflict-outcomes';
+import type { DeviceView } from './device-reader';
+import { checkExpectations, type Expectations } from './expectations';
+import type { Ledger } from './ledger';
+import { checkDuplicates } from './no-duplicates';
+import { checkProvenance } from './provenance';
+import { readUserDocuments, type ServerDocs } from './server-reader';
+import { lacking, unappliedByDevices } from './unapplied';
+import { INVARIANTS, type InvariantResult, type ScenarioViolation } from './verdict';
+
+/**
+ * The scenario's verdict after the final heal-and-sync, from state read directly: the devices'
+ * SQLite files, the Firestore emulator and the Storage emulator, compared with the ledger of
+ * what the steps did. Nothing here calls the sync code. Every violation names the record, the
+ * device and the step that last wrote the record.
+ */
+export interface JudgeInput {
+  users: Array<{
+    name: string;
+    realId: string;
+    devices: Array<{ key: string; view: DeviceView }>;
+  }>;
+  firestore: Firestore;
+  bucket: Bucket | null;
+  ledger: Ledger;
+  conflicts: JudgedConflict[];
+  crashes: number;
+  expect: Expectations;
+  /** Steps that could not run (and the scenario does not allow that). */
+  skipped: Array<{ label: string; note: string }>;
+  /** `write` steps whose commit failed (the writer's documents are not on the server). */
+  failedWrites?: Array<{ label: string; note: string }>;
+  stepLabel(step: number): string;
+}
+
+export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[]> {
+  const found = new Map<string, ScenarioViolation[]>(INVARIANTS.map((i) => [i.name, []]));
+  const add = (v: ScenarioViolation) => found.get(v.invariant)!.push(v);
+  const label = (table: DataTable, id: string) => {
+    const last = input.ledger.lastWrite(table, id);
+    return last ? input.stepLabel(last.step) : null;
+  };
+
+  const servers = new Map<string, ServerDocs>();
+  for (const user of input.users)
+    servers.set(user.name, await readUserDocuments(input.firestore, user.realId));
+
+  for (const user of input.users) {
+    const docs = servers.get(user.name)!;
+    const userWrites = input.ledger.writes.filter((w) => w.user === user.name);
+    checkAcknowledged(userWrites, docs, input.stepLabel, add);
+    checkProvenance(userWrites, docs, label, add);
+    const unapplied = unappliedByDevices(userWrites);
+    await checkDuplicates({
+      user,
+      users: input.users,
+      ledger: input.ledger,
+      docs,
+      unapplied,
+      label,
+      add,
+    });
+
+    // The general invariants (the same `run` is judged by), over this user's devices.
+    const devices = user.devices.map((d) => ({ key: d.key, view: lacking(d.view, unapplied) }));
+    const general = await checkInvariants({
+      userId: user.realId,
+      devices: devices.map((d) => d.view),
+      docs,
+      bucket: input.bucket,
+      limit: 1000,
+    });
+    for (const v of general.violations) {
+      const device = devices.find((d) => d.view.deviceId === v.device);
+      add({
+        invariant: v.invariant,
+        record: v.collection && v.id ? `${v.collection}/${v.id}` : null,
+        device: device?.key ?? v.device,
+        step: v.collection && v.id ? label(v.collection, v.id) : null,
+        detail: v.detail,
+      });
+    }
+  }
+
+  checkConflictOutcomes(input.conflicts, label, add);
+  checkExpectations(input, servers, add);
+
+  return INVARIANTS.map(({ name, description }) => {
+    const violations = found.get(name)!;
+    return {
+      name,
+      description,
+      holds: violations.length === 0,
+      count: violations.length,
+      violations,
+    };
+  });
+}
