@@ -1,7 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { currentSchema, DATA_TABLES } from '../src/db/schema-current';
+import { photoPath, thumbnailPath, voicePath } from '../src/files/media-paths';
 import { LOCAL_ONLY, META_FIELDS } from '../src/judge/columns';
 import type { Expectations } from '../src/judge/expectations';
+import { filePaths } from '../src/judge/files';
 import type { WriterFormat as JudgeWriterFormat } from '../src/judge/ledger';
 import {
   ALLOWED_OUTCOMES,
@@ -40,6 +42,14 @@ describe("the judge's own copies agree with the engine", () => {
 
   it("the wire format's own fields are the engine's", () => {
     expect([...META_FIELDS].sort()).toEqual(Object.values(META).sort());
+  });
+
+  it("a record's files are where the file sync puts them", () => {
+    expect(filePaths('voice_notes', 'u1', 'r1')).toEqual([voicePath('u1', 'r1')]);
+    expect(filePaths('photo_memories', 'u1', 'r1')).toEqual([
+      photoPath('u1', 'r1'),
+      thumbnailPath('u1', 'r1'),
+    ]);
   });
 
   // Every shape a conflict can take: either side live (edited) or deleted.

@@ -7,7 +7,7 @@ import { readObjectBytes, readObjectMetadata } from './server-reader';
  * files: every live voice note and photo on the server has its file (and a photo its thumbnail)
  * in Storage, the document's URL carries the object's download token, and the bytes match the
  * checksum they were uploaded with. The paths are the app's (DESIGN.md, "File sync"), written
- * here again rather than taken from src/files/.
+ * here again rather than taken from src/files/ (test/judge-copies.test.ts compares the two).
  */
 export type FileViolation = { table: DataTable; id: string; detail: string };
 
@@ -31,7 +31,12 @@ export async function checkFiles(
   return files;
 }
 
-function filePaths(table: 'voice_notes' | 'photo_memories', userId: string, id: string): string[] {
+/** Where the app keeps a record's files in Storage. */
+export function filePaths(
+  table: 'voice_notes' | 'photo_memories',
+  userId: string,
+  id: string,
+): string[] {
   return table === 'voice_notes'
     ? [`users/${userId}/voice/${id}.m4a`]
     : [`users/${userId}/photos/${id}.jpg`, `users/${userId}/photos/thumbnails/${id}.jpg`];
