@@ -1,5 +1,5 @@
 import { DATA_TABLES } from '../db/schema-v2';
-import type { RunReport } from '../simulate/run-simulation';
+import type { RunReport } from '../scenario/run-simulation';
 import { formatDuration } from './duration';
 import { formatBytes } from './format';
 import type { Printer } from './output';
