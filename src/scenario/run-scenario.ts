@@ -9,11 +9,11 @@ import { OtherWriters } from '../simulate/other-writer';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
 import { DeviceSlot } from './device-slot';
-import { type HealPolicy, type HealResult, heal, SCENARIO_HEAL } from './heal';
+import { type HealResult, SCENARIO_HEAL } from './heal';
 import { type InvariantResult, judgeScenario } from './judge';
+import { healPhase, runPhases, type StepReport, stepsPhase } from './phases';
 import type { ScenarioSpec } from './schema';
 import { Simulation } from './simulation';
-import { kindOf, type StepSpec } from './steps';
 import type { OtherWriteReport } from './steps/write';
 
 /**
@@ -49,13 +49,7 @@ export interface ScenarioRunOptions {
   }) => Promise<void>;
 }
 
-export interface StepReport {
-  index: number;
-  label: string;
-  atMs: number;
-  status: 'ok' | 'skipped';
-  note?: string;
-}
+export type { StepReport };
 
 export interface TimelineEvent {
   atMs: number;
@@ -95,62 +89,83 @@ export interface ScenarioReport {
   invariants: InvariantResult[];
 }
 
-/**
- * The phases of a simulation, in order, as VOPR's `tick()` runs its own: the steps move the
- * world, the heal lets it settle, the judge reads it. `run` runs the same phases with its own
- * heal policy and judge (src/scenario/run-timeline.ts).
- */
-export interface Phase {
-  name: 'steps' | 'heal' | 'judge';
-  run(sim: Simulation): Promise<void>;
-}
-
-export async function runPhases(sim: Simulation, phases: Phase[]): Promise<void> {
-  for (const phase of phases) await phase.run(sim);
-}
-
-/** The steps phase: each step in order, noted in the report; writes still in flight land last. */
-export function stepsPhase(
-  steps: StepSpec[],
-  reports: StepReport[],
-  onStep?: (index: number, label: string) => void,
-): Phase {
-  return {
-    name: 'steps',
-    async run(sim) {
-      for (const [index, step] of steps.entries()) {
-        const label = describeStep(step, index);
-        onStep?.(index, label);
-        const atMs = sim.at();
-        const { kind, body } = kindOf(step);
-        const note = await kind.run(sim, body, index);
-        reports.push({
-          index,
-          label,
-          atMs,
-          status: note?.startsWith('skipped') ? 'skipped' : 'ok',
-          ...(note ? { note } : {}),
-        });
-        sim.sample();
-      }
-      // Another writer's commits still in flight land first: the heal and the judge see them.
-      await Promise.all(sim.inFlight);
-    },
-  };
-}
-
-export function healPhase(policy: HealPolicy, done: (result: HealResult) => void): Phase {
-  return { name: 'heal', run: async (sim) => done(await heal(sim, policy)) };
-}
-
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioReport> {
   const scenario = options.scenario;
   const seed = options.seed ?? scenario.seed;
   const wallStart = Date.now();
-  const origin = Date.parse(scenario.start);
-  const world = new VirtualClock(origin);
   const runTag = crypto.randomBytes(4).toString('hex');
   const runDir = path.join(options.dataDir, 'scenarios', runTag);
+  const { sim, users } = scenarioSimulation(options, seed, runTag, runDir);
+  const slots = sim.slots;
+  const steps: StepReport[] = [];
+  let healed: HealResult = { rounds: 0, drained: false, ms: 0 };
+  let invariants: InvariantResult[] = [];
+
+  try {
+    await sim.open();
+    await runPhases(sim, [
+      stepsPhase(scenario.steps, steps, options.onStep),
+      healPhase(SCENARIO_HEAL, (result) => {
+        healed = result;
+      }),
+      {
+        name: 'judge',
+        async run() {
+          invariants = await judgeScenarioRun(options, sim, { users, steps, runTag, runDir });
+        },
+      },
+    ]);
+  } finally {
+    await sim.close();
+    if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
+  }
+
+  const devices = slots.flatMap((s) => s.all());
+  return {
+    name: scenario.name,
+    file: options.file ?? null,
+    seed,
+    passed: invariants.every((i) => i.holds),
+    devices: slots.map((s) => s.key),
+    virtualMs: sim.at(),
+    wallMs: Date.now() - wallStart,
+    steps,
+    timeline: {
+      samples: sim.samples,
+      offline: sim.offline.sort((a, b) => a.fromMs - b.fromMs || a.device.localeCompare(b.device)),
+      events: sim.events,
+    },
+    totals: {
+      writes: sim.ledger.writes.length,
+      acknowledged: sim.ledger.acknowledged,
+      passes: sim.totals.passes,
+      conflicts: sim.conflicts.length,
+      syncErrors: sim.totals.syncErrors,
+      crashes: sim.totals.crashes,
+      acksLost: devices.reduce((n, d) => n + d.injector.counts.acksLost, 0),
+      faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
+      healRounds: healed.rounds,
+      drained: healed.drained,
+    },
+    otherWrites: sim.otherWrites,
+    invariants,
+  };
+}
+
+/**
+ * A scenario's world: virtual time from the scenario's start, each device with its own clock
+ * (offset, drift), in a folder of the run's own, for a user id tagged for the run; devices sync
+ * one after another, so the same seed replays the same run.
+ */
+function scenarioSimulation(
+  options: ScenarioRunOptions,
+  seed: number,
+  runTag: string,
+  runDir: string,
+) {
+  const scenario = options.scenario;
+  const origin = Date.parse(scenario.start);
+  const world = new VirtualClock(origin);
   const users = scenario.users.map((u) => ({
     name: u.id,
     realId: `${u.id}-${runTag}`,
@@ -194,112 +209,77 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     together: false,
     readableIds: true,
   });
-  const steps: StepReport[] = [];
-  let healed: HealResult = { rounds: 0, drained: false, ms: 0 };
-  let invariants: InvariantResult[] = [];
+  return { sim, users };
+}
+
+/**
+ * The judge phase of a scenario: every device closed, the judge reads their SQLite files and the
+ * emulators (after `beforeJudge`, for tests); then the run's emulator data is forgotten.
+ */
+async function judgeScenarioRun(
+  options: ScenarioRunOptions,
+  sim: Simulation,
+  run: {
+    users: Array<{ name: string; realId: string }>;
+    steps: StepReport[];
+    runTag: string;
+    runDir: string;
+  },
+): Promise<InvariantResult[]> {
+  const { scenario } = options;
+  const { users, steps, runTag, runDir } = run;
+  const slots = sim.slots;
   const label = (index: number) => describeStep(scenario.steps[index], index);
-
-  const judge: Phase = {
-    name: 'judge',
-    async run() {
-      for (const slot of slots) await slot.device.close();
-      const clients = createFirebaseClients(
-        { projectId: options.projectId, firestore: options.firestore, storage: options.storage },
-        `judge-${runTag}`,
-      );
-      try {
-        await options.beforeJudge?.({
-          firestore: clients.firestore,
-          bucket: scenario.files && options.storage ? clients.bucket() : null,
-          users: sim.users.map(({ name, realId }) => ({ name, realId })),
-          databaseFiles: Object.fromEntries(
-            slots.map((s) => [s.key, s.device.folders.databaseFile!]),
-          ),
-        });
-        invariants = await judgeScenario({
-          users: users.map((u) => ({
-            name: u.name,
-            realId: u.realId,
-            devices: slots
-              .filter((s) => s.options.userName === u.name)
-              .map((s) => ({ key: s.key, view: s.reader.view(mayLackAfterCleanup(s)) })),
-          })),
-          firestore: clients.firestore,
-          bucket: scenario.files && options.storage ? clients.bucket() : null,
-          ledger: sim.ledger,
-          conflicts: sim.conflicts,
-          crashes: sim.totals.crashes,
-          expect: scenario.expect,
-          failedWrites: sim.otherWrites
-            .filter((w) => w.error !== null)
-            .map((w) => ({ label: label(w.step), note: w.error! })),
-          skipped: scenario.skipInapplicableSteps
-            ? []
-            : steps
-                .filter((s) => s.status === 'skipped')
-                .map((s) => ({ label: s.label, note: s.note ?? '' })),
-          stepLabel: label,
-        });
-        if (!options.keep)
-          for (const user of users)
-            await freshStart({
-              dataDir: runDir,
-              userId: user.realId,
-              deviceIds: [],
-              projectId: options.projectId,
-              firestore: options.firestore,
-              storage: scenario.files ? options.storage : null,
-            });
-      } finally {
-        await clients.close();
-      }
-    },
-  };
-
+  for (const slot of slots) await slot.device.close();
+  const clients = createFirebaseClients(
+    { projectId: options.projectId, firestore: options.firestore, storage: options.storage },
+    `judge-${runTag}`,
+  );
   try {
-    await sim.open();
-    await runPhases(sim, [
-      stepsPhase(scenario.steps, steps, options.onStep),
-      healPhase(SCENARIO_HEAL, (result) => {
-        healed = result;
-      }),
-      judge,
-    ]);
-  } finally {
-    await sim.close();
-    if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
-  }
-
-  const devices = slots.flatMap((s) => s.all());
-  return {
-    name: scenario.name,
-    file: options.file ?? null,
-    seed,
-    passed: invariants.every((i) => i.holds),
-    devices: slots.map((s) => s.key),
-    virtualMs: sim.at(),
-    wallMs: Date.now() - wallStart,
-    steps,
-    timeline: {
-      samples: sim.samples,
-      offline: sim.offline.sort((a, b) => a.fromMs - b.fromMs || a.device.localeCompare(b.device)),
-      events: sim.events,
-    },
-    totals: {
-      writes: sim.ledger.writes.length,
-      acknowledged: sim.ledger.acknowledged,
-      passes: sim.totals.passes,
-      conflicts: sim.conflicts.length,
-      syncErrors: sim.totals.syncErrors,
+    await options.beforeJudge?.({
+      firestore: clients.firestore,
+      bucket: scenario.files && options.storage ? clients.bucket() : null,
+      users: users.map(({ name, realId }) => ({ name, realId })),
+      databaseFiles: Object.fromEntries(slots.map((s) => [s.key, s.device.folders.databaseFile!])),
+    });
+    const invariants = await judgeScenario({
+      users: users.map((u) => ({
+        name: u.name,
+        realId: u.realId,
+        devices: slots
+          .filter((s) => s.options.userName === u.name)
+          .map((s) => ({ key: s.key, view: s.reader.view(mayLackAfterCleanup(s)) })),
+      })),
+      firestore: clients.firestore,
+      bucket: scenario.files && options.storage ? clients.bucket() : null,
+      ledger: sim.ledger,
+      conflicts: sim.conflicts,
       crashes: sim.totals.crashes,
-      acksLost: devices.reduce((n, d) => n + d.injector.counts.acksLost, 0),
-      faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
-      healRounds: healed.rounds,
-      drained: healed.drained,
-    },
-    otherWrites: sim.otherWrites,
-    invariants,
-  };
+      expect: scenario.expect,
+      failedWrites: sim.otherWrites
+        .filter((w) => w.error !== null)
+        .map((w) => ({ label: label(w.step), note: w.error! })),
+      skipped: scenario.skipInapplicableSteps
+        ? []
+        : steps
+            .filter((s) => s.status === 'skipped')
+            .map((s) => ({ label: s.label, note: s.note ?? '' })),
+      stepLabel: label,
+    });
+    if (!options.keep)
+      for (const user of users)
+        await freshStart({
+          dataDir: runDir,
+          userId: user.realId,
+          deviceIds: [],
+          projectId: options.projectId,
+          firestore: options.firestore,
+          storage: scenario.files ? options.storage : null,
+        });
+    return invariants;
+  } finally {
+    await clients.close();
+  }
 }
 
 /** After a retention cleanup, a device may lack the old sensor records it removed. */
