@@ -173,6 +173,51 @@ describe('personalai-sync seed, run and sync', () => {
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(229); // only the fresh day is left
   }, 300_000);
 
+  it('run --save-scenario writes its timeline, and scenario run replays it to the same verdict', async () => {
+    const user = uniqueUserId('saved');
+    const dir = tempDir();
+    const file = path.join(dir, 'run.yaml');
+    const base = ['--data-dir', dir, '--user', user, '--seed', '13', ...backendFlags()];
+    const run = await runCli(
+      [
+        ...base,
+        '--json',
+        'run',
+        '--offline-for',
+        '2s',
+        '--record-rate',
+        '3/s',
+        '--devices',
+        '2',
+        '--crash-at',
+        'after-remote-write',
+        '--save-scenario',
+        file,
+      ],
+      {},
+      150_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = validReport(run.stdout);
+    expect(report).toMatchObject({ drained: true, seeded: 2 * 229, recordedOffline: 12 });
+    expect(report.invariants.holds).toBe(true);
+    const saved = fs.readFileSync(file, 'utf8');
+    expect(saved).toMatch(/^# Replay: npx personalai-sync scenario run /m);
+    expect(saved).toMatch(/crash:\n\s+device: all\n\s+at: after-remote-write/);
+    expect(saved).toMatch(/rate: 3\n/);
+
+    const replay = await runCli(
+      [...backendFlags(), '--data-dir', dir, '--json', 'scenario', 'run', file],
+      {},
+      150_000,
+    );
+    expect(replay.code, replay.stderr).toBe(0);
+    const [scenario] = JSON.parse(replay.stdout).result.scenarios;
+    expect(scenario).toMatchObject({ seed: 13, passed: report.invariants.holds });
+    expect(scenario.totals.crashes).toBe(2); // each device died once, as in the run
+    expect(scenario.totals.writes).toBe(report.seeded + report.recordedOffline);
+  }, 300_000);
+
   it('sync pushes a seeded device in one pass and status then says Synced', async () => {
     const user = uniqueUserId('sync');
     const base = ['--data-dir', tempDir(), '--user', user, '--device', 'tablet', ...backendFlags()];

@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/units';
 import { DATA_TABLES } from '../db/schema-current';
-import type { RunReport } from '../simulate/run-simulation';
+import type { RunReport } from '../scenario/run-simulation';
 import { formatBytes } from './format';
 import type { Printer } from './output';
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
 import { openBackend } from '../emulators/backend';
+import { runSimulation } from '../scenario/run-simulation';
 import {
   CRASH_POINTS,
   type CrashPoint,
@@ -10,7 +11,6 @@ import {
 } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
 import { freshStart } from '../simulate/fresh-start';
-import { runSimulation } from '../simulate/run-simulation';
 import { parseDuration, parseProbability } from './duration';
 import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
@@ -18,6 +18,7 @@ import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
 import { guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseStrategy } from './run-options';
+import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
 
 interface RunFlags {
@@ -39,6 +40,7 @@ interface RunFlags {
   crashAt?: string;
   bandwidth?: string;
   fresh: boolean;
+  saveScenario?: string;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -99,9 +101,13 @@ export function registerRunCommand(program: Command): void {
       '--crash-at <point>',
       `each device dies once at this point and restarts: ${CRASH_POINTS.join(', ')}`,
     )
+    .option(
+      '--save-scenario <file>',
+      'write the run as a scenario file (YAML) that `scenario run FILE` replays',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
+      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync run --devices 2 --save-scenario run.yaml && personalai-sync scenario run run.yaml\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
     )
     .action(
       wrapAction(async (options, command) => {
@@ -183,6 +189,9 @@ export function registerRunCommand(program: Command): void {
             link,
             seedIfEmpty: true,
             crashAt: (flags.crashAt as CrashPoint | undefined) ?? null,
+            onTimeline: flags.saveScenario
+              ? (scenario) => saveScenario(flags.saveScenario!, scenario)
+              : undefined,
             onProgress: (p) =>
               spinner.update(
                 `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,

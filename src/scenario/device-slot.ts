@@ -1,4 +1,4 @@
-import type { VirtualClock } from '../core/clock';
+import type { Clock } from '../core/clock';
 import { DeviceReader } from '../judge/device-reader';
 import type { CrashPoint, FaultModel } from '../simulate/fault-model';
 import { NO_FAULTS } from '../simulate/fault-model';
@@ -8,14 +8,14 @@ import {
   type SimulatedDevice,
   type SimulatedDeviceOptions,
 } from '../simulate/simulated-device';
-import type { ConflictStrategy, Decision } from '../sync/conflict-resolver';
+import type { Conflict, ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import type { SyncResult } from '../sync/sync-manager';
-import { DeviceClock } from './device-clock';
 
 /**
  * One device of a scenario across its lives: the settings the scenario gave it (network mode,
  * link faults, fault rates, strategy, ask-user answers) outlive a crash, so a restarted device
  * comes back exactly as configured. The process dying is the only thing a crash changes.
+ * Scenarios and `run` alike hold their devices in slots.
  */
 export interface SlotOptions
   extends Pick<
@@ -23,13 +23,20 @@ export interface SlotOptions
     'dataDir' | 'userId' | 'deviceId' | 'projectId' | 'firestore' | 'storage' | 'seed'
   > {
   userName: string;
-  world: VirtualClock;
-  origin: number;
-  clockOffsetMs: number;
-  clockDriftPpm: number;
+  /** The device's name in the scenario, when its id is not one (`run`'s ids are freer). */
+  name?: string;
+  /** This device's clock (a scenario's: its offset and drift over virtual time). */
+  clock: Clock;
   strategy: ConflictStrategy;
   deadlineMs: number;
   askUserDefault?: Decision;
+  /** Answers ask-user conflicts instead of the scenario's answers (`run --answers`, a prompt). */
+  decide?: DecideFn;
+  /**
+   * Names the random streams of each life. A scenario gives each life a stream of its own, so a
+   * restart does not replay the fault draws of the life before it; `run` keeps the device's own.
+   */
+  randomScope?: (key: string, life: number) => string | undefined;
 }
 
 export type SyncOutcome =
@@ -44,7 +51,7 @@ export interface AnswerLog {
 
 export class DeviceSlot {
   readonly key: string;
-  readonly clock: DeviceClock;
+  readonly clock: Clock;
   device!: SimulatedDevice;
   reader!: DeviceReader;
   mode: NetworkMode = 'online';
@@ -52,7 +59,6 @@ export class DeviceSlot {
   faults: FaultModel = NO_FAULTS;
   strategy: ConflictStrategy;
   readonly answers: Decision[] = [];
-  lastBackgroundAt: number | null = null;
   /** Retention cleanups run here: records older than a cutoff may be missing on this device. */
   readonly cleanupCutoffs: number[] = [];
   /** Devices of earlier lives (crashed), kept for their network and fault counts. */
@@ -60,13 +66,8 @@ export class DeviceSlot {
   private answered: AnswerLog[] = [];
 
   constructor(readonly options: SlotOptions) {
-    this.key = `${options.userName}/${options.deviceId}`;
-    this.clock = new DeviceClock(
-      options.world,
-      options.origin,
-      options.clockOffsetMs,
-      options.clockDriftPpm,
-    );
+    this.key = `${options.userName}/${options.name ?? options.deviceId}`;
+    this.clock = options.clock;
     this.strategy = options.strategy;
   }
 
@@ -79,13 +80,14 @@ export class DeviceSlot {
       projectId: o.projectId,
       firestore: o.firestore,
       storage: o.storage,
-      // Each life of a device draws from its own stream, so a restart does not replay the
-      // fault draws of the life before it.
       seed: o.seed,
-      randomScope: `${this.key}/life-${this.retired.length}`,
+      randomScope: o.randomScope
+        ? o.randomScope(this.key, this.retired.length)
+        : `${this.key}/life-${this.retired.length}`,
       clock: this.clock,
       strategy: this.strategy,
       decide: (conflict) => {
+        if (o.decide) return this.answerWith(o.decide, conflict);
         const decision = this.answers.shift() ?? o.askUserDefault ?? null;
         this.answered.push({ table: conflict.table, id: conflict.id, decision });
         if (!decision)
@@ -100,6 +102,12 @@ export class DeviceSlot {
     });
     await this.device.network.setMode(this.mode);
     this.reader ??= new DeviceReader(this.key, this.device.folders.databaseFile!);
+  }
+
+  private async answerWith(decide: DecideFn, conflict: Conflict): Promise<Decision> {
+    const decision = await decide(conflict);
+    this.answered.push({ table: conflict.table, id: conflict.id, decision });
+    return decision;
   }
 
   async setMode(mode: NetworkMode): Promise<void> {

@@ -1,17 +1,25 @@
 import { z } from 'zod';
 import {
-  DURATION_PATTERN,
-  parseDuration,
-  parseRate,
-  perMillisecond,
-  RATE_PATTERN,
-} from '../core/units';
-import { DATA_TABLES } from '../db/schema-current';
-import { CRASH_POINTS, FAULT_KINDS } from '../simulate/fault-model';
-import { ADMIN_BATCH_LIMIT, CLIENT_BATCH_LIMIT } from '../simulate/other-writer';
-import { WRITER_FORMATS, WRITER_TABLES } from '../simulate/writer-documents';
-import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
+  ACTIONS,
+  type Action,
+  isAction,
+  STEP_KINDS,
+  type StepBodies,
+  type StepSpec,
+} from './steps';
+import {
+  Collection,
+  Duration,
+  documentedBody,
+  Fields,
+  Name,
+  parseScenarioDuration,
+  RecordId,
+  Strategy,
+} from './steps/fields';
 import { resolveTargets } from './targets';
+
+export { ACTIONS, type Action, type StepSpec };
 
 /**
  * The scenario file format (YAML), as a zod schema: the one definition that validates files,
@@ -21,57 +29,6 @@ import { resolveTargets } from './targets';
  * timeline of steps run in order on a virtual clock, and expectations checked after the final
  * heal-and-sync. Every step is a one-key object: `- offline: { device: phone }`.
  */
-
-/** `250ms`, `30s`, `15m`, `6h`, `7d`, or a number of milliseconds (src/core/units.ts). */
-export const Duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(DURATION_PATTERN, 'a duration like 250ms, 30s, 15m, 6h or 7d'),
-  ])
-  .transform((value) => parseScenarioDuration(value))
-  .refine(Number.isFinite, 'a duration of a finite length')
-  .meta({ description: 'A duration: 250ms, 30s, 15m, 6h, 7d, or milliseconds as a number.' });
-
-/** A duration field's value in milliseconds: a YAML number as it is, text parsed. */
-function parseScenarioDuration(value: number | string): number {
-  if (typeof value === 'number') return value;
-  const ms = parseDuration(value);
-  if (ms === null) throw new Error(`not a duration: ${value}`);
-  return ms;
-}
-
-/** `10/s`, `30/min`, `100/h` or a number per second. Returns records per millisecond. */
-export const Rate = z
-  .union([
-    z.number().positive(),
-    z.string().regex(RATE_PATTERN, 'a rate like 10/s, 30/min or 100/h'),
-  ])
-  .transform((value) => {
-    if (typeof value === 'number') return value / 1000;
-    return perMillisecond(parseRate(value)!);
-  })
-  .refine(Number.isFinite, 'a finite rate')
-  .meta({ description: 'Records per time: 10/s, 30/min, 100/h, or per second as a number.' });
-
-const Name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - and _ (at most 40)');
-const Probability = z.number().min(0).max(1);
-const Collection = z.enum(DATA_TABLES);
-const Strategy = z
-  .enum(CONFLICT_STRATEGIES as [string, ...string[]])
-  .transform((s) => s as (typeof CONFLICT_STRATEGIES)[number]);
-const RecordId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, ., - and _ (at most 64)');
-const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const Fields = z.record(z.string(), FieldValue);
-
-/** `phone`, `alice/phone`, `all`, or a list of those. */
-const Target = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .default('all')
-  .meta({ description: 'A device (phone or user/phone), a list of them, or all (the default).' });
 
 const DeviceSpec = z.strictObject({
   id: Name,
@@ -103,141 +60,17 @@ const UserSpec = z.strictObject({
     .max(200),
 });
 
-const ByOperation = z.strictObject({
-  pull: Probability.default(0),
-  push: Probability.default(0),
-  upload: Probability.default(0),
-});
-
-/**
- * `offline: phone` is short for `offline: { device: phone }` (and `sync:` alone for all). Parsing
- * normalizes first so mistakes are reported against the object's fields; the published schema
- * shows both forms.
- */
-const SHORTHAND_DOCS = new Map<z.ZodType, z.ZodType>();
-function shorthand<T extends z.ZodType>(body: T) {
-  const parse = z.preprocess(
-    (v) => (v === null || typeof v === 'string' || Array.isArray(v) ? { device: v ?? 'all' } : v),
-    body,
-  );
-  SHORTHAND_DOCS.set(parse, z.union([Target, body, z.null()]));
-  return parse;
-}
-
-/** Each action's body. A step is a one-key object: `{ action: body }`. */
-export const STEP_BODIES = {
-  create: z.strictObject({
-    device: z.string().min(1),
-    collection: Collection,
-    id: RecordId,
-    fields: Fields.default({}),
-  }),
-  update: z.strictObject({
-    device: z.string().min(1),
-    collection: Collection,
-    id: RecordId,
-    fields: Fields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
-    /** `push`: the edit is made while this device's next push is in flight. */
-    during: z.literal('push').optional(),
-  }),
-  delete: z.strictObject({ device: z.string().min(1), collection: Collection, id: RecordId }),
-  generate: z.strictObject({
-    device: Target,
-    count: z.number().int().min(1).max(100_000),
-    /** Spread over virtual time at this rate (background sync keeps running); none: at once. */
-    rate: Rate.optional(),
-    collection: Collection.optional(),
-  }),
-  offline: shorthand(
-    z.strictObject({ device: Target, mode: z.enum(['refuse', 'blackhole']).default('refuse') }),
-  ),
-  online: shorthand(z.strictObject({ device: Target })),
-  flaky: z.strictObject({
-    device: Target,
-    dropRate: Probability.default(0.2),
-    latency: Duration.default(0),
-    jitter: Duration.default(0),
-    bytesPerSecond: z.number().int().positive().nullable().default(null),
-  }),
-  faults: z.strictObject({
-    device: Target,
-    failRate: z.union([Probability, ByOperation]).default(0),
-    ackLostRate: Probability.default(0),
-    kinds: z.array(z.enum(FAULT_KINDS)).min(1).default(['unavailable']),
-  }),
-  crash: z.strictObject({ device: Target, at: z.enum(CRASH_POINTS) }),
-  restart: shorthand(z.strictObject({ device: Target })),
-  sync: shorthand(z.strictObject({ device: Target })),
-  advance: Duration,
-  strategy: z.strictObject({ device: Target, use: Strategy }),
-  answer: z.strictObject({
-    device: Target,
-    with: z.array(z.enum(['local', 'remote', 'merge'])).min(1),
-  }),
-  cleanup: z.strictObject({ device: Target, olderThan: Duration }),
-  write: z
-    .strictObject({
-      /** Whose data (a user of the scenario); may be left out when there is one user. */
-      user: Name.optional(),
-      /** client: the Firebase JS SDK as the user, rules enforced; admin: firebase-admin, no rules. */
-      as: z.enum(['client', 'admin']).default('client'),
-      collection: z.enum(WRITER_TABLES).default('health_data'),
-      count: z.number().int().min(1).max(ADMIN_BATCH_LIMIT).default(1),
-      /** wire: the engine's format; original: the app's set(merge) of the fields; malformed. */
-      format: z.enum(WRITER_FORMATS).default('wire'),
-      /** one: every document in one commit (one update time); each: a commit per document. */
-      commit: z.enum(['one', 'each']).default('one'),
-      /** Spread over virtual time at this rate, committed as they come due (background sync runs). */
-      rate: Rate.optional(),
-      /** false: the commit starts and the scenario goes on; it is awaited before the heal. */
-      wait: z.boolean().default(true),
-      /**
-       * With wait: false, real time the commit runs before the scenario goes on (the server must
-       * have begun processing it, and stamped it, before what follows: about a second for a
-       * 500-write client batch here, whose rules then take seconds more).
-       */
-      headStart: Duration.default(0),
-    })
-    .superRefine((w, ctx) => {
-      if (w.as === 'client' && w.format !== 'wire')
-        ctx.addIssue({
-          code: 'custom',
-          path: ['format'],
-          message: `firestore.rules refuse ${w.format} documents from a client; write them as: admin`,
-        });
-      if (w.as === 'client' && w.commit === 'one' && w.count > CLIENT_BATCH_LIMIT)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['count'],
-          message: `a client WriteBatch holds at most ${CLIENT_BATCH_LIMIT} writes; use as: admin for a bigger single commit`,
-        });
-      if (w.headStart > 0 && w.wait)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['headStart'],
-          message: 'a head start is for a write not waited for (wait: false)',
-        });
-      if (w.rate !== undefined && !w.wait)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['wait'],
-          message:
-            'a write with a rate runs while time passes; it cannot also run in the background',
-        });
-    }),
-};
-export type Action = keyof typeof STEP_BODIES;
-export const ACTIONS = Object.keys(STEP_BODIES) as Action[];
+/** Each action's body, from the step kinds (src/scenario/steps/). A step is `{ action: body }`. */
+export const STEP_BODIES = Object.fromEntries(
+  STEP_KINDS.map((kind) => [kind.name, kind.body]),
+) as unknown as StepBodies;
 
 /** The union of one-key step objects: what the JSON Schema publishes and the runner receives. */
 const StepUnion = z.union(
-  ACTIONS.map((action) =>
-    z.strictObject({ [action]: SHORTHAND_DOCS.get(STEP_BODIES[action]) ?? STEP_BODIES[action] }),
+  STEP_KINDS.map((kind) =>
+    z.strictObject({ [kind.name]: documentedBody(kind.body) }),
   ) as unknown as [z.ZodType, ...z.ZodType[]],
 );
-export type StepSpec = {
-  [A in Action]: { [K in A]: z.output<(typeof STEP_BODIES)[A]> };
-}[Action];
 
 /**
  * Validation dispatches on the step's key, so a mistake in an `update` is reported against the
@@ -246,7 +79,7 @@ export type StepSpec = {
 export const Step = z.unknown().transform((value, ctx): StepSpec => {
   const keys =
     value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-  if (keys.length !== 1 || !(keys[0] in STEP_BODIES)) {
+  if (keys.length !== 1 || !isAction(keys[0])) {
     ctx.addIssue({
       code: 'custom',
       message:
@@ -257,7 +90,8 @@ export const Step = z.unknown().transform((value, ctx): StepSpec => {
     return z.NEVER;
   }
   const action = keys[0] as Action;
-  const parsed = STEP_BODIES[action].safeParse((value as Record<string, unknown>)[action]);
+  const body = STEP_BODIES[action] as z.ZodType;
+  const parsed = body.safeParse((value as Record<string, unknown>)[action]);
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
       ctx.addIssue({ ...issue, path: [action, ...issue.path] } as never);

@@ -1,0 +1,260 @@
+import type { Clock } from '../core/clock';
+import type { DataTable } from '../db/schema-current';
+import { LOCAL_ONLY } from '../judge/columns';
+import type { JudgedConflict } from '../judge/conflict-outcomes';
+import { Ledger } from '../judge/ledger';
+import type { NetworkMode } from '../simulate/fault-proxy';
+import type { OtherWriters } from '../simulate/other-writer';
+import { BackgroundScheduler } from '../sync/background-scheduler';
+import type { DeviceSlot, SyncOutcome } from './device-slot';
+import type { TimelineEvent } from './run-scenario';
+import type { StepWorld } from './steps/step-kind';
+import type { OtherWriteReport } from './steps/write';
+import { resolveTargets } from './targets';
+
+/**
+ * The simulated world every phase acts on: its clock, its devices (each a `DeviceSlot`, one life
+ * after another), the ledger of what they wrote, the app's background sync on each device, and
+ * what was seen along the way (passes, crashes, conflicts, errors, offline windows, samples).
+ * Scenarios and `run` build one each; the steps and the heal move it forward, the judge reads it.
+ */
+export interface SimulationOptions {
+  seed: number;
+  /** The world's time: virtual for a scenario (sleeping moves it), real for `run`. */
+  clock: Clock;
+  slots: DeviceSlot[];
+  users: Array<{ name: string; realId: string }>;
+  writers: OtherWriters;
+  /** The app's background sync interval on each device's clock; 0: none. */
+  backgroundMs: number;
+  /** Several devices sync one after another (a scenario: reproducible) or together (`run`). */
+  together: boolean;
+  readableIds: boolean;
+}
+
+export type SyncObserver = (slot: DeviceSlot, outcome: SyncOutcome, atMs: number) => void;
+
+export class Simulation implements StepWorld {
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly slots: DeviceSlot[];
+  readonly users: Array<{ name: string; realId: string }>;
+  readonly writers: OtherWriters;
+  readonly readableIds: boolean;
+  readonly ledger = new Ledger();
+  readonly otherWrites: OtherWriteReport[] = [];
+  readonly inFlight: Array<Promise<void>> = [];
+  readonly events: TimelineEvent[] = [];
+  readonly conflicts: JudgedConflict[] = [];
+  readonly samples: Array<{ atMs: number; pending: Record<string, number> }> = [];
+  readonly offline: Array<{ device: string; mode: string; fromMs: number; toMs: number }> = [];
+  /** Device sync passes, crashes among them, sync errors met; rounds of several devices. */
+  readonly totals = { passes: 0, crashes: 0, syncErrors: 0, rounds: 0 };
+  readonly observers: SyncObserver[] = [];
+  private readonly origin: number;
+  private readonly byKey: Map<string, DeviceSlot>;
+  private readonly openWindows = new Map<string, { mode: string; fromMs: number }>();
+  private readonly background = new Map<DeviceSlot, BackgroundScheduler>();
+
+  constructor(private readonly options: SimulationOptions) {
+    this.seed = options.seed;
+    this.clock = options.clock;
+    this.slots = options.slots;
+    this.users = options.users;
+    this.writers = options.writers;
+    this.readableIds = options.readableIds;
+    this.origin = options.clock.now();
+    this.byKey = new Map(this.slots.map((s) => [s.key, s]));
+    if (options.backgroundMs > 0)
+      for (const slot of this.slots)
+        this.background.set(
+          slot,
+          new BackgroundScheduler({
+            clock: slot.clock,
+            constraints: {
+              isOnline: () => slot.device.network.isOnline(),
+              isBatteryLow: () => false,
+            },
+            task: () => this.syncOne(slot),
+            minimumIntervalMs: options.backgroundMs,
+            checkEveryMs: this.tickMs,
+          }),
+        );
+  }
+
+  /** How far time moves between looks at the background schedules. */
+  get tickMs(): number {
+    const interval = this.options.backgroundMs;
+    return Math.min(60_000, interval > 0 ? interval : 60_000);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Time since the start of the simulation. */
+  at(): number {
+    return this.clock.now() - this.origin;
+  }
+
+  targets(ref: string | string[]): DeviceSlot[] {
+    return resolveSlots(ref, this.slots, this.byKey);
+  }
+
+  async open(): Promise<void> {
+    for (const slot of this.slots) await slot.open();
+    this.sample();
+  }
+
+  /** Network mode of one device; offline windows are kept for the report's timeline. */
+  async setMode(slot: DeviceSlot, mode: NetworkMode): Promise<void> {
+    const open = this.openWindows.get(slot.key);
+    if (open && open.mode !== mode) {
+      this.offline.push({
+        device: slot.key,
+        mode: open.mode,
+        fromMs: open.fromMs,
+        toMs: this.at(),
+      });
+      this.openWindows.delete(slot.key);
+    }
+    if (mode !== 'online' && !this.openWindows.has(slot.key))
+      this.openWindows.set(slot.key, { mode, fromMs: this.at() });
+    await slot.setMode(mode);
+  }
+
+  /** One sync pass of these devices: one after another, or together (one round). */
+  async sync(slots: DeviceSlot[]): Promise<void> {
+    if (!this.options.together) {
+      for (const slot of slots) await this.syncOne(slot);
+      return;
+    }
+    this.totals.rounds += 1;
+    await Promise.all(slots.map((slot) => this.syncOne(slot)));
+  }
+
+  /** One device's pass: a crash restarts it; what the pass met is written down. */
+  async syncOne(slot: DeviceSlot): Promise<void> {
+    const outcome = await slot.sync();
+    this.totals.passes += 1;
+    if (outcome.kind === 'crashed') {
+      this.totals.crashes += 1;
+      this.event(slot, 'crash', `died at ${outcome.point}; restarted`);
+    } else {
+      for (const c of outcome.result.conflicts) {
+        const answer = outcome.answers.find((a) => a.table === c.collection && a.id === c.id);
+        this.conflicts.push({
+          ...c,
+          device: slot.key,
+          configured: outcome.strategy,
+          answered: answer?.decision ?? undefined,
+        });
+        this.event(
+          slot,
+          'conflict',
+          `${c.collection}/${c.id}: ${c.outcome} (${c.strategy}${c.decision ? `, ${c.decision}` : ''})`,
+        );
+      }
+      for (const e of outcome.result.errors) {
+        this.totals.syncErrors += 1;
+        this.event(
+          slot,
+          'error',
+          `${e.collection ?? ''}${e.documentId ? `/${e.documentId}` : ''} ${e.error}`.trim(),
+        );
+      }
+    }
+    for (const observe of this.observers) observe(slot, outcome, this.at());
+    this.ledger.nextRound();
+    this.ledger.observe(slot.key, slot.reader);
+  }
+
+  /** The app's background sync: each device whose schedule is due runs a pass. */
+  async backgroundRound(): Promise<void> {
+    if (this.background.size === 0) return;
+    const due = async (slot: DeviceSlot) => {
+      const tick = await this.background.get(slot)!.tick();
+      // The scheduler keeps going after a failed task, as the app does; here a pass that
+      // throws is a broken contract of the simulation, and ends the run.
+      if (tick.reason === 'task failed') throw tick.error;
+      return tick.ran;
+    };
+    let ran = false;
+    if (this.options.together) {
+      const results = await Promise.all(this.slots.map(due));
+      ran = results.some(Boolean);
+      if (ran) this.totals.rounds += 1;
+    } else for (const slot of this.slots) ran = (await due(slot)) || ran;
+    if (ran) this.sample();
+  }
+
+  /** Moves time forward a tick at a time, running background sync as it goes. */
+  async passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<void> {
+    const start = this.clock.now();
+    const end = start + ms;
+    while (this.clock.now() < end) {
+      await this.clock.sleep(Math.min(this.tickMs, end - this.clock.now()));
+      await onTick?.(this.clock.now() - start);
+      await this.backgroundRound();
+    }
+  }
+
+  /** Every device's queue length now (one sample per moment: a later one replaces it). */
+  sample(): void {
+    const pending: Record<string, number> = {};
+    for (const slot of this.slots) pending[slot.key] = slot.reader.queuedCount();
+    const last = this.samples[this.samples.length - 1];
+    if (last && last.atMs === this.at()) last.pending = pending;
+    else this.samples.push({ atMs: this.at(), pending });
+  }
+
+  recordWrite(
+    slot: DeviceSlot,
+    step: number,
+    table: DataTable,
+    id: string,
+    kind: 'create' | 'update' | 'delete',
+    fields: Record<string, unknown>,
+  ): void {
+    this.ledger.add({
+      step,
+      user: slot.options.userName,
+      device: slot.key,
+      table,
+      id,
+      kind,
+      fields,
+    });
+  }
+
+  created(slot: DeviceSlot, step: number, table: DataTable, ids: string[]): void {
+    for (const id of ids) {
+      const row = slot.reader.row(table, id) ?? {};
+      const fields: Record<string, unknown> = {};
+      for (const [column, value] of Object.entries(row))
+        if (!LOCAL_ONLY.has(column)) fields[column] = value;
+      this.recordWrite(slot, step, table, id, 'create', fields);
+    }
+  }
+
+  event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void {
+    this.events.push({ atMs: this.at(), device: slot.key, kind, detail });
+  }
+
+  /** Closes the offline windows still open (for the report), lets writes land, closes all. */
+  async close(): Promise<void> {
+    for (const [device, open] of this.openWindows)
+      this.offline.push({ device, mode: open.mode, fromMs: open.fromMs, toMs: this.at() });
+    this.openWindows.clear();
+    await Promise.allSettled(this.inFlight);
+    await Promise.allSettled([...this.slots.map((s) => s.close()), this.writers.close()]);
+  }
+}
+
+function resolveSlots(
+  ref: string | string[],
+  slots: DeviceSlot[],
+  byKey: Map<string, DeviceSlot>,
+): DeviceSlot[] {
+  return resolveTargets(ref, slots).map((k) => byKey.get(k)!);
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { on, shorthand, Target } from './fields';
+import { defineStep } from './step-kind';
+
+/** `online`: devices get their network back. */
+export const online = defineStep({
+  name: 'online',
+  body: shorthand(z.strictObject({ device: Target })),
+  async run(world, { device }) {
+    for (const slot of world.targets(device)) await world.setMode(slot, 'online');
+    return undefined;
+  },
+  describe: (b) => `online ${on(b.device)}`,
+  fuzz: [[8, (f) => f.steps.push({ online: f.device() })]],
+});

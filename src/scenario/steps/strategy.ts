@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { on, Strategy, Target } from './fields';
+import { defineStep } from './step-kind';
+
+const STRATEGIES = ['remote-wins', 'local-wins', 'merge', 'ask-user'] as const;
+
+/** `strategy`: devices switch conflict strategy. */
+export const strategy = defineStep({
+  name: 'strategy',
+  body: z.strictObject({ device: Target, use: Strategy }),
+  async run(world, { device, use }) {
+    for (const slot of world.targets(device)) slot.setStrategy(use);
+    return undefined;
+  },
+  describe: (b) => `strategy ${b.use} on ${on(b.device)}`,
+  fuzz: [[2, (f) => f.steps.push({ strategy: { device: f.device(), use: f.pick(STRATEGIES) } })]],
+});

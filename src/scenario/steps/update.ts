@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { Collection, Fields, RecordId } from './fields';
+import { defineStep } from './step-kind';
+
+/** `update`: one device edits a record it has, now or while its next push is in flight. */
+export const update = defineStep({
+  name: 'update',
+  body: z.strictObject({
+    device: z.string().min(1),
+    collection: Collection,
+    id: RecordId,
+    fields: Fields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
+    /** `push`: the edit is made while this device's next push is in flight. */
+    during: z.literal('push').optional(),
+  }),
+  async run(world, { device, collection, id, fields, during }, index) {
+    const slot = world.targets(device)[0];
+    if (!slot.reader.row(collection, id))
+      return `skipped: ${collection}/${id} is not on ${slot.key}`;
+    const edit = async () => {
+      await slot.device.sync.store.update(collection, id, fields as never);
+      world.recordWrite(slot, index, collection, id, 'update', fields);
+    };
+    if (during !== 'push') return void (await edit());
+    let edited = false;
+    slot.device.injector.duringNextPush(collection, async () => {
+      edited = true;
+      await edit();
+    });
+    await world.sync([slot]);
+    slot.device.injector.duringNextPush(collection, null);
+    if (!edited) {
+      await edit();
+      return 'no push was in flight; edited after the pass';
+    }
+    return undefined;
+  },
+  describe: (b) => `update ${b.collection}/${b.id} on ${b.device}${b.during ? ' during push' : ''}`,
+  fuzz: [
+    [
+      25,
+      (f) => {
+        const d = f.device();
+        const r = f.record(d);
+        f.steps.push({ update: { device: d, ...r, fields: f.fields(r.collection) } });
+      },
+    ],
+    [
+      8,
+      (f) => {
+        const d = f.device();
+        const r = f.record(d);
+        // An edit while the push of an earlier edit is in flight: the lost-update race.
+        f.steps.push({ update: { device: d, ...r, fields: f.fields(r.collection) } });
+        f.steps.push({
+          update: { device: d, ...r, fields: f.fields(r.collection), during: 'push' },
+        });
+      },
+    ],
+  ],
+});
