@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import {
+  DURATION_PATTERN,
+  formatDurationExact,
+  parseDuration,
+  parseRate,
+  perMillisecond,
+  RATE_PATTERN,
+} from '../../core/units';
 import { DATA_TABLES } from '../../db/schema-current';
 import { CONFLICT_STRATEGIES } from '../../sync/conflict-resolver';
 
@@ -7,34 +15,33 @@ import { CONFLICT_STRATEGIES } from '../../sync/conflict-resolver';
  * step kind and by the scenario schema around them.
  */
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `250ms`, `30s`, `15m`, `6h`, `7d`, or a number of milliseconds. */
+/** `250ms`, `30s`, `15m`, `6h`, `7d`, or a number of milliseconds (src/core/units.ts). */
 export const Duration = z
   .union([
     z.number().nonnegative(),
-    z.string().regex(DURATION, 'a duration like 250ms, 30s, 15m, 6h or 7d'),
+    z.string().regex(DURATION_PATTERN, 'a duration like 250ms, 30s, 15m, 6h or 7d'),
   ])
   .transform((value) => parseScenarioDuration(value))
   .refine(Number.isFinite, 'a duration of a finite length')
   .meta({ description: 'A duration: 250ms, 30s, 15m, 6h, 7d, or milliseconds as a number.' });
 
+/** A duration field's value in milliseconds: a YAML number as it is, text parsed. */
 export function parseScenarioDuration(value: number | string): number {
   if (typeof value === 'number') return value;
-  const match = DURATION.exec(value);
-  if (!match) throw new Error(`not a duration: ${value}`);
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+  const ms = parseDuration(value);
+  if (ms === null) throw new Error(`not a duration: ${value}`);
+  return ms;
 }
 
 /** `10/s`, `30/min`, `100/h` or a number per second. Returns records per millisecond. */
-const RATE = /^(\d+(?:\.\d+)?)\/(s|min|h)$/;
 export const Rate = z
-  .union([z.number().positive(), z.string().regex(RATE, 'a rate like 10/s, 30/min or 100/h')])
+  .union([
+    z.number().positive(),
+    z.string().regex(RATE_PATTERN, 'a rate like 10/s, 30/min or 100/h'),
+  ])
   .transform((value) => {
     if (typeof value === 'number') return value / 1000;
-    const [, n, unit] = RATE.exec(value)!;
-    return Number(n) / { s: 1000, min: 60_000, h: 3_600_000 }[unit as 's' | 'min' | 'h'];
+    return perMillisecond(parseRate(value)!);
   })
   .refine(Number.isFinite, 'a finite rate')
   .meta({ description: 'Records per time: 10/s, 30/min, 100/h, or per second as a number.' });
@@ -83,13 +90,5 @@ export function documentedBody(body: z.ZodType): z.ZodType {
 export const on = (device: string | string[]) =>
   Array.isArray(device) ? device.join(', ') : device;
 
-export function formatMs(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const)
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
+/** A duration as a step is written (`90m`, `1500ms`): src/core/units.ts. */
+export const formatMs = formatDurationExact;
