@@ -12,7 +12,7 @@ const LIBRARY = path.resolve(__dirname, '..', 'scenarios');
 
 describe('personalai-sync scenario', () => {
   const tempDir = useTempDir('cli-scenario-');
-  const backend = () => [...backendArgs(), '--data-dir', tempDir()];
+  const backend = () => [...backendArgs('cli-scenario'), '--data-dir', tempDir()];
 
   it('run: prints the seed first, passes, and writes JUnit and an HTML report that renders in Chromium', {
     timeout: 120_000,

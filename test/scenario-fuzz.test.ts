@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from '../src/scenario/run-fuzz';
-import { testEndpoints } from './helpers/backend';
+import { scenarioEndpoints } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 
 /** CI's fixed-seed exploration: 50 random scenarios, each judged; a failure is shrunk to a file. */
@@ -19,8 +19,7 @@ describe('scenario fuzz (fixed seed)', () => {
       seed: SEED,
       outDir,
       shrink: true,
-      ...testEndpoints(),
-      storage: testEndpoints().storage,
+      ...scenarioEndpoints('fuzz'),
       dataDir: tempDir(),
     });
     const shrunk = summary.failures.map(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../src/judge/describe-value';
 import { parseScenarioText } from '../src/scenario/load-scenario';
 import { runScenario, type ScenarioRunOptions } from '../src/scenario/run-scenario';
-import { testEndpoints } from './helpers/backend';
+import { scenarioEndpoints } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 
 /**
@@ -33,7 +33,12 @@ steps:
 describe('the scenario judge', () => {
   const tempDir = useTempDir('scenario-judge-');
   const run = (beforeJudge?: ScenarioRunOptions['beforeJudge']) =>
-    runScenario({ scenario: SCENARIO, ...testEndpoints(), dataDir: tempDir(), beforeJudge });
+    runScenario({
+      scenario: SCENARIO,
+      ...scenarioEndpoints('judge'),
+      dataDir: tempDir(),
+      beforeJudge,
+    });
   const failing = (report: Awaited<ReturnType<typeof run>>) =>
     Object.fromEntries(
       report.invariants.filter((i) => !i.holds).map((i) => [i.name, i.violations]),

@@ -8,7 +8,7 @@ import { parseScenarioText, ScenarioFileError } from '../src/scenario/load-scena
 import { runScenario, type ScenarioRunOptions } from '../src/scenario/run-scenario';
 import { recordValues, writerDocument } from '../src/simulate/writer-documents';
 import { META } from '../src/sync/wire-format';
-import { testEndpoints } from './helpers/backend';
+import { scenarioEndpoints } from './helpers/backend';
 import { useTempDir } from './helpers/temp-dir';
 
 /**
@@ -193,7 +193,12 @@ expect:
 describe('other writers in a scenario', () => {
   const tempDir = useTempDir('scenario-write-');
   const run = (beforeJudge?: ScenarioRunOptions['beforeJudge']) =>
-    runScenario({ scenario: WRITERS, ...testEndpoints(), dataDir: tempDir(), beforeJudge });
+    runScenario({
+      scenario: WRITERS,
+      ...scenarioEndpoints('write-step'),
+      dataDir: tempDir(),
+      beforeJudge,
+    });
   const failing = (report: Awaited<ReturnType<typeof run>>) =>
     Object.fromEntries(
       report.invariants.filter((i) => !i.holds).map((i) => [i.name, i.violations]),

@@ -10,9 +10,23 @@ export function testEndpoints(): { projectId: string; firestore: string; storage
   };
 }
 
-/** The CLI flags that point a command at the test run's emulators. */
-export function backendArgs(): string[] {
+/**
+ * The run's emulators under a project of their own (`demo-…-tag`): for test files that run
+ * scenarios. A scenario's record ids are document ids, so two files running scenarios side by
+ * side in one project would write each other's documents (docs/scenarios.md, "Reproducibility").
+ */
+export function scenarioEndpoints(tag: string): {
+  projectId: string;
+  firestore: string;
+  storage: string;
+} {
   const e = testEndpoints();
+  return { ...e, projectId: `${e.projectId}-${tag}` };
+}
+
+/** The CLI flags that point a command at the test run's emulators (optionally a tagged project). */
+export function backendArgs(tag?: string): string[] {
+  const e = tag ? scenarioEndpoints(tag) : testEndpoints();
   return ['--project', e.projectId, '--firestore', e.firestore, '--storage', e.storage];
 }
 
