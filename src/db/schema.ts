@@ -3,7 +3,7 @@ import { appSchema, tableSchema } from '@nozbe/watermelondb';
 /**
  * Schema v1, exactly as the PersonalAI app ships it (reference/sync-and-storage.md).
  * Column names, types, `isOptional` and `isIndexed` are a contract with databases already on
- * phones: change them only through a migration (see ./migrations.ts) and test/schema.test.ts.
+ * phones: change them only through a migration (see ./migrations.ts) and test/db/schema.test.ts.
  */
 export const schemaV1Tables = [
   tableSchema({

@@ -2,7 +2,7 @@
  * What the judge knows of the wire format: which columns travel, which fields the sync fills in
  * itself, and when two stored values are the same. Written down here on purpose instead of
  * imported from the engine (src/sync/wire-format.ts): a judge that borrows the engine's notion of
- * what syncs would agree with the engine's mistakes. test/judge-copies.test.ts fails when the
+ * what syncs would agree with the engine's mistakes. test/judge/judge-copies.test.ts fails when the
  * two drift apart.
  */
 

@@ -7,7 +7,7 @@ import { readObjectBytes, readObjectMetadata } from './server-reader';
  * files: every live voice note and photo on the server has its file (and a photo its thumbnail)
  * in Storage, the document's URL carries the object's download token, and the bytes match the
  * checksum they were uploaded with. The paths are the app's (DESIGN.md, "File sync"), written
- * here again rather than taken from src/files/ (test/judge-copies.test.ts compares the two).
+ * here again rather than taken from src/files/ (test/judge/judge-copies.test.ts compares the two).
  */
 export type FileViolation = { table: DataTable; id: string; detail: string };
 

@@ -1,7 +1,7 @@
 /**
  * How each conflict strategy may end, as the judge understands the strategies (DESIGN.md,
  * "ConflictResolver"): its own copy, on purpose, so a change to the engine's resolver cannot
- * quietly change what the judge accepts. test/judge-copies.test.ts runs the engine's resolver over
+ * quietly change what the judge accepts. test/judge/judge-copies.test.ts runs the engine's resolver over
  * every shape of conflict and fails if its outcomes and this table differ.
  */
 export type Strategy = 'local-wins' | 'remote-wins' | 'merge' | 'ask-user';

@@ -12,7 +12,7 @@ import { FIELD_RULES, type FieldRule } from '../sync/wire-limits';
  * firestore.rules and storage.rules, generated from the schema (src/db/schema*.ts), the wire
  * limits (src/sync/wire-limits.ts) and the Storage limits (src/files/storage-limits.ts), so the
  * server checks exactly what the pull's decoder and the push's pre-check check. `npm run rules`
- * writes both files; test/security-rules-files.test.ts fails when a committed file is stale.
+ * writes both files; test/rules/security-rules-files.test.ts fails when a committed file is stale.
  *
  * The rules apply to the app's client SDK; firebase-admin (this tool's engine) bypasses them.
  */
@@ -153,7 +153,7 @@ export function firestoreRules(): string {
 // server-managed fields cannot be forged: _server_time is the write's server time, and every
 // _ft entry a write adds or changes is too (none on create). Documents are never deleted.
 // Anything not matched below is denied. firebase-admin (the sync engine of this tool) bypasses
-// these rules; test/firestore-rules.test.ts replays the engine's writes through them.
+// these rules; test/rules/firestore-rules.test.ts replays the engine's writes through them.
 service cloud.firestore {
   match /databases/{database}/documents {
     function owns(data) {
@@ -202,7 +202,7 @@ export function storageRules(): string {
 // src/files/media-paths.ts (users/{uid}/voice/{id}.m4a, users/{uid}/photos/{id}.jpg,
 // users/{uid}/photos/thumbnails/{id}.jpg), with the content type and size bounds of each kind.
 // Anything else is denied. The in-process Storage emulator this project runs does not evaluate
-// these rules (README, "Security rules"); test/storage-rules.test.ts tests the path logic.
+// these rules (README, "Security rules"); test/rules/storage-rules.test.ts tests the path logic.
 service firebase.storage {
   match /b/{bucket}/o {
     function owner(uid) {

@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** A command that ends the process before it finishes never passes for a success. */
+const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'unfinished-command.ts');
+const run = (command: string) =>
+  spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), FIXTURE, command], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+
+describe('wrapAction', () => {
+  it.each(['hang', 'exit0'])('%s: exit 1 and says the command did not finish', (command) => {
+    const result = run(command);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /internal error: the process ended \(code 0\) before the command finished/,
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('a command that finishes exits 0 and says nothing of the kind', () => {
+    const result = run('ok');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('done\n');
+    expect(result.stderr).toBe('');
+  });
+});
