@@ -14,10 +14,10 @@ const LAYERS = [
   'emulators', // find, start, stop the emulators
   'target', // which backend a command talks to
   'adapters', // the ports' implementations: Firestore and Storage through the Firebase SDKs
-  // The judge sits below both runners that call it (`run` in simulate/, scenarios); what it
-  // must never import is the rule judge-apart-from-the-judged below.
+  'simulate', // fault proxy, fault model, simulated devices, data generators, other writers
+  // Above what it judges, below the runner that calls it; what it must never import is the rule
+  // judge-apart-from-the-judged below (simulate/ included, though the order would allow it).
   'judge', // invariants and the scenario judge
-  'simulate', // fault proxy, fault model, simulated devices, data generators, the run
   'scenario', // the scenario format, runner, fuzz, reports
   'bench', // throughput benchmarks
   'rules', // generates firestore.rules and storage.rules (a build step)
