@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
-import { FirestoreRemote } from '../adapters/firestore-remote';
-import { BucketMediaStore } from '../adapters/storage-media';
+import { wireDevice } from '../adapters/device-wiring';
+import type { FirebaseClients } from '../adapters/firebase-clients';
 import { systemClock } from '../core/clock';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
-import { SyncManager } from '../sync/sync-manager';
+import type { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';
 
 export const BENCH_USER = 'bench-user';
@@ -32,15 +31,15 @@ export async function openBenchDevice(options: {
   const opened = await openDatabase(
     options.url ?? `sqlite:${path.join(options.dir, `${options.name}.db`)}`,
   );
-  const clients = createFirebaseClients(
-    { projectId: BENCH_PROJECT, firestore: options.firestore, storage: options.storage ?? null },
-    options.name,
-  );
-  const sync = new SyncManager({
+  const { clients, sync } = wireDevice({
+    endpoints: {
+      projectId: BENCH_PROJECT,
+      firestore: options.firestore,
+      storage: options.storage ?? null,
+    },
     database: opened.database,
-    remote: new FirestoreRemote(clients.firestore),
-    media: options.storage ? new BucketMediaStore(clients.bucket()) : undefined,
     deviceId: options.name,
+    withMedia: Boolean(options.storage),
     clock: systemClock,
     maxInFlight: options.maxInFlight,
     batchSize: options.batchSize,

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { createFirebaseClients } from '../adapters/firebase-clients';
-import { FirestoreRemote } from '../adapters/firestore-remote';
-import { BucketMediaStore } from '../adapters/storage-media';
+import { wireDevice } from '../adapters/device-wiring';
 import { systemClock } from '../core/clock';
 import { formatDuration } from '../core/units';
 import { DATA_TABLES } from '../db/schema-current';
-import { withDeadline } from '../sync/deadline-remote';
-import { SyncManager } from '../sync/sync-manager';
 import { openExistingDevice } from './device-files';
 import { parseDuration } from './duration';
 import { EXIT } from './errors';
@@ -50,19 +46,19 @@ export function registerSyncCommand(program: Command): void {
           await opened.close();
           throw error;
         });
-        const clients = createFirebaseClients(backend.endpoints, options.device);
+        const device = wireDevice({
+          endpoints: backend.endpoints,
+          database: opened.database,
+          deviceId: options.device,
+          deadlineMs,
+          withMedia: backend.hasStorage,
+          publicStorageEndpoint: backend.publicStorageEndpoint,
+          clock: systemClock,
+          strategy,
+          decide,
+        });
         try {
-          const sync = new SyncManager({
-            database: opened.database,
-            remote: withDeadline(new FirestoreRemote(clients.firestore), deadlineMs),
-            media: backend.hasStorage
-              ? new BucketMediaStore(clients.bucket(), undefined, backend.publicStorageEndpoint)
-              : undefined,
-            deviceId: options.device,
-            clock: systemClock,
-            strategy,
-            decide,
-          });
+          const { sync } = device;
           await sync.initialize(options.user);
           const retried = flags.retryErrors ? await sync.retryErrors() : 0;
           const result = await sync.syncAll();
@@ -116,7 +112,7 @@ export function registerSyncCommand(program: Command): void {
           };
         } finally {
           await opened.close();
-          await clients.close();
+          await device.close();
           await backend.stop();
         }
       }),

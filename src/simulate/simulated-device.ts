@@ -1,13 +1,11 @@
-import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
-import { FirestoreRemote } from '../adapters/firestore-remote';
-import { BucketMediaStore } from '../adapters/storage-media';
+import { wireDevice } from '../adapters/device-wiring';
+import type { FirebaseClients } from '../adapters/firebase-clients';
 import type { Clock } from '../core/clock';
 import { forkRandom } from '../core/random';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
-import { withDeadline } from '../sync/deadline-remote';
-import { SyncManager } from '../sync/sync-manager';
+import type { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
@@ -74,44 +72,38 @@ export async function openSimulatedDevice(
       );
     const network = new SimulatedNetwork(proxies);
     network.setFaults(options.link);
-    clients = createFirebaseClients(
-      {
+    opened = await openDatabase(`sqlite:${folders.databaseFile}`);
+    const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
+    const wired = wireDevice({
+      endpoints: {
         projectId: options.projectId,
         firestore: proxies[0].endpoint,
         storage: proxies[1]?.endpoint,
         storageTimeoutMs: options.deadlineMs,
       },
-      options.deviceId,
-    );
-    opened = await openDatabase(`sqlite:${folders.databaseFile}`);
-    const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
-    // Faults and crash points sit outside the deadline: a dead process has no deadline.
-    const remote = injector.remote(
-      withDeadline(new FirestoreRemote(clients.firestore), options.deadlineMs),
-    );
-    const media = options.storage
-      ? injector.media(
-          new BucketMediaStore(clients.bucket(), undefined, `http://${options.storage}`),
-        )
-      : undefined;
-    const sync = new SyncManager({
       database: opened.database,
-      remote,
-      media,
       deviceId: options.deviceId,
+      // Faults and crash points sit outside the deadline: a dead process has no deadline.
+      deadlineMs: options.deadlineMs,
+      wrapRemote: (remote) => injector.remote(remote),
+      withMedia: Boolean(options.storage),
+      publicStorageEndpoint: `http://${options.storage}`,
+      wrapMedia: (media) => injector.media(media),
       clock: options.clock,
       random: seedFor('retry-jitter'),
       strategy: options.strategy,
       decide: options.decide,
       network,
     });
+    clients = wired.clients;
+    const sync = wired.sync;
     await sync.initialize(options.userId);
     // Each device records its own data: a seed of its own, derived from the run's seed.
     const generator = new DataGenerator({
       seed: Math.floor(seedFor('generator')() * 2 ** 31),
       mediaDir: folders.mediaDir,
     });
-    const ownClients = clients;
+    const ownClients = wired.clients;
     const ownDb = opened;
     return {
       userId: options.userId,

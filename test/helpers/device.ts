@@ -1,13 +1,11 @@
 import path from 'node:path';
-import { createFirebaseClients } from '../../src/adapters/firebase-clients';
-import { FirestoreRemote } from '../../src/adapters/firestore-remote';
-import { BucketMediaStore } from '../../src/adapters/storage-media';
+import { wireDevice } from '../../src/adapters/device-wiring';
 import type { Clock } from '../../src/core/clock';
 import { VirtualClock } from '../../src/core/clock';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
 import type { MediaStore } from '../../src/files/media-store';
 import type { RemoteStore } from '../../src/sync/remote-store';
-import { SyncManager, type SyncManagerOptions } from '../../src/sync/sync-manager';
+import type { SyncManager, SyncManagerOptions } from '../../src/sync/sync-manager';
 import { testEndpoints } from './backend';
 
 export type AdapterKind = 'sqlite' | 'loki';
@@ -44,26 +42,23 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
       ? `sqlite:${path.join(options.dir, `${options.deviceId}.db`)}`
       : `loki:${path.join(options.dir, `${options.deviceId}.loki.json`)}`;
   const opened = await openDatabase(url);
-  const clients = createFirebaseClients(testEndpoints(), options.deviceId);
-  const real = new FirestoreRemote(clients.firestore);
-  const remote = options.wrapRemote ? options.wrapRemote(real) : real;
   const {
     userId,
     deviceId,
     adapter: _a,
     dir: _d,
-    wrapRemote: _w,
+    wrapRemote,
     withMedia,
     ...managerOptions
   } = options;
-  const realMedia = withMedia ? new BucketMediaStore(clients.bucket()) : undefined;
-  const media = realMedia && typeof withMedia === 'function' ? withMedia(realMedia) : realMedia;
-  const sync = new SyncManager({
+  const { clients, remote, media, sync } = wireDevice({
     ...managerOptions,
-    media,
+    endpoints: testEndpoints(),
     database: opened.database,
-    remote,
     deviceId,
+    wrapRemote,
+    withMedia: Boolean(withMedia),
+    wrapMedia: typeof withMedia === 'function' ? withMedia : undefined,
   });
   await sync.initialize(userId);
   const device: TestDevice = {

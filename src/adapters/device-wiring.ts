@@ -1,0 +1,61 @@
+import type { MediaStore } from '../files/media-store';
+import { withDeadline } from '../sync/deadline-remote';
+import type { RemoteStore } from '../sync/remote-store';
+import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
+import {
+  createFirebaseClients,
+  type FirebaseClients,
+  type FirebaseEndpoints,
+  type ProductionEndpoints,
+} from './firebase-clients';
+import { FirestoreRemote } from './firestore-remote';
+import { BucketMediaStore } from './storage-media';
+
+/**
+ * One device's wiring, in one place for the CLI, the simulator, the benchmark and the tests:
+ * its own Firebase clients, the Firestore remote (with a per-call deadline when asked), the
+ * Storage media store, and a SyncManager over the device's database. The database's lifecycle
+ * stays with the caller (each opens it its own way); `close()` closes the clients.
+ */
+export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' | 'media'> {
+  endpoints: FirebaseEndpoints | ProductionEndpoints;
+  /** Sync voice notes and photos through Storage (the endpoints must name it). */
+  withMedia?: boolean;
+  /** Per-call deadline of the Firestore remote (src/sync/deadline-remote.ts). */
+  deadlineMs?: number;
+  /** `http://host:port` the download URLs should name (a proxy, or the public emulator host). */
+  publicStorageEndpoint?: string;
+  /** Wrappers around the real remote and media store (fault injection, interception). */
+  wrapRemote?: (remote: RemoteStore) => RemoteStore;
+  wrapMedia?: (media: MediaStore) => MediaStore;
+}
+
+export interface WiredDevice {
+  clients: FirebaseClients;
+  remote: RemoteStore;
+  media: MediaStore | undefined;
+  sync: SyncManager;
+  close(): Promise<void>;
+}
+
+export function wireDevice(options: DeviceWiringOptions): WiredDevice {
+  const {
+    endpoints,
+    withMedia,
+    deadlineMs,
+    publicStorageEndpoint,
+    wrapRemote,
+    wrapMedia,
+    ...managerOptions
+  } = options;
+  const clients = createFirebaseClients(endpoints, options.deviceId);
+  const firestore = new FirestoreRemote(clients.firestore);
+  const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
+  const remote = wrapRemote ? wrapRemote(bounded) : bounded;
+  const bucket = withMedia
+    ? new BucketMediaStore(clients.bucket(), undefined, publicStorageEndpoint)
+    : undefined;
+  const media = bucket && wrapMedia ? wrapMedia(bucket) : bucket;
+  const sync = new SyncManager({ ...managerOptions, remote, media });
+  return { clients, remote, media, sync, close: () => clients.close() };
+}
