@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveDeviceRefs } from './device-refs';
 import {
   ACTIONS,
   type Action,
@@ -17,7 +18,6 @@ import {
   RecordId,
   Strategy,
 } from './steps/fields';
-import { resolveTargets } from './targets';
 
 export { ACTIONS, type Action, type StepSpec };
 
@@ -216,7 +216,7 @@ function checkReferences(scenario: ScenarioSpec, ctx: z.RefinementCtx): void {
     if (typeof body !== 'object' || body === null || !('device' in body)) continue;
     let keys: string[];
     try {
-      keys = resolveTargets(body.device as string | string[], devices);
+      keys = resolveDeviceRefs(body.device as string | string[], devices);
     } catch (error) {
       ctx.addIssue({
         code: 'custom',

@@ -6,11 +6,11 @@ import { Ledger } from '../judge/ledger';
 import type { NetworkMode } from '../simulate/fault-proxy';
 import type { OtherWriters } from '../simulate/other-writer';
 import { BackgroundScheduler } from '../sync/background-scheduler';
+import { resolveDeviceRefs } from './device-refs';
 import type { DeviceSlot, SyncOutcome } from './device-slot';
 import type { TimelineEvent } from './run-scenario';
 import type { StepWorld } from './steps/step-kind';
 import type { OtherWriteReport } from './steps/write';
-import { resolveTargets } from './targets';
 
 /**
  * The simulated world every phase acts on: its clock, its devices (each a `DeviceSlot`, one life
@@ -97,7 +97,7 @@ export class Simulation implements StepWorld {
     return this.clock.now() - this.origin;
   }
 
-  targets(ref: string | string[]): DeviceSlot[] {
+  slotsFor(ref: string | string[]): DeviceSlot[] {
     return resolveSlots(ref, this.slots, this.byKey);
   }
 
@@ -256,5 +256,5 @@ function resolveSlots(
   slots: DeviceSlot[],
   byKey: Map<string, DeviceSlot>,
 ): DeviceSlot[] {
-  return resolveTargets(ref, slots).map((k) => byKey.get(k)!);
+  return resolveDeviceRefs(ref, slots).map((k) => byKey.get(k)!);
 }

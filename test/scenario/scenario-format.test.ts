@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock';
 import { describeStep } from '../../src/scenario/describe-step';
 import { DeviceClock } from '../../src/scenario/device-clock';
+import { resolveDeviceRefs } from '../../src/scenario/device-refs';
 import { generateScenario, parseGenerated } from '../../src/scenario/fuzz';
 import { scenarioJsonSchema } from '../../src/scenario/json-schema';
 import {
@@ -12,7 +13,6 @@ import {
   parseScenarioText,
   ScenarioFileError,
 } from '../../src/scenario/load-scenario';
-import { resolveTargets } from '../../src/scenario/targets';
 
 const LIBRARY = path.resolve(__dirname, '..', '..', 'scenarios');
 const libraryFiles = fs
@@ -110,15 +110,15 @@ describe('scenario files', () => {
 describe('targets', () => {
   const devices = ['alice/phone', 'alice/tablet', 'bob/phone'].map((key) => ({ key }));
   it('resolves all, user/device, a unique device name, a user, and lists, in declared order', () => {
-    expect(resolveTargets('all', devices)).toHaveLength(3);
-    expect(resolveTargets('tablet', devices)).toEqual(['alice/tablet']);
-    expect(resolveTargets('bob', devices)).toEqual(['bob/phone']);
-    expect(resolveTargets(['bob/phone', 'alice'], devices)).toEqual([
+    expect(resolveDeviceRefs('all', devices)).toHaveLength(3);
+    expect(resolveDeviceRefs('tablet', devices)).toEqual(['alice/tablet']);
+    expect(resolveDeviceRefs('bob', devices)).toEqual(['bob/phone']);
+    expect(resolveDeviceRefs(['bob/phone', 'alice'], devices)).toEqual([
       'alice/phone',
       'alice/tablet',
       'bob/phone',
     ]);
-    expect(() => resolveTargets('phone', devices)).toThrow(/ambiguous/);
+    expect(() => resolveDeviceRefs('phone', devices)).toThrow(/ambiguous/);
   });
 });
 

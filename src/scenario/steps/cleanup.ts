@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { StorageManager } from '../../files/storage-manager';
-import { Duration, formatMs, on, Target } from './fields';
+import { DeviceRef, Duration, formatMs, on } from './fields';
 import { defineStep } from './step-kind';
 
 /** `cleanup`: the app's retention cleanup removes synced sensor records older than this. */
 export const cleanup = defineStep({
   name: 'cleanup',
-  body: z.strictObject({ device: Target, olderThan: Duration }),
+  body: z.strictObject({ device: DeviceRef, olderThan: Duration }),
   async run(world, { device, olderThan }) {
-    for (const slot of world.targets(device)) {
+    for (const slot of world.slotsFor(device)) {
       const manager = new StorageManager(
         slot.device.opened.database,
         slot.device.folders,

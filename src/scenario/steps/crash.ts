@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { CRASH_POINTS } from '../../simulate/fault-model';
-import { on, Target } from './fields';
+import { DeviceRef, on } from './fields';
 import { defineStep } from './step-kind';
 
 /** `crash`: arms a crash point; the device's process dies there in a later sync and restarts. */
 export const crash = defineStep({
   name: 'crash',
-  body: z.strictObject({ device: Target, at: z.enum(CRASH_POINTS) }),
+  body: z.strictObject({ device: DeviceRef, at: z.enum(CRASH_POINTS) }),
   async run(world, { device, at }) {
-    for (const slot of world.targets(device)) slot.device.injector.arm(at);
+    for (const slot of world.slotsFor(device)) slot.device.injector.arm(at);
     return undefined;
   },
   describe: (b) => `crash ${on(b.device)} at ${b.at}`,

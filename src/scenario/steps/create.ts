@@ -12,7 +12,7 @@ export const create = defineStep({
     fields: Fields.default({}),
   }),
   async run(world, { device, collection, id, fields }, index) {
-    const slot = world.targets(device)[0];
+    const slot = world.slotsFor(device)[0];
     if (slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} already exists on ${slot.key}`;
     const values = {

@@ -7,7 +7,7 @@ export const remove = defineStep({
   name: 'delete',
   body: z.strictObject({ device: z.string().min(1), collection: Collection, id: RecordId }),
   async run(world, { device, collection, id }, index) {
-    const slot = world.targets(device)[0];
+    const slot = world.slotsFor(device)[0];
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
     await slot.device.sync.store.delete(collection, [id]);

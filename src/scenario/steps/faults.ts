@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FAULT_KINDS } from '../../simulate/fault-model';
-import { on, Probability, Target } from './fields';
+import { DeviceRef, on, Probability } from './fields';
 import { defineStep } from './step-kind';
 
 const ByOperation = z.strictObject({
@@ -13,7 +13,7 @@ const ByOperation = z.strictObject({
 export const faults = defineStep({
   name: 'faults',
   body: z.strictObject({
-    device: Target,
+    device: DeviceRef,
     failRate: z.union([Probability, ByOperation]).default(0),
     ackLostRate: Probability.default(0),
     kinds: z.array(z.enum(FAULT_KINDS)).min(1).default(['unavailable']),
@@ -23,7 +23,7 @@ export const faults = defineStep({
       typeof f.failRate === 'number'
         ? { pull: f.failRate, push: f.failRate, upload: f.failRate }
         : f.failRate;
-    for (const slot of world.targets(f.device))
+    for (const slot of world.slotsFor(f.device))
       slot.setFaults({ failRate, kinds: f.kinds, ackLostRate: f.ackLostRate });
     return undefined;
   },

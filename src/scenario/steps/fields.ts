@@ -61,7 +61,7 @@ const FieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const Fields = z.record(z.string(), FieldValue);
 
 /** `phone`, `alice/phone`, `all`, or a list of those. */
-export const Target = z
+export const DeviceRef = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .default('all')
   .meta({ description: 'A device (phone or user/phone), a list of them, or all (the default).' });
@@ -77,7 +77,7 @@ export function shorthand<T extends z.ZodType>(body: T) {
     (v) => (v === null || typeof v === 'string' || Array.isArray(v) ? { device: v ?? 'all' } : v),
     body,
   );
-  SHORTHAND_DOCS.set(parse, z.union([Target, body, z.null()]));
+  SHORTHAND_DOCS.set(parse, z.union([DeviceRef, body, z.null()]));
   return parse;
 }
 

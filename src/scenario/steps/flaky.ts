@@ -1,19 +1,19 @@
 import { z } from 'zod';
-import { Duration, on, Probability, Target } from './fields';
+import { DeviceRef, Duration, on, Probability } from './fields';
 import { defineStep } from './step-kind';
 
 /** `flaky`: devices are online through a bad link (dropped connections, latency, a throttle). */
 export const flaky = defineStep({
   name: 'flaky',
   body: z.strictObject({
-    device: Target,
+    device: DeviceRef,
     dropRate: Probability.default(0.2),
     latency: Duration.default(0),
     jitter: Duration.default(0),
     bytesPerSecond: z.number().int().positive().nullable().default(null),
   }),
   async run(world, f) {
-    for (const slot of world.targets(f.device)) {
+    for (const slot of world.slotsFor(f.device)) {
       slot.setLink({
         latencyMs: f.latency,
         jitterMs: f.jitter,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { forkRandom, type Random } from '../../core/random';
 import type { DataTable } from '../../db/schema-current';
 import type { DeviceSlot } from '../device-slot';
-import { Collection, Duration, formatMs, on, Rate, Target } from './fields';
+import { Collection, DeviceRef, Duration, formatMs, on, Rate } from './fields';
 import { defineStep, type StepWorld } from './step-kind';
 
 /** What a phone records over a few seconds: mostly sensor data, sometimes a note or a photo. */
@@ -32,7 +32,7 @@ export const generate = defineStep({
   name: 'generate',
   body: z
     .strictObject({
-      device: Target,
+      device: DeviceRef,
       count: z.number().int().min(1).max(100_000),
       /** Spread over virtual time at this rate (background sync keeps running); none: at once. */
       rate: Rate.optional(),
@@ -49,7 +49,7 @@ export const generate = defineStep({
         });
     }),
   async run(world, { device, count, rate, collection, over }, index) {
-    const chosen = world.targets(device);
+    const chosen = world.slotsFor(device);
     const random = forkRandom(world.seed, `generate/${index}`);
     const make = async (slot: DeviceSlot, n: number, first: number) =>
       record(world, slot, {

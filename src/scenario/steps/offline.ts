@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { on, shorthand, Target } from './fields';
+import { DeviceRef, on, shorthand } from './fields';
 import { defineStep } from './step-kind';
 
 /** `offline`: devices lose the network (connection refused, or a black hole that never answers). */
 export const offline = defineStep({
   name: 'offline',
   body: shorthand(
-    z.strictObject({ device: Target, mode: z.enum(['refuse', 'blackhole']).default('refuse') }),
+    z.strictObject({ device: DeviceRef, mode: z.enum(['refuse', 'blackhole']).default('refuse') }),
   ),
   async run(world, { device, mode }) {
-    for (const slot of world.targets(device)) await world.setMode(slot, mode);
+    for (const slot of world.slotsFor(device)) await world.setMode(slot, mode);
     return undefined;
   },
   describe: (b) => `offline (${b.mode}) ${on(b.device)}`,

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { on, shorthand, Target } from './fields';
+import { DeviceRef, on, shorthand } from './fields';
 import { defineStep } from './step-kind';
 
 /** `online`: devices get their network back. */
 export const online = defineStep({
   name: 'online',
-  body: shorthand(z.strictObject({ device: Target })),
+  body: shorthand(z.strictObject({ device: DeviceRef })),
   async run(world, { device }) {
-    for (const slot of world.targets(device)) await world.setMode(slot, 'online');
+    for (const slot of world.slotsFor(device)) await world.setMode(slot, 'online');
     return undefined;
   },
   describe: (b) => `online ${on(b.device)}`,

@@ -50,7 +50,7 @@ export interface StepWorld {
   /** The world's clock (epoch ms) and the time since the start. */
   now(): number;
   at(): number;
-  targets(ref: string | string[]): DeviceSlot[];
+  slotsFor(ref: string | string[]): DeviceSlot[];
   setMode(slot: DeviceSlot, mode: 'online' | 'refuse' | 'blackhole'): Promise<void>;
   /** One sync pass of these devices (one by one, or together: the runner's choice). */
   sync(slots: DeviceSlot[]): Promise<void>;

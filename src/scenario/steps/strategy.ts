@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { on, Strategy, Target } from './fields';
+import { DeviceRef, on, Strategy } from './fields';
 import { defineStep } from './step-kind';
 
 const STRATEGIES = ['remote-wins', 'local-wins', 'merge', 'ask-user'] as const;
@@ -7,9 +7,9 @@ const STRATEGIES = ['remote-wins', 'local-wins', 'merge', 'ask-user'] as const;
 /** `strategy`: devices switch conflict strategy. */
 export const strategy = defineStep({
   name: 'strategy',
-  body: z.strictObject({ device: Target, use: Strategy }),
+  body: z.strictObject({ device: DeviceRef, use: Strategy }),
   async run(world, { device, use }) {
-    for (const slot of world.targets(device)) slot.setStrategy(use);
+    for (const slot of world.slotsFor(device)) slot.setStrategy(use);
     return undefined;
   },
   describe: (b) => `strategy ${b.use} on ${on(b.device)}`,

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { on, shorthand, Target } from './fields';
+import { DeviceRef, on, shorthand } from './fields';
 import { defineStep } from './step-kind';
 
 /** `sync`: devices run one sync pass now. */
 export const sync = defineStep({
   name: 'sync',
-  body: shorthand(z.strictObject({ device: Target })),
+  body: shorthand(z.strictObject({ device: DeviceRef })),
   async run(world, { device }) {
-    await world.sync(world.targets(device));
+    await world.sync(world.slotsFor(device));
     return undefined;
   },
   describe: (b) => `sync ${on(b.device)}`,

@@ -14,7 +14,7 @@ export const update = defineStep({
     during: z.literal('push').optional(),
   }),
   async run(world, { device, collection, id, fields, during }, index) {
-    const slot = world.targets(device)[0];
+    const slot = world.slotsFor(device)[0];
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
     const edit = async () => {
