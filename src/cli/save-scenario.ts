@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { stringify } from 'yaml';
-import type { ScenarioInput } from '../scenario/schema';
+import type { ScenarioInput } from '../scenario/format';
 import { UsageError } from './errors';
 
 /**

@@ -1,5 +1,5 @@
 import { forkRandom } from '../core/random';
-import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
+import { Scenario, type ScenarioInput, type ScenarioSpec } from './format';
 import { STEP_KINDS } from './steps';
 import type { FuzzWorld } from './steps/step-kind';
 

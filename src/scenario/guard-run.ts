@@ -1,5 +1,5 @@
+import type { ScenarioSpec } from './format';
 import type { ScenarioReport } from './run-scenario';
-import type { ScenarioSpec } from './schema';
 
 type RunIdentity = { scenario: Pick<ScenarioSpec, 'name'>; file: string | null; seed: number };
 

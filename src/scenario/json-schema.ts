@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScenarioForDocs } from './schema';
+import { ScenarioForDocs } from './format';
 
 /** docs/scenario.schema.json, from the zod schema (what an editor validates files with). */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
-import { Scenario, type ScenarioSpec } from './schema';
+import { Scenario, type ScenarioSpec } from './format';
 
 /**
  * A scenario file that cannot be read or is not a valid scenario: bad input, which the CLI maps

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
 import { runScenario, type ScenarioReport } from './run-scenario';
-import type { ScenarioInput } from './schema';
 
 /**
  * `scenario fuzz`: generate, replay and judge random scenarios; shrink each failure to a small

@@ -11,9 +11,9 @@ import { OtherWriters } from '../simulate/other-writer';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
 import { DeviceSlot } from './device-slot';
+import type { ScenarioSpec } from './format';
 import { type HealResult, SCENARIO_HEAL } from './heal';
 import { healPhase, runPhases, type StepReport, stepsPhase } from './phases';
-import type { ScenarioSpec } from './schema';
 import { Simulation } from './simulation';
 import type { OtherWriteReport } from './steps/write';
 

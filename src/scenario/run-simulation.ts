@@ -13,11 +13,11 @@ import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import type { ConflictReport } from '../sync/reconcile';
 import type { SyncError } from '../sync/sync-context';
 import { DeviceSlot } from './device-slot';
+import { Scenario, type ScenarioInput, type ScenarioSpec } from './format';
 import { drainPolicy, type HealResult, heal, pendingOf } from './heal';
 import { type Phase, runPhases, type StepReport, stepsPhase } from './phases';
 import { mergeCounts } from './run-scenario';
 import { runNames, runTimeline } from './run-timeline';
-import { Scenario, type ScenarioInput, type ScenarioSpec } from './schema';
 import { Simulation } from './simulation';
 
 /**

@@ -1,8 +1,8 @@
 import { DATA_TABLES } from '../db/schema-current';
 import { DEFAULT_DAY } from '../simulate/data-generator';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
+import type { ScenarioInput } from './format';
 import type { RunOptions, RunProgress } from './run-simulation';
-import type { ScenarioInput } from './schema';
 
 type StepInput = NonNullable<ScenarioInput['steps']>[number];
 

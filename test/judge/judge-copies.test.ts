@@ -12,7 +12,7 @@ import {
   type Outcome,
   type Strategy,
 } from '../../src/judge/strategy-table';
-import type { ExpectationsSpec } from '../../src/scenario/schema';
+import type { ExpectationsSpec } from '../../src/scenario/format';
 import type { WriterFormat } from '../../src/simulate/writer-documents';
 import {
   applyDecision,

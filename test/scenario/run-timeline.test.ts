@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock';
+import { Scenario } from '../../src/scenario/format';
 import { runTimeline } from '../../src/scenario/run-timeline';
-import { Scenario } from '../../src/scenario/schema';
 import { NO_FAULTS } from '../../src/simulate/fault-model';
 import { HEALTHY_LINK } from '../../src/simulate/fault-proxy';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeReports } from '../../src/cli/scenario-reports';
+import { Scenario } from '../../src/scenario/format';
 import { guardRun } from '../../src/scenario/guard-run';
 import type { ScenarioReport } from '../../src/scenario/run-scenario';
-import { Scenario } from '../../src/scenario/schema';
 import { useTempDir } from '../helpers/temp-dir';
 
 const scenario = Scenario.parse({
