@@ -4,7 +4,7 @@
  * characters. One rule for the database files, the wire format, the media paths and the
  * generated Firestore and Storage rules (which embed SAFE_ID_PATTERN).
  *
- * The scenario format's own names (src/scenario/schema.ts) are a stricter, separate rule.
+ * The scenario format's own names (src/scenario/format.ts) are a stricter, separate rule.
  */
 
 /** The longest id: ids become document paths and file names. */

@@ -10,7 +10,7 @@ import type { AddViolation } from './verdict';
 export type CountExpectation = number | { min?: number; max?: number };
 
 /**
- * What a scenario expects of the end state (the `expect` section of src/scenario/schema.ts,
+ * What a scenario expects of the end state (the `expect` section of src/scenario/format.ts,
  * which must stay assignable to this shape: the runner passes one as the other).
  */
 export interface Expectations {
