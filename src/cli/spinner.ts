@@ -1,6 +1,10 @@
 import type { GlobalOptions } from './global-options';
 
-/** Progress on a terminal only: never with --json or --quiet, never when stderr is not a TTY. */
+/**
+ * Progress on a terminal only: never with --json or --quiet, never when stderr is not a TTY, and
+ * never on a terminal that reports no columns (`script` without a terminal gives 0; ora then
+ * computes an infinite line count and spins forever, writing without end).
+ */
 export interface Spinner {
   update(text: string): void;
   stop(): void;
@@ -10,7 +14,7 @@ export function startSpinner(
   options: Pick<GlobalOptions, 'json' | 'quiet'>,
   text: string,
 ): Spinner {
-  if (options.json || options.quiet || !process.stderr.isTTY)
+  if (options.json || options.quiet || !process.stderr.isTTY || !(process.stderr.columns > 0))
     return { update: () => {}, stop: () => {} };
   // ora is ESM-only; Node 20.19+ loads it with require().
   const ora = (
