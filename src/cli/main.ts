@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerAdoptCommand } from './adopt';
 import { registerBenchCommand } from './bench';
@@ -18,6 +20,7 @@ export function buildProgram(): Command {
     .description(
       "The PersonalAI app's sync layer in Node, and a harness that runs it against the real Firebase emulators.",
     )
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   addGlobalOptions(program);
@@ -32,6 +35,12 @@ export function buildProgram(): Command {
   registerCleanCommand(program);
   registerAdoptCommand(program);
   return program;
+}
+
+/** This package's version, from its package.json (the CLI runs from the source tree). */
+function packageVersion(): string {
+  const file = path.resolve(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<void> {

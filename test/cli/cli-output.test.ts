@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
 
 /** A command that ends the process before it finishes never passes for a success. */
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'unfinished-command.ts');
@@ -25,5 +27,18 @@ describe('wrapAction', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('done\n');
     expect(result.stderr).toBe('');
+  });
+});
+
+describe('--version', () => {
+  it("prints package.json's version and exits 0 (-V too)", async () => {
+    const { version } = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
   });
 });
