@@ -40,7 +40,7 @@ export async function startFirestoreEmulator(
   const port = options.port || (await findFreePort(host));
   if (!(await isPortFree(port, host))) {
     throw new EnvironmentError(
-      `Port ${host}:${port} is taken; pick another with --port, or attach to what runs there with --firestore ${host}:${port}.`,
+      `Port ${host}:${port} is taken; pick another with \`emulators start --firestore-port N\` (or leave it out for a free one), or attach to what runs there with --firestore ${host}:${port}.`,
     );
   }
   const startedAt = performance.now();

@@ -108,7 +108,9 @@ describe('a Firestore emulator of its own', () => {
     try {
       await expect(
         startFirestoreEmulator({ projectId: 'demo-port', port: first.port }),
-      ).rejects.toThrow(/Port 127\.0\.0\.1:\d+ is taken/);
+      ).rejects.toThrow(
+        /Port 127\.0\.0\.1:\d+ is taken; pick another with `emulators start --firestore-port N`/,
+      );
     } finally {
       await first.stop();
     }
