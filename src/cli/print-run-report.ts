@@ -69,11 +69,14 @@ export function printRunReport(report: RunReport, out: Printer): void {
       ? `invariants: all hold (${inv.checked.records} records on ${report.devices.length} device(s) and the server, ${inv.checked.files} files checked independently)`
       : `invariants: ${inv.count} VIOLATION(S)`,
   );
-  for (const v of inv.violations.slice(0, 20)) {
+  const shown = inv.violations.slice(0, 20);
+  for (const v of shown) {
     out.line(
       `  ${v.invariant}: ${v.collection ?? '-'}/${v.id ?? '-'}${v.device ? ` on ${v.device}` : ''}: ${v.detail}`,
     );
   }
+  if (inv.count > shown.length)
+    out.line(`  … and ${inv.count - shown.length} more (--json lists up to 100)`);
   out.line('');
   out.line(
     !report.drained
