@@ -5,7 +5,7 @@ import { registerAdoptCommand } from './adopt';
 import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
 import { registerEmulatorsCommand } from './emulators';
-import { EXIT } from './errors';
+import { EXIT, UsageError } from './errors';
 import { addGlobalOptions } from './global-options';
 import { exitOnClosedStdout, reportError } from './output';
 import { registerRunCommand } from './run';
@@ -15,13 +15,23 @@ import { registerStatusCommand } from './status';
 import { registerSyncCommand } from './sync';
 import { registerWatchCommand } from './watch';
 
-export function buildProgram(): Command {
+/**
+ * The program. `jsonErrors`: commander's own parse errors are not written to stderr, so that
+ * main() reports them in the --json envelope (one JSON document on stdout) like any usage error.
+ * Set before the commands are added: subcommands copy the output settings when they are made.
+ */
+export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   const program = new Command('personalai-sync')
+    .configureOutput({
+      outputError: (text, write) => {
+        if (!options.jsonErrors) write(text);
+      },
+    })
     .description(
       "The PersonalAI app's sync layer in Node, and a harness that runs it against the real Firebase emulators.",
     )
     .version(packageVersion(), '-V, --version', 'print the version and exit')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(options.jsonErrors ? false : '(run with --help for usage)')
     .exitOverride();
   addGlobalOptions(program);
   registerEmulatorsCommand(program);
@@ -49,12 +59,17 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') exitOnClosedStdout();
     throw error;
   });
-  const program = buildProgram();
+  const json = argv.includes('--json');
+  const program = buildProgram({ jsonErrors: json });
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
+      if (error.exitCode !== 0 && json) {
+        reportError(new UsageError(error.message.replace(/^error: /, '')), true);
+        return;
+      }
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }

@@ -42,3 +42,26 @@ describe('--version', () => {
     }
   });
 });
+
+/** Issue 18, finding 7: commander's own parse errors bypassed the --json envelope. */
+describe('parse errors with --json', () => {
+  it.each([
+    [['--json', 'no-such-command'], /unknown command/],
+    [['--json', 'status', '--no-such-flag'], /unknown option/],
+    [['--json', 'sync', '--strategy'], /argument missing/],
+  ])('%j: one JSON error document on stdout, exit 2, nothing on stderr', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('');
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({ status: 'error', exitCode: 2, error: { name: 'UsageError' } });
+    expect(document.error.message).toMatch(message);
+  });
+
+  it('without --json, commander says it on stderr as before', async () => {
+    const result = await runCli(['no-such-command']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown command/);
+    expect(result.stdout).toBe('');
+  });
+});
