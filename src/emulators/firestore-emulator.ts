@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { EnvironmentError } from './environment-error';
 import { registerExitCleanup } from './exit-cleanup';
 import {
@@ -63,6 +63,8 @@ export async function startFirestoreEmulator(
   } catch (error) {
     await stopProcessGroup(child, exited);
     unregister();
+    // Only on failure (a JVM start costs time): a missing Java is said with what to do.
+    if (error instanceof EnvironmentError) assertJava();
     if (error instanceof EnvironmentError && recentOutput.length > 0) {
       error.message += `\nIts last output:\n  ${recentOutput.join('\n  ')}`;
     }
@@ -100,6 +102,19 @@ export async function isFirestoreEmulatorUp(endpoint: string): Promise<boolean> 
     return response.ok;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Google's emulator runs on Java (the gcloud launcher is a shell script that calls `java`):
+ * without it the launcher only says "java: command not found". Said here, with what to do.
+ */
+function assertJava(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) {
+    throw new EnvironmentError(
+      "Java 17 or newer is needed to run Google's Firestore emulator, and `java` was not found on PATH. Install a JRE (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17), or attach to running emulators with --firestore HOST:PORT.",
+    );
   }
 }
 

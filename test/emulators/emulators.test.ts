@@ -103,6 +103,24 @@ describe('a Firestore emulator of its own', () => {
     expect(await isPortFree(port)).toBe(true);
   });
 
+  it('without Java, says so and what to install (not "java: command not found")', async () => {
+    const { found } = findFirestoreEmulator();
+    expect(found).not.toBeNull();
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent-bin'; // the launcher's `java` (and this probe's) are gone
+    try {
+      await expect(
+        startFirestoreEmulator({
+          projectId: 'demo-nojava',
+          binary: found!,
+          startTimeoutMs: 15_000,
+        }),
+      ).rejects.toThrow(/Java 17 or newer is needed .*openjdk-17-jre-headless/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
   it('says it cannot start on a port that is taken', async () => {
     const first = await startFirestoreEmulator({ projectId: 'demo-port' });
     try {
