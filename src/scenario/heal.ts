@@ -8,9 +8,10 @@ import type { Simulation } from './simulation';
  *
  * - a scenario's heal cures everything first (every device online, a healthy link, no faults,
  *   the user taps Retry on parked errors), then moves time a minute per round and stops after
- *   two clean rounds in a row (no crash, every queue empty): the second lets every device pull
- *   what the others pushed in the first. A device that dies in a pass has not finished it (found
- *   by the fuzzer, seed 20261125 run 47). A crash still armed stays armed: the app dies in its
+ *   two clean rounds in a row (no crash, no pass cut short by a failed call, every queue empty):
+ *   the second lets every device pull what the others pushed in the first. A device that dies
+ *   in a pass has not finished it (found by the fuzzer, seed 20261125 run 47); nor has one whose
+ *   pull timed out, though its queue is empty (a loaded CI machine, seed 20261125 run 19). A crash still armed stays armed: the app dies in its
  *   next sync, here, and restarts.
  * - `run`'s drain cures nothing (its faults are what it measures): it syncs until nothing is
  *   pending, or only parked errors are left, or its timeout passes; then, with several devices,
@@ -77,11 +78,13 @@ export async function heal(
     if (rounds > 0 || policy.pauseFirst) await sim.clock.sleep(policy.pauseMs);
     rounds += 1;
     const crashesBefore = sim.totals.crashes;
+    const unfinishedBefore = sim.totals.unfinished;
     await sim.sync(sim.slots);
     sim.sample();
     if (policy.settle === 'two-clean-rounds') {
       const clean =
         sim.totals.crashes === crashesBefore &&
+        sim.totals.unfinished === unfinishedBefore &&
         sim.slots.every((s) => s.reader.queuedCount() === 0);
       if (clean && cleanBefore) {
         drained = true;

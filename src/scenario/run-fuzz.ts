@@ -27,6 +27,11 @@ export interface FuzzFailure {
   run: number;
   name: string;
   violated: string[];
+  /**
+   * What the failing run saw (its first violations, its totals): the shrunk replay may pass when
+   * the failure depends on timing, and then this is all there is to go on.
+   */
+  seen: string[];
   steps: number;
   shrunkSteps: number | null;
   shrinkAttempts: number;
@@ -61,6 +66,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     options.onRun?.(run, report);
     if (report.passed) continue;
     const violated = report.invariants.filter((i) => !i.holds).map((i) => i.name);
+    const seen = describeFailure(report);
     let shrunk = { scenario: input, attempts: 0 };
     if (options.shrink) {
       let attempt = 0;
@@ -76,6 +82,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     const header = [
       `# Found by: personalai-sync scenario fuzz --runs ${options.runs} --seed ${options.seed} (run ${run})`,
       `# Violated: ${violated.join(', ')}`,
+      ...seen.map((line) => `#   ${line}`),
       `# Shrunk from ${input.steps?.length ?? 0} to ${shrunk.scenario.steps?.length ?? 0} steps in ${shrunk.attempts} replays.`,
       `# Replay: npx personalai-sync scenario run ${file}`,
     ].join('\n');
@@ -87,6 +94,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       run,
       name: report.name,
       violated,
+      seen,
       steps: input.steps?.length ?? 0,
       shrunkSteps: options.shrink ? (shrunk.scenario.steps?.length ?? 0) : null,
       shrinkAttempts: shrunk.attempts,
@@ -101,4 +109,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     failures,
     reports,
   };
+}
+
+/** The failing run's first violations and its totals, a line each (at most 10 violations). */
+function describeFailure(report: ScenarioReport): string[] {
+  const violations = report.invariants.flatMap((i) => i.violations);
+  const lines = violations
+    .slice(0, 10)
+    .map(
+      (v) =>
+        `${v.invariant}: ${[v.device, v.record].filter(Boolean).join(' ')}${v.step ? ` (${v.step})` : ''}: ${v.detail}`,
+    );
+  if (violations.length > 10) lines.push(`… and ${violations.length - 10} more`);
+  const t = report.totals;
+  lines.push(
+    `totals: ${t.passes} passes, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.healRounds} heal rounds, drained ${t.drained}, ${report.wallMs} ms`,
+  );
+  return lines;
 }

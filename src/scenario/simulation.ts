@@ -49,7 +49,7 @@ export class Simulation implements StepWorld {
   readonly samples: Array<{ atMs: number; pending: Record<string, number> }> = [];
   readonly offline: Array<{ device: string; mode: string; fromMs: number; toMs: number }> = [];
   /** Device sync passes, crashes among them, sync errors met; rounds of several devices. */
-  readonly totals = { passes: 0, crashes: 0, syncErrors: 0, rounds: 0 };
+  readonly totals = { passes: 0, crashes: 0, syncErrors: 0, rounds: 0, unfinished: 0 };
   readonly observers: SyncObserver[] = [];
   private readonly origin: number;
   private readonly byKey: Map<string, DeviceSlot>;
@@ -155,6 +155,9 @@ export class Simulation implements StepWorld {
           `${c.collection}/${c.id}: ${c.outcome} (${c.strategy}${c.decision ? `, ${c.decision}` : ''})`,
         );
       }
+      // A call that failed as a whole (a pull page, a commit, the progress report) left the pass
+      // unfinished: the device may not hold what the server has, whatever its queue says.
+      if (outcome.result.errors.some((e) => e.documentId === null)) this.totals.unfinished += 1;
       for (const e of outcome.result.errors) {
         this.totals.syncErrors += 1;
         this.event(

@@ -4,9 +4,12 @@ import { runFuzz } from '../../src/scenario/run-fuzz';
 import { scenarioEndpoints } from '../helpers/backend';
 import { useTempDir } from '../helpers/temp-dir';
 
-/** CI's fixed-seed exploration: 50 random scenarios, each judged; a failure is shrunk to a file. */
+/**
+ * CI's fixed-seed exploration: 20 random scenarios, each judged; a failure is shrunk to a file.
+ * Runs 0–19 (run 19 once failed under load); `scenario fuzz` explores further.
+ */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 
 describe('scenario fuzz (fixed seed)', () => {
   const tempDir = useTempDir('scenario-fuzz-');
