@@ -2,6 +2,7 @@ import type { MediaStore } from '../files/media-store';
 import { withDeadline } from '../sync/deadline-remote';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
+import { openDeviceMedia, type SdkKind } from './device-media';
 import {
   createFirebaseClients,
   type FirebaseClients,
@@ -9,7 +10,6 @@ import {
   type ProductionEndpoints,
 } from './firebase-clients';
 import { FirestoreRemote } from './firestore-remote';
-import { BucketMediaStore } from './storage-media';
 
 /**
  * One device's wiring, in one place for the CLI, the simulator, the benchmark and the tests:
@@ -28,6 +28,10 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   /** Wrappers around the real remote and media store (fault injection, interception). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
   wrapMedia?: (media: MediaStore) => MediaStore;
+  /** Which SDK moves files: firebase-admin (default) or the app's Storage JS SDK as `userId`. */
+  sdk?: SdkKind;
+  /** The user the client SDK signs in as (needed with `sdk: 'client'`). */
+  userId?: string;
 }
 
 export interface WiredDevice {
@@ -46,16 +50,28 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     publicStorageEndpoint,
     wrapRemote,
     wrapMedia,
+    sdk = 'admin',
+    userId,
     ...managerOptions
   } = options;
   const clients = createFirebaseClients(endpoints, options.deviceId);
   const firestore = new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
   const remote = wrapRemote ? wrapRemote(bounded) : bounded;
-  const bucket = withMedia
-    ? new BucketMediaStore(clients.bucket(), undefined, publicStorageEndpoint)
+  const files = withMedia
+    ? openDeviceMedia({
+        sdk,
+        endpoints,
+        clients,
+        userId,
+        deviceId: options.deviceId,
+        publicStorageEndpoint,
+      })
     : undefined;
-  const media = bucket && wrapMedia ? wrapMedia(bucket) : bucket;
+  const media = files && wrapMedia ? wrapMedia(files.media) : files?.media;
   const sync = new SyncManager({ ...managerOptions, remote, media });
-  return { clients, remote, media, sync, close: () => clients.close() };
+  const close = async () => {
+    await Promise.all([clients.close(), files?.close()]);
+  };
+  return { clients, remote, media, sync, close };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { SdkKind } from '../../src/adapters/device-media';
 import { wireDevice } from '../../src/adapters/device-wiring';
 import type { Clock } from '../../src/core/clock';
 import { VirtualClock } from '../../src/core/clock';
@@ -33,6 +34,8 @@ export interface DeviceOptions
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
   /** Sync files through the test Storage emulator (optionally wrapped). */
   withMedia?: boolean | ((media: MediaStore) => MediaStore);
+  /** Which SDK the device's files go through (admin by default). */
+  sdk?: SdkKind;
 }
 
 /** A simulated device: its own database and its own firebase-admin client to the test emulator. */
@@ -51,15 +54,17 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
     withMedia,
     ...managerOptions
   } = options;
-  const { clients, remote, media, sync } = wireDevice({
+  const wired = wireDevice({
     ...managerOptions,
     endpoints: testEndpoints(),
     database: opened.database,
     deviceId,
+    userId,
     wrapRemote,
     withMedia: Boolean(withMedia),
     wrapMedia: typeof withMedia === 'function' ? withMedia : undefined,
   });
+  const { remote, media, sync } = wired;
   await sync.initialize(userId);
   const device: TestDevice = {
     deviceId,
@@ -70,7 +75,7 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
     media,
     async close() {
       await opened.close();
-      await clients.close();
+      await wired.close();
     },
     async restart() {
       await device.close();
