@@ -11,6 +11,7 @@ import { testClients, uniqueUserId } from '../helpers/backend';
 import { type TestDevice, useDevices } from '../helpers/device';
 import { statusesOf } from '../helpers/inspect';
 import { grpcError } from '../helpers/intercept-remote';
+import { SDKS } from '../helpers/media-stores';
 import { useTempDir } from '../helpers/temp-dir';
 
 async function objectsUnder(prefix: string): Promise<string[]> {
@@ -29,9 +30,9 @@ async function fetchBytes(url: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-describe('file sync through the Storage emulator', () => {
+describe.each(SDKS)('file sync through the Storage emulator, %s SDK', (sdk) => {
   const tempDir = useTempDir();
-  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite', withMedia: true });
+  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite', withMedia: true, sdk });
   const record = async (d: TestDevice, table: string, id: string) =>
     rawOf(await d.opened.database.get(table).find(id));
 

@@ -20,6 +20,7 @@ import { generateAudio, generatePhoto } from '../../src/simulate/media-generator
 import { uniqueUserId } from '../helpers/backend';
 import { useDevices } from '../helpers/device';
 import { statusesOf } from '../helpers/inspect';
+import { SDKS } from '../helpers/media-stores';
 import { useTempDir } from '../helpers/temp-dir';
 
 /**
@@ -149,9 +150,9 @@ describe('storage.rules path logic', () => {
   });
 });
 
-describe('the uploader sends only what storage.rules allows', () => {
+describe.each(SDKS)('the uploader sends only what storage.rules allows, %s SDK', (sdk) => {
   const tempDir = useTempDir();
-  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite' });
+  const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite', sdk });
 
   it('every upload of a sync fits the rules for the owner; a voice note of a refused type or an oversized file is parked with a clear message', async () => {
     const user = uniqueUserId('storage');
