@@ -184,3 +184,16 @@ describe.each([
     expect(await up.stat(objectPath)).toBeNull();
   });
 });
+
+describe('the client SDK and storage.rules here', () => {
+  const openStore = useMediaStores();
+
+  it('rules are not enforced: a client signed in as one user writes into another user’s folder (a tripwire: when it fails, rules run; update docs/security.md and invert it)', async () => {
+    const owner = uniqueUserId('owner');
+    const stranger = openStore('client', uniqueUserId('stranger'));
+    const bytes = Buffer.from('not yours');
+    const objectPath = voicePath(owner, 'intruder');
+    await stranger.uploadBuffer(objectPath, bytes, 'audio/mp4', sha256Buffer(bytes));
+    expect((await rawObject(objectPath)).size).toBe(bytes.length);
+  });
+});
