@@ -1,4 +1,5 @@
 import type { MediaStore } from '../files/media-store';
+import { nodeMediaFiles } from '../files/node-media-files';
 import { withDeadline } from '../sync/deadline-remote';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
@@ -46,6 +47,7 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     publicStorageEndpoint,
     wrapRemote,
     wrapMedia,
+    mediaFiles,
     ...managerOptions
   } = options;
   const clients = createFirebaseClients(endpoints, options.deviceId);
@@ -56,6 +58,8 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     ? new BucketMediaStore(clients.bucket(), undefined, publicStorageEndpoint)
     : undefined;
   const media = bucket && wrapMedia ? wrapMedia(bucket) : bucket;
-  const sync = new SyncManager({ ...managerOptions, remote, media });
+  // The device's own files are Node's unless the caller brings its own (the app has its own).
+  const files = media ? (mediaFiles ?? nodeMediaFiles) : undefined;
+  const sync = new SyncManager({ ...managerOptions, remote, media, mediaFiles: files });
   return { clients, remote, media, sync, close: () => clients.close() };
 }

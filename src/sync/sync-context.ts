@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Semaphore } from '../core/limit';
 import type { Random } from '../core/random';
 import type { DataTable } from '../db/schema-current';
+import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
@@ -30,6 +31,8 @@ export interface SyncContext {
   decide?: DecideFn;
   /** Storage for voice notes and photos; without it their documents sync without files. */
   media?: MediaStore;
+  /** The device's own media files (sizes, hashes, thumbnails); given whenever `media` is. */
+  mediaFiles?: MediaFiles;
   pageSize: number;
   /** How far behind the read time the pull checkpoint stays (checkpoint.ts, LATE_WRITE_WINDOW_MS). */
   lateWriteWindowMs: number;

@@ -6,6 +6,7 @@ import type { Random } from '../core/random';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
+import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
 import { statusOf } from './apply-plan';
 import { checkUnseen } from './check-unseen';
@@ -39,6 +40,11 @@ export interface SyncManagerOptions {
   retryPolicy?: RetryPolicy;
   /** Storage for voice notes and photos (uploads before push, blob deletes after tombstones). */
   media?: MediaStore;
+  /**
+   * The device's own media files (sizes, SHA-256, thumbnails; src/files/media-files.ts), needed
+   * with `media`. Node's is src/files/node-media-files.ts; the app passes its own.
+   */
+  mediaFiles?: MediaFiles;
   pageSize?: number;
   /** How far behind the server's read time a pull checkpoint stays (checkpoint.ts). */
   lateWriteWindowMs?: number;
@@ -100,6 +106,11 @@ export class SyncManager {
     // The device id is written into every document (_device, at most 128 characters by the
     // rules) and into a document id (sync_devices/{user}:{device}): a safe id, like the CLI's.
     assertSafeId('Device', options.deviceId);
+    if (options.media && !options.mediaFiles) {
+      throw new Error(
+        'SyncManager: `media` needs `mediaFiles` too (the device files, hashes and thumbnails the upload reads; src/files/media-files.ts).',
+      );
+    }
     this.options = options;
     this.db = options.database;
     this.clock = options.clock ?? systemClock;
@@ -375,6 +386,7 @@ export class SyncManager {
         typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
       decide: this.options.decide,
       media: this.options.media,
+      mediaFiles: this.options.mediaFiles,
       pageSize: this.options.pageSize ?? 1000,
       lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
       batchSize: this.options.batchSize ?? 500,
