@@ -1,3 +1,4 @@
+import { recordAccessFor } from '../db/sqlite-fast-path';
 import type { MediaStore } from '../files/media-store';
 import { nodeMediaFiles } from '../files/node-media-files';
 import { withDeadline } from '../sync/deadline-remote';
@@ -60,6 +61,8 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
   const media = bucket && wrapMedia ? wrapMedia(bucket) : bucket;
   // The device's own files are Node's unless the caller brings its own (the app has its own).
   const files = media ? (mediaFiles ?? nodeMediaFiles) : undefined;
-  const sync = new SyncManager({ ...managerOptions, remote, media, mediaFiles: files });
+  // WatermelonDB's private APIs only through the SQLite fast path, chosen here (record-access.ts).
+  const records = managerOptions.records ?? recordAccessFor(managerOptions.database);
+  const sync = new SyncManager({ ...managerOptions, remote, media, mediaFiles: files, records });
   return { clients, remote, media, sync, close: () => clients.close() };
 }

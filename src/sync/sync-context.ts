@@ -2,6 +2,7 @@ import type { Database } from '@nozbe/watermelondb';
 import type { Clock } from '../core/clock';
 import type { Semaphore } from '../core/limit';
 import type { Random } from '../core/random';
+import type { LocalDb, RecordAccess } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
 import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
@@ -13,8 +14,10 @@ import type { RemoteStore, UnseenDocs } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
 
 /** Everything one device's sync pass needs; built by SyncManager, read by the steps. */
-export interface SyncContext {
+export interface SyncContext extends LocalDb {
   db: Database;
+  /** How records are found and bookkeeping written: the public API or the SQLite fast path. */
+  records: RecordAccess;
   remote: RemoteStore;
   userId: string;
   deviceId: string;

@@ -1,6 +1,5 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { forEachLimited } from '../core/limit';
-import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-current';
@@ -63,7 +62,7 @@ export async function uploadDueMedia(
       Q.where('operation', Q.notEq('delete')),
     )
     .fetch();
-  const records = await findByIds<Model>(
+  const records = await ctx.records.findByIds<Model>(
     ctx.db,
     table,
     rows.map((r) => r.documentId),
@@ -98,7 +97,7 @@ export async function uploadDueMedia(
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
     const { records: fresh, rows } = await findLocalState(
-      ctx.db,
+      ctx,
       table,
       results.map((r) => r.id),
     );
