@@ -25,6 +25,14 @@ const LAYERS = [
 ];
 
 const folder = (name) => `^src/${name}/`;
+
+/** Node builtins (bare or `node:`) and packages that run only in Node. */
+const NODE_BUILTINS = require('node:module')
+  .builtinModules.filter((name) => /^[a-z][a-z0-9_]*$/.test(name))
+  .join('|');
+const NODE_ONLY = `^(node:|(${NODE_BUILTINS})([/]|$)|sharp|better-sqlite3|firebase-admin|firebase-tools|@google-cloud/)`;
+/** The modules that use WatermelonDB's private APIs. */
+const FAST_PATH = '^src/db/(sqlite-fast-path|find-by-ids|narrow-update|insert-rows)[.]';
 const anyOf = (names) => `^src/(${names.join('|')})/`;
 
 const layerOrder = LAYERS.slice(0, -1).map((name, i) => ({
@@ -86,12 +94,29 @@ module.exports = {
       from: { path: folder('core') },
       to: { pathNot: folder('core') },
     },
+    {
+      name: 'engine-runs-outside-node',
+      severity: 'error',
+      comment:
+        'src/sync/ runs in the app (React Native) too: nothing it imports, directly or through src/core, src/db or src/files, may be a Node builtin or a Node-only package. Reach files, hashing and thumbnails through the MediaFiles port (src/files/media-files.ts); the Node implementations are handed in by src/adapters/device-wiring.ts. test/sync/portable-core.test.ts checks the bundled engine, Node globals (Buffer, process) included.',
+      from: { path: folder('sync') },
+      to: { path: NODE_ONLY, reachable: true },
+    },
+    {
+      name: 'engine-gets-the-fast-path-handed-in',
+      severity: 'error',
+      comment:
+        "WatermelonDB's private APIs live only in the SQLite fast path (src/db/sqlite-fast-path.ts and the modules it is made of); the engine uses the RecordAccess it is given (src/db/record-access.ts) and never imports the fast path itself.",
+      from: { path: folder('sync') },
+      to: { path: FAST_PATH, reachable: true },
+    },
     // No module-level cycle rule: the stand-ins of scripts/check-layers.cjs cannot tell a
     // type-only import from a runtime one, and src/sync/sync-context.ts shares types with
     // network-judge.ts and retry-handler.ts both ways (harmless at run time).
     ...layerOrder,
   ],
   options: {
-    includeOnly: '^src/',
+    // src/ and what it imports from Node and Node-only packages (the rule engine-runs-outside-node).
+    includeOnly: `^src/|${NODE_ONLY}`,
   },
 };

@@ -1,4 +1,6 @@
+import { recordAccessFor } from '../db/sqlite-fast-path';
 import type { MediaStore } from '../files/media-store';
+import { nodeMediaFiles } from '../files/node-media-files';
 import { withDeadline } from '../sync/deadline-remote';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
@@ -52,13 +54,14 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     wrapMedia,
     sdk = 'admin',
     userId,
+    mediaFiles,
     ...managerOptions
   } = options;
   const clients = createFirebaseClients(endpoints, options.deviceId);
   const firestore = new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
   const remote = wrapRemote ? wrapRemote(bounded) : bounded;
-  const files = withMedia
+  const storage = withMedia
     ? openDeviceMedia({
         sdk,
         endpoints,
@@ -68,10 +71,14 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
         publicStorageEndpoint,
       })
     : undefined;
-  const media = files && wrapMedia ? wrapMedia(files.media) : files?.media;
-  const sync = new SyncManager({ ...managerOptions, remote, media });
+  const media = storage && wrapMedia ? wrapMedia(storage.media) : storage?.media;
+  // The device's own files are Node's unless the caller brings its own (the app has its own).
+  const files = media ? (mediaFiles ?? nodeMediaFiles) : undefined;
+  // WatermelonDB's private APIs only through the SQLite fast path, chosen here (record-access.ts).
+  const records = managerOptions.records ?? recordAccessFor(managerOptions.database);
+  const sync = new SyncManager({ ...managerOptions, remote, media, mediaFiles: files, records });
   const close = async () => {
-    await Promise.all([clients.close(), files?.close()]);
+    await Promise.all([clients.close(), storage?.close()]);
   };
   return { clients, remote, media, sync, close };
 }

@@ -54,7 +54,7 @@ export class BucketMediaStore implements MediaStore {
 
   async uploadBuffer(
     path: string,
-    bytes: Buffer,
+    bytes: Uint8Array,
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {

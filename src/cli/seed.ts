@@ -3,6 +3,7 @@ import { systemClock } from '../core/clock';
 import { deviceFolders } from '../db/device-paths';
 import { openDatabase } from '../db/open-database';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
+import { recordAccessFor } from '../db/sqlite-fast-path';
 import { DataGenerator, DEFAULT_DAY } from '../simulate/data-generator';
 import { LocalStore } from '../sync/local-store';
 import { UsageError } from './errors';
@@ -44,7 +45,12 @@ export function registerSeedCommand(program: Command): void {
         try {
           const seed = options.seed ?? 1;
           const generator = new DataGenerator({ seed, mediaDir: folders.mediaDir });
-          const store = new LocalStore(opened.database, systemClock, options.user);
+          const store = new LocalStore(
+            opened.database,
+            systemClock,
+            options.user,
+            recordAccessFor(opened.database),
+          );
           const created: Record<string, number> = {};
           for (const table of DATA_TABLES) {
             const rows = await generator.records(table, counts[table], systemClock.now());

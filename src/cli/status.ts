@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
 import type { SyncQueueItem } from '../db/models';
 import { DATA_TABLES } from '../db/schema-current';
+import { recordAccessFor } from '../db/sqlite-fast-path';
 import { resolveEndpoints } from '../emulators/endpoints';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import { StorageManager } from '../files/storage-manager';
@@ -76,6 +77,7 @@ async function readStatus(options: GlobalOptions, target: Target) {
       string,
       { records: number; synced: number; pending: number; error: number }
     > = {};
+    const local = { db, records: recordAccessFor(db) };
     for (const table of DATA_TABLES) {
       collections[table] = {
         records: await db.get(table).query().fetchCount(),
@@ -84,7 +86,7 @@ async function readStatus(options: GlobalOptions, target: Target) {
         pending:
           (await queue
             .query(Q.where('collection', table), Q.where('scheduled_at', Q.notEq(PARKED_AT)))
-            .fetchCount()) + (await findUntrackedPending(db, table)).length,
+            .fetchCount()) + (await findUntrackedPending(local, table)).length,
         error: await queue
           .query(Q.where('collection', table), Q.where('scheduled_at', PARKED_AT))
           .fetchCount(),

@@ -12,6 +12,6 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
-export function sha256Buffer(buffer: Buffer): string {
+export function sha256Buffer(buffer: Uint8Array): string {
   return createHash('sha256').update(buffer).digest('hex');
 }

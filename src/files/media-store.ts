@@ -22,7 +22,7 @@ export interface MediaStore {
   ): Promise<StoredObject>;
   uploadBuffer(
     path: string,
-    bytes: Buffer,
+    bytes: Uint8Array,
     contentType: string,
     sha256: string,
   ): Promise<StoredObject>;

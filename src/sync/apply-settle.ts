@@ -1,7 +1,7 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
-import { narrowUpdate } from '../db/narrow-update';
 import { prepareRawUpdate } from '../db/raw-update';
+import type { LocalDb } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
 import { preparePlans } from './apply-plan';
 import { prepareFailed } from './failure';
@@ -16,7 +16,7 @@ import type { QueueData } from './queue';
  * record's, which the next push recognises as stale (see reconcile).
  */
 export async function applySettlePlan(
-  db: Database,
+  local: LocalDb,
   table: DataTable,
   plan: SettlePlan,
   records: Map<string, Model>,
@@ -28,7 +28,8 @@ export async function applySettlePlan(
     const patch = { sync_status: s.status, synced_at: plan.now, remote_version: s.version };
     return [{ record, patch }];
   });
-  await narrowUpdate(db, table, narrow);
+  const { db } = local;
+  await local.records.narrowUpdate(db, table, narrow);
   // Prepared only now, right before the batch: a prepared record must reach batch() without
   // waiting (WatermelonDB throws otherwise).
   const operations = plan.records.flatMap((s) =>

@@ -1,4 +1,5 @@
 import { isSafeId } from '../core/ids';
+import { utf8ByteLength } from '../core/utf8';
 import type { DataTable } from '../db/schema-current';
 import type { ErrorClass } from './classify-error';
 import type { LocalChange, PlannedWrite } from './plan-push';
@@ -35,7 +36,7 @@ export function writeProblem(
   if (bytes <= MAX_DOCUMENT_BYTES) return null;
   const largest = Object.entries(values)
     .filter(([, v]) => typeof v === 'string')
-    .map(([name, v]) => ({ name, bytes: Buffer.byteLength(v as string, 'utf8') }))
+    .map(([name, v]) => ({ name, bytes: utf8ByteLength(v as string) }))
     .sort((a, b) => b.bytes - a.bytes)[0];
   return invalid(
     'document-too-large',

@@ -1,6 +1,7 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import type { Clock } from '../core/clock';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
+import { type LocalDb, publicRecordAccess, type RecordAccess } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
 import { findLocalState, prepareEnqueue } from './queue';
 import { nextStatus } from './status-machine';
@@ -12,11 +13,17 @@ import { syncedColumnNames, type Value, type Values } from './wire-format';
  * for sync or did not happen — also across a crash. Times come from the injected clock.
  */
 export class LocalStore {
+  private readonly local: LocalDb;
+
+  /** `records`: the public WatermelonDB API unless the device is wired with the SQLite fast path. */
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly userId: string,
-  ) {}
+    records: RecordAccess = publicRecordAccess,
+  ) {
+    this.local = { db, records };
+  }
 
   /** Creates records (one transaction for all); returns their ids. */
   async create(
@@ -78,7 +85,7 @@ export class LocalStore {
     await this.db.write(async () => {
       const now = this.clock.now();
       const { records, rows } = await findLocalState(
-        this.db,
+        this.local,
         table,
         edits.map((e) => e.id),
       );
@@ -116,7 +123,7 @@ export class LocalStore {
   async delete(table: DataTable, ids: string[]): Promise<void> {
     await this.db.write(async () => {
       const now = this.clock.now();
-      const { records, rows } = await findLocalState(this.db, table, ids);
+      const { records, rows } = await findLocalState(this.local, table, ids);
       const prepared: Model[] = [];
       for (const id of ids) {
         const record = records.get(id);

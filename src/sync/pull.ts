@@ -1,7 +1,5 @@
 import type { Model } from '@nozbe/watermelondb';
-import { insertRows } from '../db/insert-rows';
 import type { SyncQueueItem } from '../db/models';
-import { isSqlite } from '../db/narrow-update';
 import { loadRetentionFloor } from '../db/retention-floor';
 import type { DataTable } from '../db/schema-current';
 import { type PlanTarget, preparePlans } from './apply-plan';
@@ -110,7 +108,7 @@ async function applyPage(
   }
   if (docs.length === 0) return;
   const ids = docs.map((doc) => doc.id);
-  const before = await findLocalState(ctx.db, table, ids);
+  const before = await findLocalState(ctx, table, ids);
   const planned = new Map<string, { plan: Plan; seen: string }>();
   for (const doc of docs) {
     const record = before.records.get(doc.id) ?? null;
@@ -120,7 +118,7 @@ async function applyPage(
   }
   if (planned.size === 0) return;
   await ctx.db.write(async () => {
-    const { records, rows } = await findLocalState(ctx.db, table, [...planned.keys()]);
+    const { records, rows } = await findLocalState(ctx, table, [...planned.keys()]);
     const targets: PlanTarget[] = [];
     for (const doc of docs) {
       const first = planned.get(doc.id);
@@ -137,9 +135,10 @@ async function applyPage(
       targets.push({ id: doc.id, record, queueRow, plan });
     }
     const now = ctx.clock.now();
-    // On SQLite, records new to this device are inserted as plain rows (no WatermelonDB record
-    // kept in memory): a first sync's memory stays one page, not the whole history.
-    const fresh = isSqlite(ctx.db)
+    // With the SQLite fast path, records new to this device are inserted as plain rows (no
+    // WatermelonDB record kept in memory): a first sync's memory stays one page, not the history.
+    const insertRows = ctx.records.insertRows;
+    const fresh = insertRows
       ? targets.filter((t) => t.plan.kind === 'take' && !t.record && !t.queueRow)
       : [];
     const freshIds = new Set(fresh.map((t) => t.id));
@@ -155,7 +154,7 @@ async function applyPage(
     });
     // Inserts first: if the process dies between the two, the page is pulled again and the
     // inserted rows are found (the checkpoint moves only after both).
-    await insertRows(ctx.db, table, inserts);
+    if (insertRows) await insertRows(ctx.db, table, inserts);
     const { operations, counts } = preparePlans(
       ctx.db,
       table,

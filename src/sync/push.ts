@@ -1,8 +1,6 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { forEachLimited } from '../core/limit';
-import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
-import { narrowUpdate } from '../db/narrow-update';
 import { rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-current';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
@@ -74,7 +72,7 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
       Q.sortBy('scheduled_at'),
     )
     .fetch();
-  const records = await findByIds<Model>(
+  const records = await ctx.records.findByIds<Model>(
     ctx.db,
     table,
     rows.map((r) => r.documentId),
@@ -97,9 +95,9 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
 async function adoptUntrackedPending(ctx: SyncContext, table: DataTable): Promise<void> {
   // Looked for outside the writer first (normally there are none); found again inside it, so
   // that an app edit queued in between is not given a second queue row with the same id.
-  if ((await findUntrackedPending(ctx.db, table)).length === 0) return;
+  if ((await findUntrackedPending(ctx, table)).length === 0) return;
   await ctx.db.write(async () => {
-    const untracked = await findUntrackedPending(ctx.db, table);
+    const untracked = await findUntrackedPending(ctx, table);
     const now = ctx.clock.now();
     const operations = untracked.map((record) => {
       const base = (rawOf(record).remote_version as string | null) ?? null;
@@ -202,7 +200,7 @@ async function markSyncing(
   chunk: LocalChange[],
 ): Promise<void> {
   await ctx.db.write(async () => {
-    const records = await findByIds<Model>(
+    const records = await ctx.records.findByIds<Model>(
       ctx.db,
       table,
       chunk.filter((c) => c.raw).map((c) => c.id),
@@ -215,7 +213,7 @@ async function markSyncing(
           sync_status: nextStatus(statusOf(record), 'push-start', { table, id: record.id }),
         },
       }));
-    await narrowUpdate(ctx.db, table, updates);
+    await ctx.records.narrowUpdate(ctx.db, table, updates);
   });
 }
 

@@ -1,8 +1,7 @@
 import { type Database, type Model, Q } from '@nozbe/watermelondb';
-import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
-import { isSqlite } from '../db/narrow-update';
 import { prepareRawUpdate } from '../db/raw-update';
+import type { LocalDb } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
 import type { Version } from './version';
 
@@ -129,13 +128,13 @@ export function prepareEnqueue(
  * record id (a missing key: no such record, or nothing queued for it).
  */
 export async function findLocalState(
-  db: Database,
+  local: LocalDb,
   table: DataTable,
   ids: readonly string[],
 ): Promise<{ records: Map<string, Model>; rows: Map<string, SyncQueueItem> }> {
-  const records = await findByIds<Model>(db, table, ids);
+  const records = await local.records.findByIds<Model>(local.db, table, ids);
   const byRowId = await findQueueRows(
-    db,
+    local,
     ids.map((id) => queueRowId(table, id)),
   );
   const rows = new Map<string, SyncQueueItem>();
@@ -143,8 +142,8 @@ export async function findLocalState(
   return { records, rows };
 }
 
-export function findQueueRows(db: Database, ids: string[]): Promise<Map<string, SyncQueueItem>> {
-  return findByIds<SyncQueueItem>(db, 'sync_queue', ids);
+export function findQueueRows(local: LocalDb, ids: string[]): Promise<Map<string, SyncQueueItem>> {
+  return local.records.findByIds<SyncQueueItem>(local.db, 'sync_queue', ids);
 }
 
 function unique(values: string[]): string[] {
@@ -169,8 +168,9 @@ export function untrackedChange(
 }
 
 /** Records of `table` marked `pending` without a queue row (see untrackedChange). */
-export async function findUntrackedPending(db: Database, table: DataTable): Promise<Model[]> {
-  if (isSqlite(db)) {
+export async function findUntrackedPending(local: LocalDb, table: DataTable): Promise<Model[]> {
+  const { db } = local;
+  if (local.records.sqlQueries) {
     // One indexed anti-join instead of loading every pending record (normally all are tracked).
     return db
       .get(table)
@@ -185,7 +185,7 @@ export async function findUntrackedPending(db: Database, table: DataTable): Prom
   const pending = await db.get(table).query(Q.where('sync_status', 'pending')).fetch();
   if (pending.length === 0) return [];
   const rows = await findQueueRows(
-    db,
+    local,
     pending.map((r) => queueRowId(table, r.id)),
   );
   return pending.filter((r) => !rows.has(queueRowId(table, r.id)));

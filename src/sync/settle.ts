@@ -45,7 +45,7 @@ export async function settleChunk(
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
     const ids = chunk.map((c) => c.planned.write.id);
-    const { records, rows } = await findLocalState(ctx.db, table, ids);
+    const { records, rows } = await findLocalState(ctx, table, ids);
     const sent: SentRecord[] = [];
     for (const { planned, outcome, blobsLeft } of chunk) {
       const { id } = planned.write;
@@ -68,7 +68,7 @@ export async function settleChunk(
     }
     const plan = planSettle(table, sent, now, { policy: ctx.retryPolicy, random: ctx.random });
     addSettleCounts(stats, plan.counts);
-    await applySettlePlan(ctx.db, table, plan, records, rows);
+    await applySettlePlan(ctx, table, plan, records, rows);
     again = plan.again;
   });
   return again;

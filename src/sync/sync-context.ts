@@ -2,7 +2,9 @@ import type { Database } from '@nozbe/watermelondb';
 import type { Clock } from '../core/clock';
 import type { Semaphore } from '../core/limit';
 import type { Random } from '../core/random';
+import type { LocalDb, RecordAccess } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
+import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
@@ -12,8 +14,10 @@ import type { RemoteStore, UnseenDocs } from './remote-store';
 import type { RetryHandler, RetryPolicy } from './retry-handler';
 
 /** Everything one device's sync pass needs; built by SyncManager, read by the steps. */
-export interface SyncContext {
+export interface SyncContext extends LocalDb {
   db: Database;
+  /** How records are found and bookkeeping written: the public API or the SQLite fast path. */
+  records: RecordAccess;
   remote: RemoteStore;
   userId: string;
   deviceId: string;
@@ -30,6 +34,8 @@ export interface SyncContext {
   decide?: DecideFn;
   /** Storage for voice notes and photos; without it their documents sync without files. */
   media?: MediaStore;
+  /** The device's own media files (sizes, hashes, thumbnails); given whenever `media` is. */
+  mediaFiles?: MediaFiles;
   pageSize: number;
   /** How far behind the read time the pull checkpoint stays (checkpoint.ts, LATE_WRITE_WINDOW_MS). */
   lateWriteWindowMs: number;

@@ -5,7 +5,9 @@ import { Semaphore } from '../core/limit';
 import type { Random } from '../core/random';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate } from '../db/raw-update';
+import { type LocalDb, publicRecordAccess, type RecordAccess } from '../db/record-access';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
+import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
 import { statusOf } from './apply-plan';
 import { checkUnseen } from './check-unseen';
@@ -39,6 +41,16 @@ export interface SyncManagerOptions {
   retryPolicy?: RetryPolicy;
   /** Storage for voice notes and photos (uploads before push, blob deletes after tombstones). */
   media?: MediaStore;
+  /**
+   * The device's own media files (sizes, SHA-256, thumbnails; src/files/media-files.ts), needed
+   * with `media`. Node's is src/files/node-media-files.ts; the app passes its own.
+   */
+  mediaFiles?: MediaFiles;
+  /**
+   * How the engine finds records and writes its bookkeeping (src/db/record-access.ts): the public
+   * WatermelonDB API by default; wireDevice() hands in the SQLite fast path on SQLite.
+   */
+  records?: RecordAccess;
   pageSize?: number;
   /** How far behind the server's read time a pull checkpoint stays (checkpoint.ts). */
   lateWriteWindowMs?: number;
@@ -88,6 +100,7 @@ export interface QueueItemInput {
 export class SyncManager {
   readonly clock: Clock;
   private readonly db: Database;
+  private readonly local: LocalDb;
   private readonly options: SyncManagerOptions;
   private readonly retryPolicy: RetryPolicy;
   private userId: string | null = null;
@@ -100,8 +113,14 @@ export class SyncManager {
     // The device id is written into every document (_device, at most 128 characters by the
     // rules) and into a document id (sync_devices/{user}:{device}): a safe id, like the CLI's.
     assertSafeId('Device', options.deviceId);
+    if (options.media && !options.mediaFiles) {
+      throw new Error(
+        'SyncManager: `media` needs `mediaFiles` too (the device files, hashes and thumbnails the upload reads; src/files/media-files.ts).',
+      );
+    }
     this.options = options;
     this.db = options.database;
+    this.local = { db: this.db, records: options.records ?? publicRecordAccess };
     this.clock = options.clock ?? systemClock;
     this.retryPolicy = options.retryPolicy ?? APP_RETRY_POLICY;
   }
@@ -129,7 +148,7 @@ export class SyncManager {
     // The user id becomes part of document paths, Storage paths and every pull's query.
     assertSafeId('User', userId);
     this.userId = userId;
-    this.localStore = new LocalStore(this.db, this.clock, userId);
+    this.localStore = new LocalStore(this.db, this.clock, userId, this.local.records);
     await this.db.write(async () => {
       const operations = [];
       for (const table of DATA_TABLES) {
@@ -227,7 +246,7 @@ export class SyncManager {
     const errorCount = await queue.query(Q.where('scheduled_at', PARKED_AT)).fetchCount();
     let untracked = 0;
     for (const table of DATA_TABLES)
-      untracked += (await findUntrackedPending(this.db, table)).length;
+      untracked += (await findUntrackedPending(this.local, table)).length;
     return {
       isSyncing: this.syncing,
       lastSyncTime: this.lastSyncTime,
@@ -363,6 +382,7 @@ export class SyncManager {
     const network = new NetworkJudge(this.retryPolicy.maxAttempts);
     return {
       db: this.db,
+      records: this.local.records,
       remote: this.options.remote,
       userId,
       deviceId: this.options.deviceId,
@@ -375,6 +395,7 @@ export class SyncManager {
         typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
       decide: this.options.decide,
       media: this.options.media,
+      mediaFiles: this.options.mediaFiles,
       pageSize: this.options.pageSize ?? 1000,
       lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
       batchSize: this.options.batchSize ?? 500,

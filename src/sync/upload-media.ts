@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import { type Model, Q } from '@nozbe/watermelondb';
 import { forEachLimited } from '../core/limit';
-import { findByIds } from '../db/find-by-ids';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-current';
-import { sha256Buffer, sha256File } from '../files/checksum';
+import type { MediaFiles } from '../files/media-files';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
 import type { MediaStore, StoredObject } from '../files/media-store';
 import {
@@ -14,7 +12,6 @@ import {
   storageSizeProblem,
   voiceContentType,
 } from '../files/storage-limits';
-import { makeThumbnail } from '../files/thumbnail';
 import { classifyError } from './classify-error';
 import { prepareFailure } from './failure';
 import { findLocalState, parseQueueData, type QueueData } from './queue';
@@ -29,8 +26,9 @@ import type { CollectionStats, SyncContext } from './sync-context';
  *
  * Idempotent: an object already at the path with the same SHA-256 (a re-upload after a lost
  * acknowledgement) is reused with its URL; nothing is uploaded twice. A missing or unreadable
- * local file, or a photo sharp cannot decode, parks that record in `error` with a clear
- * message; the other records carry on.
+ * local file, or a photo that cannot be decoded, parks that record in `error` with a clear
+ * message; the other records carry on. The device's files, hashing and thumbnails come through
+ * the MediaFiles port (src/files/media-files.ts), so this step runs in the app as it does in Node.
  */
 export const MEDIA_TABLES = ['voice_notes', 'photo_memories'] as const;
 export type MediaTable = (typeof MEDIA_TABLES)[number];
@@ -64,13 +62,15 @@ export async function uploadDueMedia(
       Q.where('operation', Q.notEq('delete')),
     )
     .fetch();
-  const records = await findByIds<Model>(
+  const records = await ctx.records.findByIds<Model>(
     ctx.db,
     table,
     rows.map((r) => r.documentId),
   );
   const todo = [...records.values()].filter((r) => needsUpload(table, rawOf(r)));
   if (todo.length === 0) return;
+  const files = ctx.mediaFiles;
+  if (!files) throw new Error('uploadDueMedia: the sync context has media but no mediaFiles');
   // The upload is the first part of the push: the records are `syncing` from here on.
   await ctx.db.write(async () => {
     const starting = todo.filter((r) => rawOf(r).sync_status === 'pending');
@@ -86,7 +86,7 @@ export async function uploadDueMedia(
   await forEachLimited(todo, UPLOADS_IN_FLIGHT, async (record) => {
     try {
       const patch = await ctx.retry.executeWithRetry(
-        () => uploadRecord(media, table, ctx.userId, rawOf(record)),
+        () => uploadRecord({ media, files }, table, ctx.userId, rawOf(record)),
         `upload ${table}/${record.id}`,
       );
       results.push({ id: record.id, patch });
@@ -97,7 +97,7 @@ export async function uploadDueMedia(
   await ctx.db.write(async () => {
     const now = ctx.clock.now();
     const { records: fresh, rows } = await findLocalState(
-      ctx.db,
+      ctx,
       table,
       results.map((r) => r.id),
     );
@@ -129,11 +129,12 @@ function needsUpload(table: MediaTable, raw: Record<string, unknown>): boolean {
 
 /** Uploads one record's file(s); returns the URL columns to write back. */
 async function uploadRecord(
-  media: MediaStore,
+  ports: { media: MediaStore; files: MediaFiles },
   table: MediaTable,
   userId: string,
   raw: Record<string, unknown>,
 ): Promise<Record<string, string>> {
+  const { media, files } = ports;
   const id = raw.id as string;
   if (table === 'voice_notes') {
     const file = localPath(raw.audio_uri);
@@ -143,23 +144,23 @@ async function uploadRecord(
         `${table}/${id}: mime_type is not a type Storage accepts for voice notes (${STORAGE_MEDIA.voice.contentType}); fix the record to sync it`,
       );
     }
-    await assertStorable(file, 'voice', `${table}/${id}`);
-    const sha = await checksumOf(file, `${table}/${id}`);
+    await assertStorable(files, file, 'voice', `${table}/${id}`);
+    const sha = await checksumOf(files, file, `${table}/${id}`);
     const stored = await putIfChanged(media, voicePath(userId, id), sha, (path) =>
       media.uploadFile(path, file, contentType, sha),
     );
     return { audio_url: stored.downloadUrl };
   }
   const file = localPath(raw.local_uri);
-  await assertStorable(file, 'photo', `${table}/${id}`);
-  // Checksum and thumbnail read the file side by side (sharp decodes on its own threads).
+  await assertStorable(files, file, 'photo', `${table}/${id}`);
+  // Checksum and thumbnail read the file side by side (sharp, in Node, decodes on its own threads).
   const [sha, thumbnail] = await Promise.all([
-    checksumOf(file, `${table}/${id}`),
-    makeThumbnail(file),
+    checksumOf(files, file, `${table}/${id}`),
+    files.thumbnailOf(file),
   ]);
   const thumbProblem = storageSizeProblem('thumbnail', thumbnail.length);
   if (thumbProblem) throw new StorageLimitError(`${table}/${id}: its thumbnail ${thumbProblem}`);
-  const thumbSha = sha256Buffer(thumbnail);
+  const thumbSha = await files.sha256OfBytes(thumbnail);
   const thumb = await putIfChanged(media, thumbnailPath(userId, id), thumbSha, (path) =>
     media.uploadBuffer(path, thumbnail, STORAGE_CONTENT_TYPE_JPEG, thumbSha),
   );
@@ -172,11 +173,15 @@ async function uploadRecord(
 const STORAGE_CONTENT_TYPE_JPEG = 'image/jpeg';
 
 /** The local file exists, is readable and within the Storage size bound of its kind. */
-async function assertStorable(file: string, kind: StorageMediaKind, what: string): Promise<void> {
+async function assertStorable(
+  files: MediaFiles,
+  file: string,
+  kind: StorageMediaKind,
+  what: string,
+): Promise<void> {
   let bytes: number;
   try {
-    await fs.promises.access(file, fs.constants.R_OK);
-    bytes = (await fs.promises.stat(file)).size;
+    bytes = await files.sizeOf(file);
   } catch (error) {
     throw localFileError(error, file, what);
   }
@@ -195,16 +200,16 @@ async function putIfChanged(
   return upload(path);
 }
 
-async function checksumOf(file: string, what: string): Promise<string> {
+async function checksumOf(files: MediaFiles, file: string, what: string): Promise<string> {
   try {
-    return await sha256File(file);
+    return await files.sha256OfFile(file);
   } catch (error) {
     throw localFileError(error, file, what);
   }
 }
 
 function localFileError(error: unknown, file: string, what: string): LocalFileError {
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = (error as { code?: string } | null)?.code;
   const reason =
     code === 'ENOENT'
       ? 'does not exist'
@@ -214,7 +219,7 @@ function localFileError(error: unknown, file: string, what: string): LocalFileEr
   return new LocalFileError(`${what}: the local file ${file} ${reason}`);
 }
 
-/** The app stores `file://` URIs; Node wants paths. */
+/** The app stores `file://` URIs; the MediaFiles port and the MediaStore take paths. */
 export function localPath(uri: unknown): string {
   const text = String(uri ?? '');
   return text.startsWith('file://') ? decodeURIComponent(text.slice('file://'.length)) : text;

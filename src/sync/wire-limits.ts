@@ -1,4 +1,5 @@
 import { isSafeId, MAX_ID_LENGTH } from '../core/ids';
+import { utf8ByteLength as utf8 } from '../core/utf8';
 import type { DataTable } from '../db/schema-current';
 
 /**
@@ -159,8 +160,4 @@ function valueBytes(value: unknown): number {
     return bytes;
   }
   return 8;
-}
-
-function utf8(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }

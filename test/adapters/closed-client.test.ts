@@ -4,6 +4,7 @@ import { createFirebaseClients } from '../../src/adapters/firebase-clients';
 import { FirestoreRemote } from '../../src/adapters/firestore-remote';
 import { type Clock, VirtualClock } from '../../src/core/clock';
 import { openDatabase } from '../../src/db/open-database';
+import { recordAccessFor } from '../../src/db/sqlite-fast-path';
 import { SyncManager } from '../../src/sync/sync-manager';
 import { testEndpoints, uniqueUserId } from '../helpers/backend';
 import { grpcError, interceptRemote } from '../helpers/intercept-remote';
@@ -68,6 +69,7 @@ describe('a device whose Firestore client was closed', () => {
     let failFirstPull = true;
     const sync = new SyncManager({
       database: opened.database,
+      records: recordAccessFor(opened.database),
       deviceId: 'phone',
       clock,
       random: () => 0,
