@@ -2,6 +2,8 @@ import type { MediaStore } from '../files/media-store';
 import { withDeadline } from '../sync/deadline-remote';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
+import { type ClientFirestore, openClientFirestore } from './client-firestore';
+import { ClientRemote } from './client-remote';
 import {
   createFirebaseClients,
   type FirebaseClients,
@@ -19,6 +21,14 @@ import { BucketMediaStore } from './storage-media';
  */
 export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' | 'media'> {
   endpoints: FirebaseEndpoints | ProductionEndpoints;
+  /**
+   * Which SDK the device's Firestore remote uses: firebase-admin (default; no rules), or the app's
+   * Firebase JS SDK signed in as `userId` with the rules enforced (emulators only). Storage goes
+   * through firebase-admin either way.
+   */
+  sdk?: DeviceSdk;
+  /** The signed-in user of a client-SDK device (required with `sdk: 'client'`). */
+  userId?: string;
   /** Sync voice notes and photos through Storage (the endpoints must name it). */
   withMedia?: boolean;
   /** Per-call deadline of the Firestore remote (src/sync/deadline-remote.ts). */
@@ -29,6 +39,8 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
   wrapMedia?: (media: MediaStore) => MediaStore;
 }
+
+export type DeviceSdk = 'admin' | 'client';
 
 export interface WiredDevice {
   clients: FirebaseClients;
@@ -46,10 +58,13 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     publicStorageEndpoint,
     wrapRemote,
     wrapMedia,
+    sdk,
+    userId,
     ...managerOptions
   } = options;
   const clients = createFirebaseClients(endpoints, options.deviceId);
-  const firestore = new FirestoreRemote(clients.firestore);
+  const client = sdk === 'client' ? openClient(endpoints, userId, options.deviceId) : null;
+  const firestore = client ? new ClientRemote(client) : new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
   const remote = wrapRemote ? wrapRemote(bounded) : bounded;
   const bucket = withMedia
@@ -57,5 +72,26 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     : undefined;
   const media = bucket && wrapMedia ? wrapMedia(bucket) : bucket;
   const sync = new SyncManager({ ...managerOptions, remote, media });
-  return { clients, remote, media, sync, close: () => clients.close() };
+  const close = async () => {
+    await Promise.all([clients.close(), client?.close()]);
+  };
+  return { clients, remote, media, sync, close };
+}
+
+function openClient(
+  endpoints: FirebaseEndpoints | ProductionEndpoints,
+  userId: string | undefined,
+  deviceId: string,
+): ClientFirestore {
+  if (endpoints.kind === 'production')
+    throw new Error(
+      'A client-SDK device signs in with the emulator-only mock token: it needs the emulators, not a real project.',
+    );
+  if (!userId) throw new Error(`Device ${deviceId}: a client-SDK device needs its user id.`);
+  return openClientFirestore({
+    projectId: endpoints.projectId,
+    firestore: endpoints.firestore,
+    userId,
+    label: deviceId,
+  });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { wireDevice } from '../../src/adapters/device-wiring';
+import { type DeviceSdk, wireDevice } from '../../src/adapters/device-wiring';
 import type { Clock } from '../../src/core/clock';
 import { VirtualClock } from '../../src/core/clock';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
@@ -31,11 +31,16 @@ export interface DeviceOptions
   clock?: Clock;
   /** Wraps the real Firestore remote (fault injection). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
+  /** Which SDK the device's Firestore remote uses (admin by default; client: rules enforced). */
+  sdk?: DeviceSdk;
   /** Sync files through the test Storage emulator (optionally wrapped). */
   withMedia?: boolean | ((media: MediaStore) => MediaStore);
 }
 
-/** A simulated device: its own database and its own firebase-admin client to the test emulator. */
+/**
+ * A simulated device: its own database and its own Firestore client to the test emulator
+ * (firebase-admin, or the app's JS SDK signed in as the user with `sdk: 'client'`).
+ */
 export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
   const url =
     options.adapter === 'sqlite'
@@ -56,6 +61,7 @@ export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
     endpoints: testEndpoints(),
     database: opened.database,
     deviceId,
+    userId,
     wrapRemote,
     withMedia: Boolean(withMedia),
     wrapMedia: typeof withMedia === 'function' ? withMedia : undefined,
