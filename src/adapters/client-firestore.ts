@@ -30,20 +30,34 @@ export type ClientSdk = typeof import('firebase/firestore');
 
 let apps = 0;
 
-export function loadClientSdk(): { app: typeof import('firebase/app'); firestore: ClientSdk } {
+/** The two modules of the JS SDK a client needs. */
+export interface ClientSdkModules {
+  app: typeof import('firebase/app');
+  firestore: ClientSdk;
+}
+
+export function loadClientSdk(): ClientSdkModules {
   return {
     app: require('firebase/app') as typeof import('firebase/app'),
     firestore: require('firebase/firestore') as ClientSdk,
   };
 }
 
-export function openClientFirestore(options: ClientFirestoreOptions): ClientFirestore {
+/**
+ * `modules`: the SDK to use; by default loaded here. A caller that uses the returned Firestore
+ * with its own imports of the SDK passes those (under a test runner's ESM loader, `require`
+ * gives another copy of the SDK, whose functions refuse the other copy's Firestore).
+ */
+export function openClientFirestore(
+  options: ClientFirestoreOptions,
+  modules: ClientSdkModules = loadClientSdk(),
+): ClientFirestore {
   const at = options.firestore.lastIndexOf(':');
   const host = options.firestore.slice(0, at);
   const port = Number(options.firestore.slice(at + 1));
   if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`Not a Firestore emulator endpoint (host:port): ${options.firestore}`);
-  const { app: appSdk, firestore: sdk } = loadClientSdk();
+  const { app: appSdk, firestore: sdk } = modules;
   // The SDK logs every failed stream at warning level; failures reach the engine as errors.
   sdk.setLogLevel('silent');
   apps += 1;

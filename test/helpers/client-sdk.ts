@@ -1,5 +1,6 @@
-import type { Firestore } from 'firebase/firestore';
-import { deleteField, serverTimestamp } from 'firebase/firestore';
+import * as app from 'firebase/app';
+import * as firestoreSdk from 'firebase/firestore';
+import { deleteField, type Firestore, serverTimestamp } from 'firebase/firestore';
 import { openClientFirestore as openClient } from '../../src/adapters/client-firestore';
 import type { WriteSentinels } from '../../src/adapters/firestore-remote';
 import { testEndpoints } from './backend';
@@ -20,6 +21,10 @@ export function openClientFirestore(
   close(): Promise<void>;
 } {
   const { projectId } = testEndpoints();
-  const client = openClient({ projectId, firestore: endpoint, userId, label: 'test' });
+  // This module's own SDK imports, so that tests can use the Firestore with theirs.
+  const client = openClient(
+    { projectId, firestore: endpoint, userId, label: 'test' },
+    { app, firestore: firestoreSdk },
+  );
   return { firestore: client.firestore, close: () => client.close() };
 }
