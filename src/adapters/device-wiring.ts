@@ -4,6 +4,8 @@ import { nodeMediaFiles } from '../files/node-media-files';
 import { withDeadline } from '../sync/deadline-remote';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
+import { type ClientFirestore, openClientFirestore } from './client-firestore';
+import { ClientRemote } from './client-remote';
 import { openDeviceMedia, type SdkKind } from './device-media';
 import {
   createFirebaseClients,
@@ -21,6 +23,14 @@ import { FirestoreRemote } from './firestore-remote';
  */
 export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' | 'media'> {
   endpoints: FirebaseEndpoints | ProductionEndpoints;
+  /**
+   * Which SDK the device's Firestore remote and files use: firebase-admin (default; no rules), or
+   * the app's Firebase JS SDK signed in as `userId` with the Firestore rules enforced (emulators
+   * only; Storage rules run permit-all here, see docs/security.md).
+   */
+  sdk?: DeviceSdk;
+  /** The signed-in user of a client-SDK device (required with `sdk: 'client'`). */
+  userId?: string;
   /** Sync voice notes and photos through Storage (the endpoints must name it). */
   withMedia?: boolean;
   /** Per-call deadline of the Firestore remote (src/sync/deadline-remote.ts). */
@@ -30,11 +40,9 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   /** Wrappers around the real remote and media store (fault injection, interception). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
   wrapMedia?: (media: MediaStore) => MediaStore;
-  /** Which SDK moves files: firebase-admin (default) or the app's Storage JS SDK as `userId`. */
-  sdk?: SdkKind;
-  /** The user the client SDK signs in as (needed with `sdk: 'client'`). */
-  userId?: string;
 }
+
+export type DeviceSdk = SdkKind;
 
 export interface WiredDevice {
   clients: FirebaseClients;
@@ -58,7 +66,8 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     ...managerOptions
   } = options;
   const clients = createFirebaseClients(endpoints, options.deviceId);
-  const firestore = new FirestoreRemote(clients.firestore);
+  const client = sdk === 'client' ? openClient(endpoints, userId, options.deviceId) : null;
+  const firestore = client ? new ClientRemote(client) : new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
   const remote = wrapRemote ? wrapRemote(bounded) : bounded;
   const storage = withMedia
@@ -78,7 +87,25 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
   const records = managerOptions.records ?? recordAccessFor(managerOptions.database);
   const sync = new SyncManager({ ...managerOptions, remote, media, mediaFiles: files, records });
   const close = async () => {
-    await Promise.all([clients.close(), storage?.close()]);
+    await Promise.all([clients.close(), client?.close(), storage?.close()]);
   };
   return { clients, remote, media, sync, close };
+}
+
+function openClient(
+  endpoints: FirebaseEndpoints | ProductionEndpoints,
+  userId: string | undefined,
+  deviceId: string,
+): ClientFirestore {
+  if (endpoints.kind === 'production')
+    throw new Error(
+      'A client-SDK device signs in with the emulator-only mock token: it needs the emulators, not a real project.',
+    );
+  if (!userId) throw new Error(`Device ${deviceId}: a client-SDK device needs its user id.`);
+  return openClientFirestore({
+    projectId: endpoints.projectId,
+    firestore: endpoints.firestore,
+    userId,
+    label: deviceId,
+  });
 }

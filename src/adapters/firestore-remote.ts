@@ -5,6 +5,7 @@ import {
   type Firestore,
   Timestamp,
   type WriteBatch,
+  type WriteResult,
 } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-current';
 import { decodeDocument, hasPullableServerTime } from '../sync/decode-document';
@@ -30,9 +31,10 @@ const MAX_PRECONDITION_ROUNDS = 4;
 export const DEVICES_COLLECTION = 'sync_devices';
 
 /**
- * RemoteStore over firebase-admin. Writes go in one atomic WriteBatch (the fast path: one round
- * trip for up to 500 records). If any precondition fails the batch writes nothing; the current
- * documents are then read with getAll(), the writes that really conflict are taken out and
+ * RemoteStore over firebase-admin. Writes go in one atomic WriteBatch (one commit for up to 500
+ * records), each update conditioned on the exact update time of the version it assumes (read
+ * just before with getAll(); see commit). If any precondition fails the batch writes nothing; the
+ * current documents are then read again, the writes that really conflict are taken out and
  * returned as conflicts, and the rest is committed again.
  */
 export class FirestoreRemote implements RemoteStore {
@@ -128,52 +130,87 @@ export class FirestoreRemote implements RemoteStore {
     return found;
   }
 
+  /**
+   * Compare-and-set on `_server_time` (the version, src/sync/version.ts) with firebase-admin's
+   * exact precondition: the documents the updates assume are read first, and each update whose
+   * `_server_time` is the version it assumes is committed with `lastUpdateTime` = the update time
+   * read with it, so nothing can slip in between; the others are conflicts. Creates need no read
+   * (`create` fails if the document exists). If a precondition fails anyway (a write in between),
+   * the batch wrote nothing: everything is read again and decided again. The versions written are
+   * read back (the commit's write times are update times, not `_server_time`).
+   */
   async commit(table: DataTable, writes: RemoteWrite[], deviceId: string): Promise<WriteOutcome[]> {
     const outcomes = new Map<string, WriteOutcome>();
+    this.assertOpen(`commit ${table}`);
+    let current = await this.readCurrent(
+      table,
+      writes.filter((w) => w.expected !== null).map((w) => w.id),
+    );
     let pending = writes;
     for (let round = 0; pending.length > 0; round += 1) {
+      const valid = pending.filter((w) => casHolds(w, current.get(w.id)?.doc));
+      for (const write of pending)
+        if (!valid.includes(write)) outcomes.set(write.id, conflict(write, current));
+      if (valid.length === 0) break;
       this.assertOpen(`commit ${table}`);
       try {
-        const results = await this.buildBatch(table, pending, deviceId).commit();
-        pending.forEach((write, i) => {
-          outcomes.set(write.id, {
-            id: write.id,
-            status: 'written',
-            version: encodeVersion(results[i].writeTime),
-          });
+        const results = await this.buildBatch(table, valid, deviceId, current).commit();
+        const versions = await this.readBack(table, valid, results);
+        valid.forEach((write, i) => {
+          outcomes.set(write.id, { id: write.id, status: 'written', version: versions[i] });
         });
         pending = [];
       } catch (error) {
         if (!PRECONDITION_CODES.has((error as { code?: number }).code ?? -1)) throw error;
-        const current = await this.getMany(
-          table,
-          pending.map((w) => w.id),
-        );
-        const stillValid = pending.filter((w) => preconditionHolds(w, current.get(w.id)));
-        for (const write of pending) {
-          if (!stillValid.includes(write)) {
-            outcomes.set(write.id, {
-              id: write.id,
-              status: 'conflict',
-              current: current.get(write.id) ?? null,
-            });
-          }
-        }
-        // Another writer may slip in between the read and the retry; give up after a few rounds.
+        // Another writer keeps slipping in between the read and the commit: give up after a few
+        // rounds, each write a conflict against what was read last.
         if (round + 1 >= MAX_PRECONDITION_ROUNDS) {
-          for (const write of stillValid) {
-            outcomes.set(write.id, {
-              id: write.id,
-              status: 'conflict',
-              current: current.get(write.id) ?? null,
-            });
-          }
-          stillValid.length = 0;
+          for (const write of valid) outcomes.set(write.id, conflict(write, current));
+          break;
         }
-        pending = stillValid;
+        current = await this.readCurrent(
+          table,
+          valid.map((w) => w.id),
+        );
+        pending = valid;
       }
     }
     return writes.map((w) => outcomes.get(w.id)!);
+  }
+
+  /** The documents as they are now, with the update time each write's precondition states. */
+  private async readCurrent(table: DataTable, ids: string[]): Promise<Map<string, ReadDoc>> {
+    const found = new Map<string, ReadDoc>();
+    if (ids.length === 0) return found;
+    const refs = ids.map((id) => this.db.collection(table).doc(id));
+    for (const snapshot of await this.db.getAll(...refs)) {
+      if (snapshot.exists)
+        found.set(snapshot.id, { doc: toRemoteDoc(snapshot), updateTime: snapshot.updateTime! });
+    }
+    return found;
+  }
+
+  /**
+   * The version each write made: its document's `_server_time`, read back (one field) when the
+   * document's update time is still the commit's write time, i.e. nobody wrote it since; null
+   * otherwise, or when the read fails (the write landed; settling copes, see WriteOutcome).
+   */
+  private async readBack(
+    table: DataTable,
+    writes: RemoteWrite[],
+    results: WriteResult[],
+  ): Promise<(Version | null)[]> {
+    const refs = writes.map((w) => this.db.collection(table).doc(w.id));
+    try {
+      const snapshots = await this.db.getAll(...refs, { fieldMask: [META.serverTime] });
+      return snapshots.map((snapshot, i) => {
+        if (!snapshot.updateTime?.isEqual(results[i].writeTime)) return null;
+        const stamp = asFirestoreTimestamp(snapshot.get(META.serverTime));
+        return stamp ? encodeVersion(stamp) : null;
+      });
+    } catch {
+      return writes.map(() => null);
+    }
   }
 
   async reportProgress(
@@ -186,14 +223,19 @@ export class FirestoreRemote implements RemoteStore {
     await this.db.collection(DEVICES_COLLECTION).doc(doc.id).set(doc.data, { merge: true });
   }
 
-  private buildBatch(table: DataTable, writes: RemoteWrite[], deviceId: string): WriteBatch {
+  private buildBatch(
+    table: DataTable,
+    writes: RemoteWrite[],
+    deviceId: string,
+    current: Map<string, ReadDoc>,
+  ): WriteBatch {
     const batch = this.db.batch();
     const collection = this.db.collection(table);
     for (const write of writes) {
       const ref = collection.doc(write.id);
       const doc = documentWrite(write, deviceId, ADMIN_SENTINELS);
       if (doc.kind === 'create') batch.create(ref, doc.data);
-      else batch.update(ref, doc.data, { lastUpdateTime: toTimestamp(doc.expected) });
+      else batch.update(ref, doc.data, { lastUpdateTime: current.get(write.id)!.updateTime });
     }
     return batch;
   }
@@ -262,8 +304,26 @@ export function progressDocument(
   };
 }
 
-function preconditionHolds(write: RemoteWrite, current: RemoteDoc | undefined): boolean {
-  return write.expected === null ? current === undefined : current?.version === write.expected;
+/** A document as read for a compare-and-set: decoded, and the update time it was read at. */
+interface ReadDoc {
+  doc: PulledDoc;
+  updateTime: Timestamp;
+}
+
+/**
+ * Whether a write's assumption holds for the document as read (pure, shared by both remotes): a
+ * create wants no document; an update wants the document at exactly the version it states (its
+ * `_server_time`; a document without a valid one matches no version).
+ */
+export function casHolds(write: RemoteWrite, current: PulledDoc | undefined): boolean {
+  if (write.expected === null) return current === undefined;
+  return (
+    current !== undefined && current.serverTime !== null && current.serverTime === write.expected
+  );
+}
+
+function conflict(write: RemoteWrite, current: Map<string, ReadDoc>): WriteOutcome {
+  return { id: write.id, status: 'conflict', current: current.get(write.id)?.doc ?? null };
 }
 
 /** The decoder's view of firebase-admin's timestamp type (exported for the decoder's tests). */

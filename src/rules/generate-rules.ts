@@ -101,7 +101,11 @@ ${checks};
 ${fieldTimes};
     }
     match /${table}/{recordId} {
-      allow read: if owns(resource.data);
+      // A signed-in user may also get a document that does not exist: the client SDK's
+      // compare-and-set reads each document it writes, creates too (docs/wire-format.md,
+      // "Compare-and-set"). It tells nothing a create attempt would not.
+      allow get: if request.auth != null && (resource == null || owns(resource.data));
+      allow list: if owns(resource.data);
       allow create: if safeId(recordId)
         && !('${META.fieldTimes}' in request.resource.data)
         && ${table}Valid(request.resource.data);

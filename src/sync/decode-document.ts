@@ -1,5 +1,5 @@
 import type { PulledDoc } from './remote-store';
-import { encodeVersion, type TimestampLike, type Version } from './version';
+import { EARLIEST_VERSION, encodeVersion, type TimestampLike, type Version } from './version';
 import { META } from './wire-format';
 
 /** Recognises the remote's timestamp type (firebase-admin's Timestamp) and reads it. */
@@ -15,7 +15,7 @@ export type AsTimestamp = (value: unknown) => TimestampLike | null;
 export function decodeDocument(
   id: string,
   data: Record<string, unknown>,
-  updateTime: TimestampLike,
+  updateTime: TimestampLike | null,
   asTimestamp: AsTimestamp,
 ): PulledDoc {
   const problems: string[] = [];
@@ -47,7 +47,10 @@ export function decodeDocument(
   }
   return {
     id,
-    version: versionOf(updateTime) ?? '000000000000.000000000',
+    // The version is `_server_time` (src/sync/version.ts). A document without one is malformed
+    // and never becomes a base; it gets its update time where the SDK tells it (so a change to it
+    // is reported again), else the epoch.
+    version: serverTime ?? versionOf(updateTime) ?? EARLIEST_VERSION,
     serverTime,
     deleted: deleted === true,
     device: typeof device === 'string' ? device : null,

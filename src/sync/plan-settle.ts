@@ -11,7 +11,7 @@ import type { QueueData } from './queue';
 import type { Plan } from './reconcile';
 import { nextStatus, type SyncStatus } from './status-machine';
 import type { CollectionStats } from './sync-context';
-import type { Version } from './version';
+import { EARLIEST_VERSION, type Version } from './version';
 import { differingFields, valuesOfRaw } from './wire-format';
 
 /**
@@ -23,7 +23,7 @@ import { differingFields, valuesOfRaw } from './wire-format';
 
 /** What became of one write. A conflict arrives resolved: reconcile may wait for a person. */
 export type SettleOutcome =
-  | { status: 'written'; version: Version }
+  | { status: 'written'; version: Version | null }
   | { status: 'failed'; error: ErrorClass }
   | { status: 'conflict'; resolution: ConflictResolution };
 
@@ -121,7 +121,8 @@ export function planSettle(
   };
   const records = sent.map((item): Settlement => {
     const { outcome } = item;
-    if (outcome.status === 'written') return planWritten(table, item, outcome.version, counts);
+    if (outcome.status === 'written')
+      return planWritten(table, item, writtenBase(item.sent, outcome.version), counts);
     if (outcome.status === 'failed') return failed(item, outcome.error);
     const { resolution } = outcome;
     if (resolution.kind === 'malformed') return failed(item, resolution.error);
@@ -131,6 +132,17 @@ export function planSettle(
     (s) => s.kind === 'resolved' && s.plan.kind === 'rebase' && s.plan.push !== null,
   );
   return { now, records, counts, again };
+}
+
+/**
+ * The version a written record is based on from now on. When the remote could not read back the
+ * version its write made (another writer had moved the document on), the record stays based on
+ * the version the write assumed (the earliest version for a create: it is on the server now),
+ * which is older than the server's: the next pull takes the newer document (or meets a conflict
+ * if the record was edited meanwhile), and never mistakes it for an echo.
+ */
+function writtenBase(sent: PlannedWrite, version: Version | null): Version {
+  return version ?? sent.write.expected ?? EARLIEST_VERSION;
 }
 
 function planWritten(

@@ -6,7 +6,8 @@ import type { RemoteDoc, Value } from './wire-format';
  * The sync engine's only view of the server (a port, after RxDB's replication protocol): pull a
  * page of changes, read documents by id, commit writes that each state the version they assume.
  * Conflicts come back as data, never as exceptions. Implemented over firebase-admin in
- * src/adapters/firestore-remote.ts; fault-injecting wrappers implement it too.
+ * src/adapters/firestore-remote.ts and over the Firebase JS SDK (the app's) in
+ * src/adapters/client-remote.ts; fault-injecting wrappers implement it too.
  */
 export interface PullCursor {
   /** Server time of the last document applied (the `_server_time` field, encoded). */
@@ -27,7 +28,8 @@ export interface PulledPage {
   docs: PulledDoc[];
   /**
    * The server's time when the query read (firebase-admin's `readTime`): every write that had
-   * become visible by then is in the result. Null when the SDK does not say; the pull then bounds
+   * become visible by then is in the result. Null when the SDK does not say (the client SDK's
+   * snapshots do not); the pull then bounds
    * its checkpoint by the newest document instead (docs/wire-format.md, "Late writes").
    */
   readTime: Version | null;
@@ -47,7 +49,13 @@ export interface RemoteWrite {
 }
 
 export type WriteOutcome =
-  | { id: string; status: 'written'; version: Version }
+  /**
+   * The write landed. `version`: the version it made (its `_server_time`, read back after the
+   * commit, since neither SDK's commit tells it); null when the document had already moved on
+   * (another writer) before it could be read back: the record is then settled on the version the
+   * write assumed, and the next pull brings the newer one (docs/wire-format.md, "Push").
+   */
+  | { id: string; status: 'written'; version: Version | null }
   | { id: string; status: 'conflict'; current: RemoteDoc | null };
 
 /** A user's documents of one collection that the pull can never return (see findUnseen). */

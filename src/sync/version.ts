@@ -1,11 +1,18 @@
 /**
- * A server version is the document's update time as the Firestore server assigned it, encoded
- * as a sortable string `SSSSSSSSSSSS.NNNNNNNNN` (seconds since the epoch, 12 digits; nanoseconds,
- * 9 digits). Two versions compare with plain `<`/`>`, and the encoding round-trips exactly,
- * which matters because a push states the version it last saw as an exact precondition.
- * Versions come from the server only; no device clock is ever part of one.
+ * A server version is the document's `_server_time` field: the server timestamp of the write that
+ * made the current version (`serverTimestamp()`), encoded as a sortable string
+ * `SSSSSSSSSSSS.NNNNNNNNN` (seconds since the epoch, 12 digits; nanoseconds, 9 digits). Both SDKs
+ * can read it (the client SDK cannot read a document's `updateTime`), writes that follow one
+ * another on one document get increasing stamps (a write is stamped when the server begins it,
+ * after the version it replaced became visible), and the encoding round-trips exactly, which
+ * matters because a push states the version it last saw as an exact compare-and-set
+ * (docs/wire-format.md, "Versions"). Versions come from the server only; no device clock is ever
+ * part of one.
  */
 export type Version = string;
+
+/** The earliest version there is (the epoch): older than any document's. */
+export const EARLIEST_VERSION: Version = '000000000000.000000000';
 
 export interface TimestampLike {
   seconds: number;

@@ -1,20 +1,12 @@
-import { deleteApp, initializeApp } from 'firebase/app';
-import {
-  connectFirestoreEmulator,
-  deleteField,
-  type Firestore,
-  getFirestore,
-  serverTimestamp,
-  setLogLevel,
-  terminate,
-} from 'firebase/firestore';
+import * as app from 'firebase/app';
+import * as firestoreSdk from 'firebase/firestore';
+import { deleteField, type Firestore, serverTimestamp } from 'firebase/firestore';
+import { openClientFirestore as openClient } from '../../src/adapters/client-firestore';
 import type { WriteSentinels } from '../../src/adapters/firestore-remote';
 import { testEndpoints } from './backend';
 
 /** The client SDK's special values, for the engine's own document builder. */
 export const CLIENT_SENTINELS: WriteSentinels = { serverTimestamp, deleteField };
-
-let apps = 0;
 
 /**
  * The app's own SDK (firebase@12.19.0) signed in as `userId` on the test run's Firestore emulator,
@@ -28,20 +20,11 @@ export function openClientFirestore(
   firestore: Firestore;
   close(): Promise<void>;
 } {
-  setLogLevel('silent');
   const { projectId } = testEndpoints();
-  const at = endpoint.lastIndexOf(':');
-  apps += 1;
-  const app = initializeApp({ projectId, apiKey: 'demo-key' }, `client-${process.pid}-${apps}`);
-  const firestore = getFirestore(app);
-  connectFirestoreEmulator(firestore, endpoint.slice(0, at), Number(endpoint.slice(at + 1)), {
-    mockUserToken: { user_id: userId },
-  });
-  return {
-    firestore,
-    async close() {
-      await terminate(firestore);
-      await deleteApp(app);
-    },
-  };
+  // This module's own SDK imports, so that tests can use the Firestore with theirs.
+  const client = openClient(
+    { projectId, firestore: endpoint, userId, label: 'test' },
+    { app, firestore: firestoreSdk },
+  );
+  return { firestore: client.firestore, close: () => client.close() };
 }

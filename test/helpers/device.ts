@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { SdkKind } from '../../src/adapters/device-media';
-import { wireDevice } from '../../src/adapters/device-wiring';
+import { type DeviceSdk, wireDevice } from '../../src/adapters/device-wiring';
 import type { Clock } from '../../src/core/clock';
 import { VirtualClock } from '../../src/core/clock';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
@@ -32,13 +31,19 @@ export interface DeviceOptions
   clock?: Clock;
   /** Wraps the real Firestore remote (fault injection). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
+  /**
+   * Which SDK the device's Firestore remote and files use (admin by default; client: the app's
+   * SDK signed in as the user, rules enforced).
+   */
+  sdk?: DeviceSdk;
   /** Sync files through the test Storage emulator (optionally wrapped). */
   withMedia?: boolean | ((media: MediaStore) => MediaStore);
-  /** Which SDK the device's files go through (admin by default). */
-  sdk?: SdkKind;
 }
 
-/** A simulated device: its own database and its own firebase-admin client to the test emulator. */
+/**
+ * A simulated device: its own database and its own Firestore client to the test emulator
+ * (firebase-admin, or the app's JS SDK signed in as the user with `sdk: 'client'`).
+ */
 export async function openDevice(options: DeviceOptions): Promise<TestDevice> {
   const url =
     options.adapter === 'sqlite'

@@ -225,6 +225,13 @@ function tableCases(table: DataTable): Case[] {
   add('anonymous cannot read it', false, async () =>
     getDoc(doc(db('anon'), table, await seed(table))),
   );
+  // The client SDK's compare-and-set reads each document it writes, creates too.
+  add('a signed-in user gets a document that does not exist (reads as absent)', true, () =>
+    getDoc(doc(db('owner'), table, newId('absent'))),
+  );
+  add('anonymous cannot get a document that does not exist', false, () =>
+    getDoc(doc(db('anon'), table, newId('absent'))),
+  );
   add('owner queries their documents by user_id', true, () =>
     getDocs(query(collection(db('owner'), table), where('user_id', '==', owner))),
   );

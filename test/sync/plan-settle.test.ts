@@ -6,6 +6,7 @@ import { planSettle, type SentRecord, type SettleOutcome } from '../../src/sync/
 import { PARKED_AT, type QueueData } from '../../src/sync/queue';
 import type { Plan } from '../../src/sync/reconcile';
 import { APP_RETRY_POLICY } from '../../src/sync/retry-handler';
+import { EARLIEST_VERSION } from '../../src/sync/version';
 
 /** The settling of a push, planned without a database or a server: records in, decisions out. */
 
@@ -97,6 +98,46 @@ describe('planSettle', () => {
     expect(plan.records).toEqual([{ kind: 'synced', id: 'n1', version: 'v2', status: 'synced' }]);
     expect(plan.counts).toMatchObject({ pushed: 1, synced: 1, failed: 0, errors: [] });
     expect(plan.again).toBe(false);
+  });
+
+  it('marks as synced a record whose write landed but whose version could not be read back, based on the version the write assumed (the next pull brings the newer one)', () => {
+    const unknown: SettleOutcome = { status: 'written', version: null };
+    const plan = planSettle(
+      TABLE,
+      [sent(unknown, { raw: note('syncing'), row: queueRow() })],
+      NOW,
+      retry,
+    );
+    expect(plan.records).toEqual([{ kind: 'synced', id: 'n1', version: 'v1', status: 'synced' }]);
+    expect(plan.counts).toMatchObject({ pushed: 1, synced: 1 });
+  });
+
+  it('bases a created record whose version could not be read back on the earliest version: it is on the server, and any document there is newer', () => {
+    const unknown: SettleOutcome = { status: 'written', version: null };
+    const change: LocalChange = {
+      id: 'n1',
+      operation: 'create',
+      data: { fields: [], base: null, full: true, parked: false },
+      raw: note('syncing', { remote_version: null }),
+    };
+    const plan = planSettle(
+      TABLE,
+      [
+        {
+          id: 'n1',
+          sent: planWrite(TABLE, change, 'u'),
+          outcome: unknown,
+          blobsLeft: false,
+          raw: note('syncing', { remote_version: null }),
+          row: queueRow({ operation: 'create' }, { base: null, full: true, fields: [] }),
+        },
+      ],
+      NOW,
+      retry,
+    );
+    expect(plan.records).toEqual([
+      { kind: 'synced', id: 'n1', version: EARLIEST_VERSION, status: 'synced' },
+    ]);
   });
 
   it("doesn't mark as synced a record that changed since it was sent: it stays pending, based on the version written, with the fields edited since", () => {
