@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { FLEET_SDKS, type FleetSdk, SDKS } from '../core/sdk';
 import { parseRate, perSecond } from '../core/units';
 import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
@@ -73,4 +74,14 @@ export function loadAnswers(file: string): DecideFn {
       );
     return answer;
   };
+}
+
+/** `--sdk`: which SDK the devices sync through (`mixed` only where a command has several). */
+export function parseSdk(text: string, allowMixed: boolean): FleetSdk {
+  const allowed: readonly string[] = allowMixed ? FLEET_SDKS : SDKS;
+  if (!allowed.includes(text))
+    throw new UsageError(
+      `--sdk must be ${allowed.join(', ').replace(/, (\w+)$/, ' or $1')}; got "${text}". admin is firebase-admin (no rules); client is the app's SDK signed in as the user, rules enforced.`,
+    );
+  return text as FleetSdk;
 }

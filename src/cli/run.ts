@@ -17,7 +17,7 @@ import { parseInteger } from './global-options';
 import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
 import { guardTarget } from './production-guard';
-import { decideFor, parseRecordRate, parseStrategy } from './run-options';
+import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
 
@@ -36,6 +36,7 @@ interface RunFlags {
   strategy: string;
   answers?: string;
   devices: string;
+  sdk: string;
   deadline: string;
   crashAt?: string;
   bandwidth?: string;
@@ -96,6 +97,11 @@ export function registerRunCommand(program: Command): void {
       'ask-user answers as JSON {"default": "merge", "records": {"<id>": "local"}}',
     )
     .option('--devices <n>', 'devices of the user recording and syncing at once', '1')
+    .option(
+      '--sdk <sdk>',
+      "the devices' SDK: admin (firebase-admin), client (the app's SDK as the user, rules enforced), mixed (alternating)",
+      'admin',
+    )
     .option('--deadline <duration>', 'client deadline of each remote call', '10s')
     .option(
       '--crash-at <point>',
@@ -118,6 +124,7 @@ export function registerRunCommand(program: Command): void {
           ackLostRate: parseProbability('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
+        const sdk = parseSdk(flags.sdk, true);
         if (
           flags.crashAt !== undefined &&
           !(CRASH_POINTS as readonly string[]).includes(flags.crashAt)
@@ -179,6 +186,7 @@ export function registerRunCommand(program: Command): void {
           const report = await runSimulation({
             ...target,
             seed,
+            sdk,
             clock: systemClock,
             ...timings,
             recordsPerSecond,

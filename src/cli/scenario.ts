@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { FleetSdk } from '../core/sdk';
 import { openBackend } from '../emulators/backend';
 import type { ScenarioSpec } from '../scenario/format';
 import { guardRun } from '../scenario/guard-run';
@@ -11,6 +12,7 @@ import type { GlobalOptions } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
+import { parseSdk } from './run-options';
 import { registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
@@ -32,17 +34,27 @@ export function registerScenarioCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (one test case per scenario and invariant)')
     .option('--report <file.html>', 'write a self-contained HTML report with timelines')
     .option('--keep', "keep each run's device databases and emulator data for inspection", false)
+    .option(
+      '--sdk <sdk>',
+      "the SDK of devices that do not name one: admin, client (the app's SDK, rules enforced) or mixed (alternating); default: each scenario's own `sdk`",
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personalai-sync scenario run scenarios/\n  $ personalai-sync scenario run scenarios/long-offline.yaml --seed 7 --report out.html\n',
+      '\nExamples:\n  $ personalai-sync scenario run scenarios/\n  $ personalai-sync scenario run scenarios/ --sdk mixed\n  $ personalai-sync scenario run scenarios/long-offline.yaml --seed 7 --report out.html\n',
     )
     .action(
       wrapAction(async (options, command) => {
-        const flags = command.opts() as { junit?: string; report?: string; keep: boolean };
+        const flags = command.opts() as {
+          junit?: string;
+          report?: string;
+          keep: boolean;
+          sdk?: string;
+        };
+        const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
         const files = expandFiles(command.args);
         const loaded = files.map((file) => ({ file, scenario: loadScenarioFile(file) }));
         await guardTarget(options, 'scenario run');
-        const reports = await replayAll(loaded, options, flags.keep);
+        const reports = await replayAll(loaded, options, flags.keep, sdk);
         writeReports(reports, flags);
         const failed = reports.filter((r) => !r.passed).length;
         return {
@@ -106,6 +118,7 @@ export async function replayAll(
   loaded: Array<{ file: string | null; scenario: ScenarioSpec }>,
   options: GlobalOptions,
   keep: boolean,
+  sdk?: FleetSdk,
 ): Promise<ScenarioReport[]> {
   const out = printerFor(options);
   const backend = await openBackend({
@@ -128,6 +141,7 @@ export async function replayAll(
             scenario,
             file,
             seed,
+            sdk,
             projectId: backend.projectId,
             firestore: backend.firestore,
             storage: backend.storage,

@@ -20,7 +20,7 @@ import type { SyncResult } from '../sync/sync-manager';
 export interface SlotOptions
   extends Pick<
     SimulatedDeviceOptions,
-    'dataDir' | 'userId' | 'deviceId' | 'projectId' | 'firestore' | 'storage' | 'seed'
+    'dataDir' | 'userId' | 'deviceId' | 'projectId' | 'firestore' | 'storage' | 'seed' | 'sdk'
   > {
   userName: string;
   /** The device's name in the scenario, when its id is not one (`run`'s ids are freer). */
@@ -78,6 +78,7 @@ export class DeviceSlot {
       userId: o.userId,
       deviceId: o.deviceId,
       projectId: o.projectId,
+      sdk: o.sdk,
       firestore: o.firestore,
       storage: o.storage,
       seed: o.seed,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FLEET_SDKS, SDKS } from '../core/sdk';
 import { resolveDeviceRefs } from './device-refs';
 import {
   ACTIONS,
@@ -50,6 +51,8 @@ const DeviceSpec = z.strictObject({
   /** Drift in parts per million (positive: runs fast). */
   clockDriftPpm: z.number().min(-100_000).max(100_000).default(0),
   strategy: Strategy.optional(),
+  /** The SDK this device syncs through; default: the scenario's `sdk`. */
+  sdk: z.enum(SDKS).optional(),
 });
 
 const UserSpec = z.strictObject({
@@ -137,6 +140,12 @@ const scenarioShape = (step: z.ZodType) =>
       .max(2 ** 31 - 1)
       .default(1),
     strategy: Strategy.default('remote-wins'),
+    /**
+     * The SDK of devices that do not name one: admin (firebase-admin), client (the app's SDK as
+     * the signed-in user, rules enforced) or mixed (alternating over all users' devices, the
+     * first admin). `scenario run --sdk` overrides it.
+     */
+    sdk: z.enum(FLEET_SDKS).default('admin'),
     /** Upload voice notes and photos to the Storage emulator (default on). */
     files: z.boolean().default(true),
     /** The app's background sync interval on the virtual clock; 0 turns it off. */

@@ -71,6 +71,7 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
   for (const kind of STEP_KINDS)
     if (kind.fuzzActor)
       kind.fuzzActor.insert(fuzz, forkRandom(fuzzSeed, `fuzz/${run}/${kind.fuzzActor.stream}`));
+  drawSdks(users, forkRandom(fuzzSeed, `fuzz/${run}/sdk`));
   return {
     name: `fuzz ${fuzzSeed} #${run}`,
     seed: int(1, 2 ** 31 - 2),
@@ -83,6 +84,18 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
     users,
     steps: fuzz.steps as NonNullable<ScenarioInput['steps']>,
   };
+}
+
+/**
+ * Half the devices sync through the app's own SDK (rules enforced), half through firebase-admin,
+ * drawn from a stream of their own: everything else a seed and run drew before is unchanged.
+ */
+function drawSdks(users: ScenarioInput['users'], random: () => number): void {
+  for (const user of users)
+    user.devices = user.devices.map((device) => {
+      if (random() >= 0.5) return device;
+      return { ...(typeof device === 'string' ? { id: device } : device), sdk: 'client' as const };
+    });
 }
 
 export function parseGenerated(input: ScenarioInput): ScenarioSpec {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { VirtualClock } from '../core/clock';
+import { type FleetSdk, sdkOf } from '../core/sdk';
 import { RETENTION_TABLES } from '../files/storage-manager';
 import { judgeScenario } from '../judge/judge-scenario';
 import type { InvariantResult } from '../judge/verdict';
@@ -30,6 +31,8 @@ export interface ScenarioRunOptions {
   file?: string | null;
   /** Overrides the scenario's own seed. */
   seed?: number;
+  /** Overrides the scenario's `sdk` (devices that name their own keep it). */
+  sdk?: FleetSdk;
   projectId: string;
   firestore: string;
   storage: string | null;
@@ -173,6 +176,7 @@ function scenarioSimulation(
     devices: u.devices.map((d) => (typeof d === 'string' ? { id: d } : d)),
   }));
   const slots: DeviceSlot[] = [];
+  const fleet = options.sdk ?? scenario.sdk;
   for (const user of users)
     for (const d of user.devices)
       slots.push(
@@ -192,6 +196,7 @@ function scenarioSimulation(
             'clockDriftPpm' in d ? (d.clockDriftPpm as number) : 0,
           ),
           strategy: ('strategy' in d && d.strategy) || scenario.strategy,
+          sdk: ('sdk' in d && d.sdk) || sdkOf(fleet, slots.length),
           deadlineMs: scenario.deadline,
           askUserDefault: scenario.askUserDefault,
         }),

@@ -1,6 +1,7 @@
 import { Q } from '@nozbe/watermelondb';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import type { Clock } from '../core/clock';
+import { type FleetSdk, sdkOf } from '../core/sdk';
 import { findByIds } from '../db/find-by-ids';
 import { rawOf } from '../db/raw-update';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
@@ -36,6 +37,8 @@ export interface RunOptions {
   firestore: string;
   storage: string | null;
   seed: number;
+  /** The devices' SDK (mixed: alternating, the first admin); default admin. */
+  sdk?: FleetSdk;
   clock: Clock;
   onlineForMs: number;
   offlineForMs: number;
@@ -132,6 +135,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
         firestore: options.firestore,
         storage: options.storage,
         seed: options.seed,
+        sdk: sdkOf(options.sdk ?? 'admin', i),
         clock: options.clock,
         strategy: options.strategy,
         deadlineMs: options.deadlineMs,

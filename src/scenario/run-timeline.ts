@@ -103,6 +103,7 @@ export function runTimeline(
       description: `personalai-sync run, as a timeline: ${options.deviceIds.length} device(s), online ${options.onlineForMs} ms, offline ${options.offlineForMs} ms at ${options.recordsPerSecond} records/s.`,
       seed: options.seed,
       strategy: options.strategy,
+      sdk: options.sdk ?? 'admin',
       files: options.storage !== null,
       background: tickMs,
       deadline: options.deadlineMs,

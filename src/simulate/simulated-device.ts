@@ -2,6 +2,7 @@ import { wireDevice } from '../adapters/device-wiring';
 import type { FirebaseClients } from '../adapters/firebase-clients';
 import type { Clock } from '../core/clock';
 import { forkRandom } from '../core/random';
+import type { Sdk } from '../core/sdk';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
@@ -24,6 +25,8 @@ export interface SimulatedDeviceOptions {
   firestore: string;
   storage: string | null;
   seed: number;
+  /** The SDK the device syncs through (default admin). */
+  sdk?: Sdk;
   clock: Clock;
   strategy: ConflictStrategy;
   decide?: DecideFn;
