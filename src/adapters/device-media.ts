@@ -1,12 +1,10 @@
+import type { Sdk } from '../core/sdk';
 import type { MediaStore } from '../files/media-store';
 import { openClientStorage } from './client-storage';
 import { ClientMediaStore } from './client-storage-media';
 import type { FirebaseClients, FirebaseEndpoints, ProductionEndpoints } from './firebase-clients';
 import { withMediaDeadline } from './media-deadline';
 import { BucketMediaStore } from './storage-media';
-
-/** Which Firebase SDK a device uses: firebase-admin (a server) or the app's JS SDK (a phone). */
-export type SdkKind = 'admin' | 'client';
 
 export interface DeviceMedia {
   media: MediaStore;
@@ -22,7 +20,7 @@ export interface DeviceMedia {
  * into a black hole hung past 60 s with a 1 s timeout, while stat and delete failed after 1 s).
  */
 export function openDeviceMedia(options: {
-  sdk: SdkKind;
+  sdk: Sdk;
   endpoints: FirebaseEndpoints | ProductionEndpoints;
   clients: FirebaseClients;
   userId?: string;

@@ -1,3 +1,4 @@
+import type { Sdk } from '../core/sdk';
 import { recordAccessFor } from '../db/sqlite-fast-path';
 import type { MediaStore } from '../files/media-store';
 import { nodeMediaFiles } from '../files/node-media-files';
@@ -6,7 +7,7 @@ import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
 import { type ClientFirestore, openClientFirestore } from './client-firestore';
 import { ClientRemote } from './client-remote';
-import { openDeviceMedia, type SdkKind } from './device-media';
+import { openDeviceMedia } from './device-media';
 import {
   createFirebaseClients,
   type FirebaseClients,
@@ -28,7 +29,7 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
    * the app's Firebase JS SDK signed in as `userId` with the Firestore rules enforced (emulators
    * only; Storage rules run permit-all here, see docs/security.md).
    */
-  sdk?: DeviceSdk;
+  sdk?: Sdk;
   /** The signed-in user of a client-SDK device (required with `sdk: 'client'`). */
   userId?: string;
   /** Sync voice notes and photos through Storage (the endpoints must name it). */
@@ -41,8 +42,6 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
   wrapMedia?: (media: MediaStore) => MediaStore;
 }
-
-export type DeviceSdk = SdkKind;
 
 export interface WiredDevice {
   clients: FirebaseClients;

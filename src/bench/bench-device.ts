@@ -3,6 +3,7 @@ import path from 'node:path';
 import { wireDevice } from '../adapters/device-wiring';
 import type { FirebaseClients } from '../adapters/firebase-clients';
 import { systemClock } from '../core/clock';
+import type { Sdk } from '../core/sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';
@@ -23,6 +24,8 @@ export async function openBenchDevice(options: {
   firestore: string;
   storage?: string | null;
   url?: string;
+  /** The SDK the device syncs through (default admin). */
+  sdk?: Sdk;
   /** Engine tuning (defaults: the SyncManager's). */
   maxInFlight?: number;
   batchSize?: number;
@@ -31,7 +34,7 @@ export async function openBenchDevice(options: {
   const opened = await openDatabase(
     options.url ?? `sqlite:${path.join(options.dir, `${options.name}.db`)}`,
   );
-  const { clients, sync } = wireDevice({
+  const wired = wireDevice({
     endpoints: {
       projectId: BENCH_PROJECT,
       firestore: options.firestore,
@@ -39,11 +42,14 @@ export async function openBenchDevice(options: {
     },
     database: opened.database,
     deviceId: options.name,
+    sdk: options.sdk,
+    userId: BENCH_USER,
     withMedia: Boolean(options.storage),
     clock: systemClock,
     maxInFlight: options.maxInFlight,
     batchSize: options.batchSize,
   });
+  const { clients, sync } = wired;
   await sync.initialize(BENCH_USER);
   return {
     opened,
@@ -51,7 +57,7 @@ export async function openBenchDevice(options: {
     sync,
     close: async () => {
       await opened.close();
-      await clients.close();
+      await wired.close();
     },
   };
 }

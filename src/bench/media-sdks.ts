@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDeviceMedia, type SdkKind } from '../adapters/device-media';
+import { openDeviceMedia } from '../adapters/device-media';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { forEachLimited } from '../core/limit';
+import type { Sdk } from '../core/sdk';
 import { startStorageEmulator } from '../emulators/storage-emulator';
 import { sha256File } from '../files/checksum';
 import { photoPath } from '../files/media-paths';
@@ -26,7 +27,7 @@ export interface MediaSdkFigures {
 }
 
 export async function measureMediaSdk(options: {
-  sdk: SdkKind;
+  sdk: Sdk;
   storage: string;
   photos: string[];
   userId: string;
@@ -78,7 +79,7 @@ async function main(count: number, rounds: number): Promise<void> {
   });
   try {
     const photos = await makePhotos(path.join(dir, 'photos'), count);
-    const runs: Record<SdkKind, MediaSdkFigures[]> = { admin: [], client: [] };
+    const runs: Record<Sdk, MediaSdkFigures[]> = { admin: [], client: [] };
     // Alternate the SDKs, so a slow moment of the machine does not fall on one of them only.
     for (let round = 0; round < rounds; round += 1) {
       for (const sdk of ['admin', 'client'] as const) {

@@ -14,7 +14,7 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
     `${mark} ${report.name} (seed ${report.seed}) — ${report.steps.length} steps, ${formatDurationExact(report.virtualMs)} virtual in ${formatDuration(report.wallMs)}`,
   );
   out.line(
-    `  ${report.devices.length} device(s); ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
+    `  ${report.devices.length} device(s)${clientCount(report) ? ` (${clientCount(report)} on the client SDK)` : ''}; ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
   );
   for (const w of report.otherWrites ?? [])
     out.line(
@@ -50,4 +50,8 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
       out.line(`      … and ${invariant.violations.length - 10} more`);
   }
   out.line(`  replay: ${replayCommand(report)}`);
+}
+
+function clientCount(report: ScenarioReport): number {
+  return Object.values(report.sdks ?? {}).filter((sdk) => sdk === 'client').length;
 }

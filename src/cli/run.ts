@@ -36,7 +36,7 @@ interface RunFlags {
   strategy: string;
   answers?: string;
   devices: string;
-  sdk: string;
+  sdk?: string;
   deadline: string;
   crashAt?: string;
   bandwidth?: string;
@@ -99,8 +99,7 @@ export function registerRunCommand(program: Command): void {
     .option('--devices <n>', 'devices of the user recording and syncing at once', '1')
     .option(
       '--sdk <sdk>',
-      "the devices' SDK: admin (firebase-admin), client (the app's SDK as the user, rules enforced), mixed (alternating)",
-      'admin',
+      "the devices' SDK: admin (firebase-admin), client (the app's SDK as the user, rules enforced), mixed (alternating); default: each device's own, remembered (admin when new)",
     )
     .option('--deadline <duration>', 'client deadline of each remote call', '10s')
     .option(
@@ -124,7 +123,7 @@ export function registerRunCommand(program: Command): void {
           ackLostRate: parseProbability('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
-        const sdk = parseSdk(flags.sdk, true);
+        const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
         if (
           flags.crashAt !== undefined &&
           !(CRASH_POINTS as readonly string[]).includes(flags.crashAt)

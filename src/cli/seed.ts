@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
+import type { Sdk } from '../core/sdk';
 import { deviceFolders } from '../db/device-paths';
+import { deviceSdk } from '../db/device-sdk';
 import { openDatabase } from '../db/open-database';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { recordAccessFor } from '../db/sqlite-fast-path';
@@ -10,6 +12,7 @@ import { UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { wrapAction } from './output';
 import { guardTarget } from './production-guard';
+import { parseSdk } from './run-options';
 
 const PER_TABLE_FLAGS: Array<[string, DataTable]> = [
   ['health', 'health_data'],
@@ -31,6 +34,10 @@ export function registerSeedCommand(program: Command): void {
     .option('--voice <n>', 'voice_notes records (with audio files)')
     .option('--text <n>', 'text_notes records')
     .option('--photos <n>', 'photo_memories records (with JPEG files)')
+    .option(
+      '--sdk <sdk>',
+      "the SDK this device will sync through, remembered by the device: admin (default) or client (the app's SDK as the user, rules enforced)",
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync seed                      # a default day of data\n  $ personalai-sync --seed 7 seed --count 5000\n  $ personalai-sync seed --health 100 --photos 3\n',
@@ -39,10 +46,12 @@ export function registerSeedCommand(program: Command): void {
       wrapAction(async (options, command) => {
         const flags = command.opts() as Record<string, string | undefined>;
         const counts = countsFrom(flags);
+        const chosenSdk = flags.sdk === undefined ? undefined : (parseSdk(flags.sdk, false) as Sdk);
         await guardTarget(options, 'seed');
         const folders = deviceFolders(options.dataDir, options.user, options.device);
         const opened = await openDatabase(`sqlite:${folders.databaseFile}`);
         try {
+          const sdk = await deviceSdk(opened.database, chosenSdk);
           const seed = options.seed ?? 1;
           const generator = new DataGenerator({ seed, mediaDir: folders.mediaDir });
           const store = new LocalStore(
@@ -63,6 +72,7 @@ export function registerSeedCommand(program: Command): void {
             result: {
               user: options.user,
               device: options.device,
+              sdk,
               seed,
               database: folders.databaseFile,
               created,
@@ -74,7 +84,9 @@ export function registerSeedCommand(program: Command): void {
               );
               for (const [table, n] of Object.entries(created))
                 out.line(`  ${table.padEnd(15)} ${n}`);
-              out.line('Sync them with `personalai-sync sync` or `personalai-sync run`.');
+              out.line(
+                `Sync them with \`personalai-sync sync\` or \`personalai-sync run\` (this device syncs through the ${sdk === 'client' ? "app's client SDK" : 'admin SDK'}).`,
+              );
             },
           };
         } finally {

@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
 import { wireDevice } from '../adapters/device-wiring';
 import { systemClock } from '../core/clock';
+import type { Sdk } from '../core/sdk';
 import { formatDuration } from '../core/units';
+import { deviceSdk } from '../db/device-sdk';
 import { DATA_TABLES } from '../db/schema-current';
 import { openExistingDevice } from './device-files';
 import { parseDuration } from './duration';
-import { EXIT } from './errors';
+import { EXIT, UsageError } from './errors';
 import { printable, wrapAction } from './output';
 import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
-import { decideFor, parseStrategy } from './run-options';
+import { decideFor, parseSdk, parseStrategy } from './run-options';
 
 export function registerSyncCommand(program: Command): void {
   program
@@ -23,6 +25,10 @@ export function registerSyncCommand(program: Command): void {
     .option('--answers <file>', 'ask-user answers as JSON (see `run --help`)')
     .option('--retry-errors', 'put records parked in error back in the queue first', false)
     .option('--deadline <duration>', 'client deadline of each remote call', '30s')
+    .option(
+      '--sdk <sdk>',
+      "sync through admin (firebase-admin) or client (the app's SDK as the user, rules enforced); default: the SDK the device last used, remembered",
+    )
     .addHelpText(
       'after',
       '\nExample:\n  $ personalai-sync --user user-1 --device phone sync --strategy merge\n',
@@ -34,7 +40,9 @@ export function registerSyncCommand(program: Command): void {
           answers?: string;
           retryErrors: boolean;
           deadline: string;
+          sdk?: string;
         };
+        const chosenSdk = flags.sdk === undefined ? undefined : (parseSdk(flags.sdk, false) as Sdk);
         const strategy = parseStrategy(flags.strategy);
         const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);
@@ -46,10 +54,20 @@ export function registerSyncCommand(program: Command): void {
           await opened.close();
           throw error;
         });
+        const sdk = await deviceSdk(opened.database, chosenSdk);
+        if (sdk === 'client' && backend.endpoints.kind === 'production') {
+          await opened.close();
+          await backend.stop();
+          throw new UsageError(
+            `${options.user}/${options.device} syncs through the client SDK, which signs in with the emulators' test token; against a real project use --sdk admin.`,
+          );
+        }
         const device = wireDevice({
           endpoints: backend.endpoints,
           database: opened.database,
           deviceId: options.device,
+          sdk,
+          userId: options.user,
           deadlineMs,
           withMedia: backend.hasStorage,
           publicStorageEndpoint: backend.publicStorageEndpoint,
@@ -66,6 +84,7 @@ export function registerSyncCommand(program: Command): void {
           return {
             result: {
               ...result,
+              sdk,
               retried,
               pendingAfter: status.pendingCount,
               errorsAfter: status.errorCount,
@@ -73,7 +92,7 @@ export function registerSyncCommand(program: Command): void {
             exitCode: result.success ? EXIT.ok : EXIT.failures,
             print: (_r, out) => {
               out.line(
-                `${options.user}/${options.device}: pushed ${result.pushed}, pulled ${result.pulled}, deleted ${result.deleted}, conflicts ${result.conflicts.length}, failed ${result.failed} in ${formatDuration(result.durationMs)}${retried ? ` (${retried} parked records retried)` : ''}`,
+                `${options.user}/${options.device}${sdk === 'client' ? ' (client SDK)' : ''}: pushed ${result.pushed}, pulled ${result.pulled}, deleted ${result.deleted}, conflicts ${result.conflicts.length}, failed ${result.failed} in ${formatDuration(result.durationMs)}${retried ? ` (${retried} parked records retried)` : ''}`,
               );
               for (const table of DATA_TABLES) {
                 const c = result.collections[table];

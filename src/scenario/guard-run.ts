@@ -73,6 +73,7 @@ function diedReport(identity: RunIdentity, error: string, wallMs: number): Scena
     seed: identity.seed,
     passed: false,
     devices: [],
+    sdks: {},
     otherWrites: [],
     virtualMs: 0,
     wallMs,

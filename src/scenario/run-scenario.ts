@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { VirtualClock } from '../core/clock';
-import { type FleetSdk, sdkOf } from '../core/sdk';
+import { type FleetSdk, type Sdk, sdkOf } from '../core/sdk';
 import { RETENTION_TABLES } from '../files/storage-manager';
 import { judgeScenario } from '../judge/judge-scenario';
 import type { InvariantResult } from '../judge/verdict';
@@ -68,6 +68,8 @@ export interface ScenarioReport {
   seed: number;
   passed: boolean;
   devices: string[];
+  /** The SDK each device synced through. */
+  sdks: Record<string, Sdk>;
   virtualMs: number;
   wallMs: number;
   steps: StepReport[];
@@ -131,6 +133,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     seed,
     passed: invariants.every((i) => i.holds),
     devices: slots.map((s) => s.key),
+    sdks: Object.fromEntries(slots.map((s) => [s.key, s.options.sdk ?? 'admin'])),
     virtualMs: sim.at(),
     wallMs: Date.now() - wallStart,
     steps,

@@ -37,7 +37,7 @@ export interface RunOptions {
   firestore: string;
   storage: string | null;
   seed: number;
-  /** The devices' SDK (mixed: alternating, the first admin); default admin. */
+  /** The devices' SDK (mixed: alternating, the first admin); default: each device's own. */
   sdk?: FleetSdk;
   clock: Clock;
   onlineForMs: number;
@@ -135,7 +135,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
         firestore: options.firestore,
         storage: options.storage,
         seed: options.seed,
-        sdk: sdkOf(options.sdk ?? 'admin', i),
+        sdk: options.sdk === undefined ? undefined : sdkOf(options.sdk, i),
         clock: options.clock,
         strategy: options.strategy,
         deadlineMs: options.deadlineMs,
@@ -170,7 +170,8 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     await sim.open();
     progress();
     const empty = options.seedIfEmpty ? await emptyDevices(slots) : [];
-    const timeline = runTimeline(options, empty, TICK_MS);
+    const sdks = slots.map((slot) => slot.device.sdk);
+    const timeline = runTimeline({ ...options, sdks }, empty, TICK_MS);
     options.onTimeline?.(timeline.scenario);
     recording = timeline.recordingStep;
     const scenario = Scenario.parse(timeline.scenario) as ScenarioSpec;

@@ -1,3 +1,4 @@
+import type { Sdk } from '../core/sdk';
 import { DATA_TABLES } from '../db/schema-current';
 import { DEFAULT_DAY } from '../simulate/data-generator';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
@@ -32,7 +33,10 @@ export interface RunTimeline {
 }
 
 export function runTimeline(
-  options: Omit<RunOptions, 'clock' | 'onProgress' | 'onTimeline'>,
+  options: Omit<RunOptions, 'clock' | 'onProgress' | 'onTimeline'> & {
+    /** Each device's SDK as it opened (a saved timeline replays on the same SDKs). */
+    sdks?: Sdk[];
+  },
   emptyDevices: string[],
   tickMs: number,
 ): RunTimeline {
@@ -103,11 +107,17 @@ export function runTimeline(
       description: `personalai-sync run, as a timeline: ${options.deviceIds.length} device(s), online ${options.onlineForMs} ms, offline ${options.offlineForMs} ms at ${options.recordsPerSecond} records/s.`,
       seed: options.seed,
       strategy: options.strategy,
-      sdk: options.sdk ?? 'admin',
       files: options.storage !== null,
       background: tickMs,
       deadline: options.deadlineMs,
-      users: [{ id: userName, devices: deviceNames }],
+      users: [
+        {
+          id: userName,
+          devices: deviceNames.map((id, i) =>
+            options.sdks?.[i] === 'client' ? { id, sdk: 'client' as const } : id,
+          ),
+        },
+      ],
       steps,
     },
     userName,

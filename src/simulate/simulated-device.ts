@@ -1,9 +1,9 @@
 import { wireDevice } from '../adapters/device-wiring';
-import type { FirebaseClients } from '../adapters/firebase-clients';
 import type { Clock } from '../core/clock';
 import { forkRandom } from '../core/random';
 import type { Sdk } from '../core/sdk';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
+import { deviceSdk } from '../db/device-sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import type { SyncManager } from '../sync/sync-manager';
@@ -14,7 +14,7 @@ import { SimulatedNetwork } from './network';
 
 /**
  * One simulated phone: its own database in the data directory, its own network (fault proxies
- * in front of the emulators, through which its real firebase-admin clients connect), its faults
+ * in front of the emulators, through which its real Firebase clients connect: firebase-admin, or the app's SDK signed in as the user), its faults
  * above the wire, its data generator, and the real SyncManager on top. Everything is seeded.
  */
 export interface SimulatedDeviceOptions {
@@ -25,7 +25,7 @@ export interface SimulatedDeviceOptions {
   firestore: string;
   storage: string | null;
   seed: number;
-  /** The SDK the device syncs through (default admin). */
+  /** The SDK the device syncs through; default: the one its database remembers, else admin. */
   sdk?: Sdk;
   clock: Clock;
   strategy: ConflictStrategy;
@@ -43,6 +43,7 @@ export interface SimulatedDeviceOptions {
 export interface SimulatedDevice {
   userId: string;
   deviceId: string;
+  sdk: Sdk;
   opened: OpenedDatabase;
   folders: DeviceFolders;
   sync: SyncManager;
@@ -63,7 +64,7 @@ export async function openSimulatedDevice(
       `${options.randomScope ?? `${options.userId}/${options.deviceId}`}/${purpose}`,
     );
   const proxies: FaultProxy[] = [];
-  let clients: FirebaseClients | null = null;
+  let wiring: { close(): Promise<void> } | null = null;
   let opened: OpenedDatabase | null = null;
   try {
     proxies.push(
@@ -76,6 +77,7 @@ export async function openSimulatedDevice(
     const network = new SimulatedNetwork(proxies);
     network.setFaults(options.link);
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
+    const sdk = await deviceSdk(opened.database, options.sdk);
     const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
     const wired = wireDevice({
       endpoints: {
@@ -86,6 +88,8 @@ export async function openSimulatedDevice(
       },
       database: opened.database,
       deviceId: options.deviceId,
+      sdk,
+      userId: options.userId,
       // Faults and crash points sit outside the deadline: a dead process has no deadline.
       deadlineMs: options.deadlineMs,
       wrapRemote: (remote) => injector.remote(remote),
@@ -98,7 +102,7 @@ export async function openSimulatedDevice(
       decide: options.decide,
       network,
     });
-    clients = wired.clients;
+    wiring = wired;
     const sync = wired.sync;
     await sync.initialize(options.userId);
     // Each device records its own data: a seed of its own, derived from the run's seed.
@@ -106,11 +110,11 @@ export async function openSimulatedDevice(
       seed: Math.floor(seedFor('generator')() * 2 ** 31),
       mediaDir: folders.mediaDir,
     });
-    const ownClients = wired.clients;
     const ownDb = opened;
     return {
       userId: options.userId,
       deviceId: options.deviceId,
+      sdk,
       opened,
       folders,
       sync,
@@ -120,13 +124,13 @@ export async function openSimulatedDevice(
       proxies,
       async close() {
         await ownDb.close();
-        await ownClients.close();
+        await wired.close();
         await network.close();
       },
     };
   } catch (error) {
     await opened?.close();
-    await clients?.close();
+    await wiring?.close();
     await Promise.all(proxies.map((p) => p.close()));
     throw error;
   }

@@ -2,8 +2,8 @@ import type { Timestamp } from 'firebase-admin/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openClientFirestore } from '../../src/adapters/client-firestore';
 import { ClientRemote } from '../../src/adapters/client-remote';
-import type { DeviceSdk } from '../../src/adapters/device-wiring';
 import { DEVICES_COLLECTION, FirestoreRemote } from '../../src/adapters/firestore-remote';
+import type { Sdk } from '../../src/core/sdk';
 import type { RemoteStore, RemoteWrite, WriteOutcome } from '../../src/sync/remote-store';
 import { isVersion, type Version } from '../../src/sync/version';
 import { testClients, testEndpoints, uniqueUserId } from '../helpers/backend';
@@ -21,7 +21,7 @@ afterAll(async () => {
   await admin.close();
 });
 
-function openRemote(sdk: DeviceSdk, userId: string): RemoteStore {
+function openRemote(sdk: Sdk, userId: string): RemoteStore {
   if (sdk === 'admin') return new FirestoreRemote(admin.firestore);
   const { projectId, firestore } = testEndpoints();
   const client = openClientFirestore({ projectId, firestore, userId, label: 'contract' });
@@ -54,7 +54,7 @@ async function serverTimeOf(table: string, id: string): Promise<Version> {
   return `${String(stamp.seconds).padStart(12, '0')}.${String(stamp.nanoseconds).padStart(9, '0')}`;
 }
 
-describe.each<DeviceSdk>(['admin', 'client'])('the %s remote', (sdk) => {
+describe.each<Sdk>(['admin', 'client'])('the %s remote', (sdk) => {
   it("a create is written, and its version is the document's _server_time as pulls and reads see it", async () => {
     const user = uniqueUserId(sdk);
     const remote = openRemote(sdk, user);

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { type DeviceSdk, wireDevice } from '../../src/adapters/device-wiring';
+import { wireDevice } from '../../src/adapters/device-wiring';
 import type { Clock } from '../../src/core/clock';
 import { VirtualClock } from '../../src/core/clock';
+import type { Sdk } from '../../src/core/sdk';
 import { type OpenedDatabase, openDatabase } from '../../src/db/open-database';
 import type { MediaStore } from '../../src/files/media-store';
 import type { RemoteStore } from '../../src/sync/remote-store';
@@ -35,7 +36,7 @@ export interface DeviceOptions
    * Which SDK the device's Firestore remote and files use (admin by default; client: the app's
    * SDK signed in as the user, rules enforced).
    */
-  sdk?: DeviceSdk;
+  sdk?: Sdk;
   /** Sync files through the test Storage emulator (optionally wrapped). */
   withMedia?: boolean | ((media: MediaStore) => MediaStore);
 }

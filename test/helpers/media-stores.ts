@@ -1,10 +1,11 @@
 import { afterEach } from 'vitest';
-import { openDeviceMedia, type SdkKind } from '../../src/adapters/device-media';
+import { openDeviceMedia } from '../../src/adapters/device-media';
 import { createFirebaseClients } from '../../src/adapters/firebase-clients';
+import type { Sdk } from '../../src/core/sdk';
 import type { MediaStore } from '../../src/files/media-store';
 import { testEndpoints } from './backend';
 
-export const SDKS: SdkKind[] = ['admin', 'client'];
+export const SDKS: Sdk[] = ['admin', 'client'];
 
 export interface StoreOptions {
   /** `host:port` to connect to instead of the test Storage emulator (e.g. a fault proxy). */
@@ -22,7 +23,7 @@ export function useMediaStores() {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((close) => close()));
   });
-  return function openStore(sdk: SdkKind, userId: string, options: StoreOptions = {}): MediaStore {
+  return function openStore(sdk: Sdk, userId: string, options: StoreOptions = {}): MediaStore {
     const base = testEndpoints();
     const endpoints = {
       ...base,

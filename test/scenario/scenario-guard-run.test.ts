@@ -22,6 +22,7 @@ function passingReport(): ScenarioReport {
     seed: 3,
     passed: true,
     devices: ['alice/phone'],
+    sdks: { 'alice/phone': 'admin' },
     otherWrites: [],
     virtualMs: 0,
     wallMs: 1,

@@ -51,6 +51,7 @@ const passing: ScenarioReport = {
   seed: 7,
   passed: true,
   devices: ['alice/phone', 'alice/tablet'],
+  sdks: { 'alice/phone': 'admin', 'alice/tablet': 'client' },
   virtualMs: 6 * H,
   wallMs: 4_250,
   steps: [
@@ -113,6 +114,7 @@ const failing: ScenarioReport = {
   seed: 1234,
   passed: false,
   devices: ['bob/phone', 'bob/laptop', 'carol/phone'],
+  sdks: { 'bob/phone': 'admin', 'bob/laptop': 'admin', 'carol/phone': 'admin' },
   virtualMs: H,
   wallMs: 12_345,
   steps: [

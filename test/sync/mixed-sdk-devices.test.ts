@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceSdk } from '../../src/adapters/device-wiring';
+import type { Sdk } from '../../src/core/sdk';
 import { rawOf } from '../../src/db/raw-update';
 import { testClients, uniqueUserId } from '../helpers/backend';
 import { type TestDevice, useDevices } from '../helpers/device';
@@ -59,7 +59,7 @@ describe('an admin device and a client-SDK device of one user', () => {
     }
   });
 
-  it.each<[DeviceSdk, DeviceSdk]>([
+  it.each<[Sdk, Sdk]>([
     ['admin', 'client'],
     ['client', 'admin'],
   ])(
@@ -95,7 +95,7 @@ describe('an admin device and a client-SDK device of one user', () => {
     },
   );
 
-  it.each<[DeviceSdk, DeviceSdk]>([
+  it.each<[Sdk, Sdk]>([
     ['admin', 'client'],
     ['client', 'admin'],
   ])(
@@ -104,7 +104,7 @@ describe('an admin device and a client-SDK device of one user', () => {
       const user = uniqueUserId('cas');
       try {
         let slipIn: (() => Promise<void>) | null = null;
-        const devices: Record<DeviceSdk, TestDevice> = {} as Record<DeviceSdk, TestDevice>;
+        const devices: Record<Sdk, TestDevice> = {} as Record<Sdk, TestDevice>;
         devices[other] = await device(user, `${other}-device`, { sdk: other });
         devices[pusher] = await device(user, `${pusher}-device`, {
           sdk: pusher,
@@ -144,7 +144,7 @@ describe('an admin device and a client-SDK device of one user', () => {
     },
   );
 
-  it.each<[DeviceSdk, DeviceSdk]>([
+  it.each<[Sdk, Sdk]>([
     ['client', 'admin'],
     ['admin', 'client'],
   ])('a delete on the %s device deletes on the %s device', async (deleter, other) => {
