@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock';
+import type { Sdk } from '../../src/core/sdk';
 import { rawOf } from '../../src/db/raw-update';
 import type { Decision } from '../../src/sync/conflict-resolver';
 import { testClients, uniqueUserId } from '../helpers/backend';
@@ -16,12 +17,18 @@ import { skewedClock } from '../helpers/skewed-clock';
 import { useTempDir } from '../helpers/temp-dir';
 
 // One regression test per defect of the app's current design (../shared/DESIGN.md), run on
-// both local adapters against the real Firestore emulator.
+// both local adapters and through both SDKs (firebase-admin; the app's own, signed in as the
+// user with the rules enforced) against the real Firestore emulator.
 const NOTE = { type: 'diary', content: 'first draft', title: 'Monday' };
 
-describe.each<AdapterKind>(['sqlite', 'loki'])('sync defects on %s', (adapter) => {
+describe.each<[AdapterKind, Sdk]>([
+  ['sqlite', 'admin'],
+  ['loki', 'admin'],
+  ['sqlite', 'client'],
+  ['loki', 'client'],
+])('sync defects on %s through the %s SDK', (adapter, sdk) => {
   const tempDir = useTempDir();
-  const { device, closeAll } = useDevices(tempDir, { adapter });
+  const { device, closeAll } = useDevices(tempDir, { adapter, sdk });
   async function field(d: TestDevice, table: 'text_notes', id: string, column: string) {
     return rawOf(await d.opened.database.get(table).find(id))[column];
   }
