@@ -1,4 +1,5 @@
 import { createFirebaseClients } from '../adapters/firebase-clients';
+import { FIRESTORE_RULES_FILE } from '../emulators/backend';
 import {
   type FirestoreEmulatorHandle,
   startFirestoreEmulator,
@@ -12,8 +13,10 @@ export const BENCH_PROJECT = 'demo-personalai-bench';
  * so its JIT is hot and the measured project is empty.
  */
 export async function withFreshEmulator<T>(run: (endpoint: string) => Promise<T>): Promise<T> {
+  // The rules are loaded as a real project has them: client-SDK contenders are checked by them.
   const emulator: FirestoreEmulatorHandle = await startFirestoreEmulator({
     projectId: BENCH_PROJECT,
+    rulesFile: FIRESTORE_RULES_FILE,
   });
   try {
     await warmUp(emulator.endpoint);

@@ -1,4 +1,5 @@
 import { createFirebaseClients } from '../adapters/firebase-clients';
+import type { Sdk } from '../core/sdk';
 import { DATA_TABLES } from '../db/schema-current';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
@@ -27,8 +28,9 @@ export async function pullOurs(
   dir: string,
   n: number,
   name = 'puller',
+  sdk: Sdk = 'admin',
 ): Promise<Figure> {
-  const reader = await openBenchDevice({ dir, name, firestore: endpoint });
+  const reader = await openBenchDevice({ dir, name, firestore: endpoint, sdk });
   try {
     const run = await measure(() => reader.sync.syncAll());
     if (run.value.pulled !== n || run.value.failed > 0)

@@ -1,6 +1,7 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { FieldValue } from 'firebase-admin/firestore';
 import { createFirebaseClients } from '../adapters/firebase-clients';
+import type { Sdk } from '../core/sdk';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
@@ -20,7 +21,7 @@ export async function pushOurs(
   endpoint: string,
   dir: string,
   n: number,
-  tuning: { maxInFlight?: number; batchSize?: number } = {},
+  tuning: { maxInFlight?: number; batchSize?: number; sdk?: Sdk } = {},
 ): Promise<Figure> {
   const device = await openBenchDevice({ dir, name: 'pusher', firestore: endpoint, ...tuning });
   try {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStorageEmulator } from '../emulators/storage-emulator';
+import { pullClientCeiling, pushClientCeiling } from './client-sdk';
 import { drainAfterOffline } from './drain';
 import { type Figure, megabytesPerSecond, perSecond } from './figure';
 import { filesCeiling, filesOurs, makePhotos } from './files';
@@ -17,7 +18,16 @@ import { pushCeiling, pushDesign, pushOurs } from './push';
  * (A B C A B C …), every Firestore run on a freshly started emulator. Ratios of medians are the
  * headline; targets are reported, never asserted.
  */
-export const PHASES = ['push', 'pull', 'local', 'files', 'drain', 'memory'] as const;
+export const PHASES = [
+  'push',
+  'pull',
+  'client-push',
+  'client-pull',
+  'local',
+  'files',
+  'drain',
+  'memory',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -25,6 +35,8 @@ export interface BenchOptions {
   runs: number;
   /** The app's current design is one round trip per record: measured on fewer records. */
   designRecords: number;
+  /** The client SDK has the rules evaluated for every write: its phases use fewer records. */
+  clientRecords: number;
   photos: number;
   drainRecords: number;
   memoryRecords: number;
@@ -123,6 +135,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const n = options.records;
   const warmN = Math.min(n, 500);
   const designN = Math.min(n, options.designRecords);
+  const clientN = Math.min(n, options.clientRecords);
+  const warmClientN = Math.min(clientN, 100);
 
   if (options.phases.includes('push')) {
     const entries = (count: number, designCount: number): Entry[] => [
@@ -189,6 +203,62 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ];
     const contenders = await compare('pull', entries(n), entries(warmN));
     phases.push({ phase: 'pull', contenders, ratios: [ratio(contenders, 'ours', 'ceiling', 0.8)] });
+  }
+
+  // The same work through the app's own SDK, signed in as the user with the rules enforced,
+  // beside the raw client SDK doing it as fast as it can (src/bench/client-sdk.ts).
+  if (options.phases.includes('client-push')) {
+    const entries = (count: number): Entry[] => [
+      {
+        name: 'ours',
+        label: 'sync engine, client SDK',
+        unit: 'records/s',
+        run: () => withFreshEmulator((e) => pushOurs(e, scratch(), count, { sdk: 'client' })),
+      },
+      {
+        name: 'ceiling',
+        label: 'raw client SDK batches',
+        unit: 'records/s',
+        run: () => withFreshEmulator((e) => pushClientCeiling(e, count)),
+      },
+    ];
+    const contenders = await compare('client-push', entries(clientN), entries(warmClientN));
+    phases.push({
+      phase: 'client-push',
+      contenders,
+      ratios: [ratio(contenders, 'ours', 'ceiling', 0.8)],
+    });
+  }
+
+  if (options.phases.includes('client-pull')) {
+    const entries = (count: number): Entry[] => [
+      {
+        name: 'ours',
+        label: 'sync engine, client SDK, first sync',
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            await seedRemote(e, scratch(), count);
+            return pullOurs(e, scratch(), count, 'puller', 'client');
+          }),
+      },
+      {
+        name: 'ceiling',
+        label: 'raw client SDK paged query',
+        unit: 'records/s',
+        run: () =>
+          withFreshEmulator(async (e) => {
+            await seedRemote(e, scratch(), count);
+            return pullClientCeiling(e, count);
+          }),
+      },
+    ];
+    const contenders = await compare('client-pull', entries(clientN), entries(warmClientN));
+    phases.push({
+      phase: 'client-pull',
+      contenders,
+      ratios: [ratio(contenders, 'ours', 'ceiling', 0.8)],
+    });
   }
 
   if (options.phases.includes('local')) {
@@ -330,6 +400,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       records: options.records,
       runs: options.runs,
       designRecords: options.designRecords,
+      clientRecords: options.clientRecords,
       photos: options.photos,
       drainRecords: options.drainRecords,
       memoryRecords: options.memoryRecords,

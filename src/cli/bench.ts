@@ -24,6 +24,11 @@ export function registerBenchCommand(program: Command): void {
       "records for the app's current design (one round trip each)",
       '1000',
     )
+    .option(
+      '--client-records <n>',
+      'records for the client-SDK phases (the rules are evaluated per write: ~100 writes/s here)',
+      '2000',
+    )
     .option('--photos <n>', 'photos for the files phase', '20')
     .option('--drain-records <n>', 'pending records for the drain phase', '1000')
     .option('--memory-records <n>', 'records for the first-pull memory figure', '100000')
@@ -49,6 +54,7 @@ export function registerBenchCommand(program: Command): void {
           records: parseInteger('--records', f.records, 5),
           runs: parseInteger('--runs', f.runs, 1),
           designRecords: parseInteger('--design-records', f.designRecords, 5),
+          clientRecords: parseInteger('--client-records', f.clientRecords, 5),
           photos: parseInteger('--photos', f.photos, 1),
           drainRecords: parseInteger('--drain-records', f.drainRecords, 5),
           memoryRecords: parseInteger('--memory-records', f.memoryRecords, 5),

@@ -26,6 +26,8 @@ describe('personalai-sync bench', () => {
         '1',
         '--drain-records',
         '100',
+        '--client-records',
+        '100',
       ],
       {},
       400_000,
@@ -42,6 +44,8 @@ describe('personalai-sync bench', () => {
     expect(report.phases.map((p: { phase: string }) => p.phase)).toEqual([
       'push',
       'pull',
+      'client-push',
+      'client-pull',
       'local',
       'files',
       'drain',
@@ -65,7 +69,12 @@ describe('personalai-sync bench', () => {
     const median = (name: string) =>
       push.contenders.find((c: { name: string }) => c.name === name).rate.median;
     expect(push.ratios[0].value).toBeCloseTo(median('ours') / median('ceiling'), 6);
-    const memory = report.phases[5];
+    // The client-SDK phases measure the engine on the app's SDK beside the raw client SDK.
+    for (const phase of report.phases.slice(2, 4)) {
+      expect(phase.contenders.map((c: { name: string }) => c.name)).toEqual(['ours', 'ceiling']);
+      expect(phase.contenders[0].records).toBe(100);
+    }
+    const memory = report.phases[7];
     expect(memory.extra.maxRssMB).toBeGreaterThan(50);
   });
 

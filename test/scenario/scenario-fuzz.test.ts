@@ -42,5 +42,9 @@ describe('scenario fuzz (fixed seed)', () => {
     expect(totals.writes).toBeGreaterThan(RUNS);
     expect(totals.conflicts).toBeGreaterThan(0);
     expect(totals.crashes).toBeGreaterThan(0);
+    // Both SDKs synced devices: the fuzzer draws each device's SDK.
+    const sdks = summary.reports.flatMap((r) => Object.values(r.sdks));
+    expect(sdks.filter((sdk) => sdk === 'client').length).toBeGreaterThan(5);
+    expect(sdks.filter((sdk) => sdk === 'admin').length).toBeGreaterThan(5);
   });
 });
