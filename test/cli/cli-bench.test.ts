@@ -82,7 +82,7 @@ describe('personalai-sync bench', () => {
     const phases = await runCli(['bench', '--phases', 'push,warp']);
     expect(phases.code).toBe(2);
     expect(phases.stderr).toMatch(
-      /--phases takes a comma-separated list of push, pull, local, files, drain, memory; got "push,warp"/,
+      /--phases takes a comma-separated list of push, pull, client-push, client-pull, local, files, drain, memory; got "push,warp"/,
     );
     const runs = await runCli(['bench', '--runs', '0']);
     expect(runs.code).toBe(2);
