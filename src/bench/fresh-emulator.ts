@@ -13,6 +13,41 @@ export const BENCH_PROJECT = 'demo-personalai-bench';
  * so its JIT is hot and the measured project is empty.
  */
 export async function withFreshEmulator<T>(run: (endpoint: string) => Promise<T>): Promise<T> {
+  const emulator = await startBenchEmulator();
+  try {
+    return await run(emulator.endpoint);
+  } finally {
+    await emulator.stop();
+  }
+}
+
+/** How a bench run gets its emulator: `run(measure)` runs `measure` on one. */
+export type OnEmulator = <T>(run: (endpoint: string) => Promise<T>) => Promise<T>;
+
+/**
+ * The emulators of one bench: a fresh one per run (the default, for figures), or one for every
+ * run, its data reset in between (`--one-emulator`, for smoke runs: far fewer JVM starts, but the
+ * figures drift as the emulator ages). `close()` stops what is left.
+ */
+export function benchEmulators(one: boolean): { run: OnEmulator; close(): Promise<void> } {
+  if (!one) return { run: withFreshEmulator, close: async () => {} };
+  let shared: Promise<FirestoreEmulatorHandle> | null = null;
+  return {
+    run: async (measure) => {
+      shared ??= startBenchEmulator();
+      const emulator = await shared;
+      await emulator.reset();
+      return measure(emulator.endpoint);
+    },
+    close: async () => {
+      const emulator = await shared?.catch(() => null); // a failed start was reported by its run
+      await emulator?.stop();
+    },
+  };
+}
+
+/** A bench emulator with the rules loaded, warmed up in another project. */
+async function startBenchEmulator(): Promise<FirestoreEmulatorHandle> {
   // The rules are loaded as a real project has them: client-SDK contenders are checked by them.
   const emulator: FirestoreEmulatorHandle = await startFirestoreEmulator({
     projectId: BENCH_PROJECT,
@@ -20,9 +55,10 @@ export async function withFreshEmulator<T>(run: (endpoint: string) => Promise<T>
   });
   try {
     await warmUp(emulator.endpoint);
-    return await run(emulator.endpoint);
-  } finally {
+    return emulator;
+  } catch (error) {
     await emulator.stop();
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@ import { pullClientCeiling, pushClientCeiling } from './client-sdk';
 import { drainAfterOffline } from './drain';
 import { type Figure, megabytesPerSecond, perSecond } from './figure';
 import { filesCeiling, filesOurs, makePhotos } from './files';
-import { BENCH_PROJECT, withFreshEmulator } from './fresh-emulator';
+import { BENCH_PROJECT, benchEmulators, type OnEmulator } from './fresh-emulator';
 import { localRawSqlite, localWatermelon } from './local';
 import { type Spread, spread } from './measure';
 import { pullCeiling, pullOurs, seedRemote } from './pull';
@@ -41,6 +41,11 @@ export interface BenchOptions {
   drainRecords: number;
   memoryRecords: number;
   phases: Phase[];
+  /**
+   * Every run on one emulator, reset between runs, instead of a fresh one each: much faster, for
+   * smoke runs that check the command works; the figures drift as the emulator ages.
+   */
+  oneEmulator?: boolean;
   dir: string;
   onProgress?: (text: string) => void;
 }
@@ -89,6 +94,15 @@ interface Entry {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const emulators = benchEmulators(options.oneEmulator ?? false);
+  try {
+    return await measureAll(options, emulators.run);
+  } finally {
+    await emulators.close();
+  }
+}
+
+async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promise<BenchReport> {
   const started = Date.now();
   const say = options.onProgress ?? (() => {});
   const phases: PhaseReport[] = [];
@@ -144,14 +158,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         name: 'ours',
         label: 'sync engine',
         unit: 'records/s',
-        run: () => withFreshEmulator((e) => pushOurs(e, scratch(), count)),
+        run: () => onEmulator((e) => pushOurs(e, scratch(), count)),
       },
       {
         name: 'ceiling',
         label: 'raw firebase-admin',
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             const f = await pushCeiling(e, count);
             return { ...f, note: f.method };
           }),
@@ -161,7 +175,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: "app's current design",
         unit: 'records/s',
         run: async () => ({
-          ...(await withFreshEmulator((e) => pushDesign(e, scratch(), designCount))),
+          ...(await onEmulator((e) => pushDesign(e, scratch(), designCount))),
           ...(designCount < count ? { note: `measured on ${designCount} records` } : {}),
         }),
       },
@@ -185,7 +199,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: 'sync engine, first sync',
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             await seedRemote(e, scratch(), count);
             return pullOurs(e, scratch(), count);
           }),
@@ -195,7 +209,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: 'raw paged query',
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             await seedRemote(e, scratch(), count);
             return pullCeiling(e, count);
           }),
@@ -213,13 +227,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         name: 'ours',
         label: 'sync engine, client SDK',
         unit: 'records/s',
-        run: () => withFreshEmulator((e) => pushOurs(e, scratch(), count, { sdk: 'client' })),
+        run: () => onEmulator((e) => pushOurs(e, scratch(), count, { sdk: 'client' })),
       },
       {
         name: 'ceiling',
         label: 'raw client SDK batches',
         unit: 'records/s',
-        run: () => withFreshEmulator((e) => pushClientCeiling(e, count)),
+        run: () => onEmulator((e) => pushClientCeiling(e, count)),
       },
     ];
     const contenders = await compare('client-push', entries(clientN), entries(warmClientN));
@@ -237,7 +251,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: 'sync engine, client SDK, first sync',
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             await seedRemote(e, scratch(), count);
             return pullOurs(e, scratch(), count, 'puller', 'client');
           }),
@@ -247,7 +261,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: 'raw client SDK paged query',
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             await seedRemote(e, scratch(), count);
             return pullClientCeiling(e, count);
           }),
@@ -307,7 +321,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           name: 'ours',
           label: 'sync engine, with thumbnails',
           unit: 'MB/s',
-          run: () => withFreshEmulator((e) => filesOurs(e, storage.endpoint, scratch(), list)),
+          run: () => onEmulator((e) => filesOurs(e, storage.endpoint, scratch(), list)),
         },
         {
           name: 'ceiling',
@@ -335,7 +349,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         label: `drain ${count} records after offline`,
         unit: 'records/s',
         run: () =>
-          withFreshEmulator(async (e) => {
+          onEmulator(async (e) => {
             const f = await drainAfterOffline(e, scratch(), count);
             if (keep) latencies.push({ p50: f.p50Ms, p95: f.p95Ms });
             return f;
@@ -362,7 +376,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     say(
       `memory: seeding ${options.memoryRecords} records, then a first pull in a process of its own`,
     );
-    const probe = await withFreshEmulator(async (e) => {
+    const probe = await onEmulator(async (e) => {
       await seedRemote(e, scratch(), options.memoryRecords);
       return runMemoryProbe(e, scratch(), options.memoryRecords);
     });
@@ -401,6 +415,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       runs: options.runs,
       designRecords: options.designRecords,
       clientRecords: options.clientRecords,
+      oneEmulator: options.oneEmulator ?? false,
       photos: options.photos,
       drainRecords: options.drainRecords,
       memoryRecords: options.memoryRecords,

@@ -32,6 +32,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--photos <n>', 'photos for the files phase', '20')
     .option('--drain-records <n>', 'pending records for the drain phase', '1000')
     .option('--memory-records <n>', 'records for the first-pull memory figure', '100000')
+    .option(
+      '--one-emulator',
+      'every run on one emulator reset in between (fast smoke runs; figures drift as it ages)',
+      false,
+    )
     .option('--phases <list>', `which phases: ${PHASES.join(',')}`, PHASES.join(','))
     .option('--results <file>', 'also write the figures as Markdown (bench/RESULTS.md)')
     .addHelpText(
@@ -59,6 +64,7 @@ export function registerBenchCommand(program: Command): void {
           drainRecords: parseInteger('--drain-records', f.drainRecords, 5),
           memoryRecords: parseInteger('--memory-records', f.memoryRecords, 5),
           phases: phases as Phase[],
+          oneEmulator: Boolean(f.oneEmulator),
         };
         // bench measures on emulators it starts itself (project demo-personalai-bench); a real
         // project id given with --project is refused rather than silently ignored.
