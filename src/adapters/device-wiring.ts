@@ -64,7 +64,7 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     mediaFiles,
     ...managerOptions
   } = options;
-  const clients = createFirebaseClients(endpoints, options.deviceId);
+  const clients = createFirebaseClients(endpoints, options.deviceId, { callTimeoutMs: deadlineMs });
   const client = sdk === 'client' ? openClient(endpoints, userId, options.deviceId) : null;
   const firestore = client ? new ClientRemote(client) : new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);

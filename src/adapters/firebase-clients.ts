@@ -67,6 +67,10 @@ export function preventMetadataServerProbe(): void {
 export function createFirebaseClients(
   endpoints: FirebaseEndpoints | ProductionEndpoints,
   label = 'client',
+  options: {
+    /** The gRPC deadline of every Firestore call but listens (emulator clients only). */
+    callTimeoutMs?: number;
+  } = {},
 ): FirebaseClients {
   preventMetadataServerProbe();
   if (endpoints.kind === 'production') return productionClients(endpoints, label);
@@ -84,7 +88,11 @@ export function createFirebaseClients(
   // (firebase-admin's initializeFirestore() drops `host`, so the settings go on afterwards.)
   const firestore = withoutEnv('FIRESTORE_EMULATOR_HOST', () => {
     const db = getFirestore(app);
-    db.settings({ host: endpoints.firestore, ssl: false });
+    db.settings({
+      host: endpoints.firestore,
+      ssl: false,
+      ...(options.callTimeoutMs === undefined ? {} : boundedCalls(options.callTimeoutMs)),
+    });
     return db;
   });
   const bucket = endpoints.storage
@@ -102,6 +110,32 @@ export function createFirebaseClients(
       closedClients.add(firestore);
       await firestore.terminate();
       await deleteApp(app);
+    },
+  };
+}
+
+/**
+ * Firestore settings that bound every call the engine makes at `ms` on the wire, not only in
+ * the engine's own deadline (src/sync/deadline-remote.ts), which cannot cancel an SDK call: a
+ * call it gave up on stayed open on the channel until the SDK's own 60 s, and on a flaky link
+ * those piled up until the emulator refused new streams (flaky-network.yaml stalled 60 s, or
+ * for good). With a gRPC deadline the call ends on both sides. The reconnect backoff is capped
+ * the same way: after resets grpc-js waited up to 120 s before reconnecting, long after the
+ * network was back (a phone's SDK reconnects when connectivity returns). Listens are not bounded.
+ */
+function boundedCalls(ms: number): Record<string, unknown> {
+  const methods = ['Commit', 'RunQuery', 'BatchGetDocuments', 'RunAggregationQuery'];
+  const transactions = ['BeginTransaction', 'Rollback'];
+  return {
+    'grpc.max_reconnect_backoff_ms': Math.max(1000, ms),
+    clientConfig: {
+      interfaces: {
+        'google.firestore.v1.Firestore': {
+          methods: Object.fromEntries(
+            [...methods, ...transactions].map((m) => [m, { timeout_millis: ms }]),
+          ),
+        },
+      },
     },
   };
 }
