@@ -84,6 +84,23 @@ describe.each(SDKS)('MediaStore contract, %s SDK', (sdk) => {
     expect(stored.downloadUrl).toContain(`token=${raw.custom.firebaseStorageDownloadTokens}`);
   });
 
+  it('an upload without a well-formed SHA-256 is refused before anything is written (every object carries its checksum)', async () => {
+    const user = uniqueUserId(`nosha-${sdk}`);
+    const media = openStore(sdk, user);
+    const bytes = Buffer.from('no checksum');
+    const local = path.join(tempDir(), 'nosha.jpg');
+    fs.writeFileSync(local, bytes);
+    for (const bad of ['', 'abc', sha256Buffer(bytes).toUpperCase(), `${sha256Buffer(bytes)}0`]) {
+      await expect(
+        media.uploadBuffer(photoPath(user, 'p0'), bytes, 'image/jpeg', bad),
+      ).rejects.toThrow(/SHA-256/);
+      await expect(
+        media.uploadFile(photoPath(user, 'p0'), local, 'image/jpeg', bad),
+      ).rejects.toThrow(/SHA-256/);
+    }
+    expect(await media.stat(photoPath(user, 'p0'))).toBeNull();
+  });
+
   it('uploading again at the same path replaces the bytes and the checksum; delete removes the object', async () => {
     const user = uniqueUserId(`replace-${sdk}`);
     const media = openStore(sdk, user);
