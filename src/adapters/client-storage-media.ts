@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { FirebaseStorage, StorageReference } from 'firebase/storage';
+import { assertSha256 } from '../files/checksum';
 import type { MediaStore, StoredObject } from '../files/media-store';
 
 /**
@@ -50,6 +51,7 @@ export class ClientMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     return this.uploadBuffer(path, await fs.promises.readFile(localFile), contentType, sha256);
   }
 
@@ -59,6 +61,7 @@ export class ClientMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     const ref = this.ref(path);
     const uploaded = await this.sdk.uploadBytes(ref, bytes, {
       contentType,

@@ -87,6 +87,27 @@ describe.each(SDKS)('fetching media checks what it gets, %s SDK', (sdk) => {
     expect(filesUnder(mediaDir)).toEqual([]);
   });
 
+  it('a photo whose original does not match is refused with its thumbnail: the media folder is left as it was', async () => {
+    const user = uniqueUserId(`photo-mismatch-${sdk}`);
+    const media = openStore(sdk, user);
+    await media.uploadBuffer(photoPath(user, 'p4'), JPEG, 'image/jpeg', sha256Buffer(JPEG));
+    await media.uploadBuffer(thumbnailPath(user, 'p4'), THUMB, 'image/jpeg', sha256Buffer(THUMB));
+    await overwriteWithoutChecksum(photoPath(user, 'p4'), THUMB, sha256Buffer(JPEG));
+    const mediaDir = path.join(tempDir(), 'media');
+    const shown: string[] = [];
+    const attempt = fetchMedia({
+      media,
+      userId: user,
+      table: 'photo_memories',
+      recordId: 'p4',
+      mediaDir,
+      onThumbnail: (file) => shown.push(file),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ChecksumMismatchError);
+    expect(shown).toHaveLength(1);
+    expect(filesUnder(mediaDir)).toEqual([]);
+  });
+
   it('files whose sha256 matches are verified', async () => {
     const user = uniqueUserId(`verified-${sdk}`);
     const media = openStore(sdk, user);
