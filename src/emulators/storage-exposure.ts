@@ -23,7 +23,7 @@ export function openStorageRefusal(options: {
 }): string | null {
   if (options.rules === 'enforced' || options.allowOpenStorage || isLoopbackHost(options.host))
     return null;
-  return `Refusing to listen on ${options.host} with Storage open to everyone: ${openReason(options.runtime, options.rulesFile)}, so anyone who reaches that address could read, list, overwrite and delete every user's files. Either provide the runtime (copy ${runtimeFileName(options.runtime)} from a machine where \`firebase setup:emulators:storage\` downloaded it into ${cacheHint(options.runtime)}), or listen on 127.0.0.1, or pass --allow-open-storage to accept open Storage on ${options.host}.`;
+  return `Refusing to listen on ${options.host} with Storage open to everyone (${openReason(options.runtime, options.rulesFile)}): anyone who reaches that address could read, list, overwrite and delete every user's files. Either provide the runtime (copy ${runtimeFileName(options.runtime)} from a machine where \`firebase setup:emulators:storage\` downloaded it into ${cacheHint(options.runtime)}), or listen on 127.0.0.1, or pass --allow-open-storage to accept open Storage on ${options.host}.`;
 }
 
 /** Why Storage is open, in one clause; for the start-up notice and the refusal. */
