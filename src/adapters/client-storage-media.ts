@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { FirebaseStorage, StorageReference } from 'firebase/storage';
+import { assertSha256 } from '../files/checksum';
 import type { MediaStore, StoredObject } from '../files/media-store';
 
 /**
@@ -14,8 +15,9 @@ import type { MediaStore, StoredObject } from '../files/media-store';
  * as the SDK does on every platform; downloads use getBytes (getStream exists only in Node, and
  * the point is the app's code path). Both hold one object in memory, at most the voice limit.
  *
- * Rules: the Storage emulator here runs permit-all (no rules runtime; see client-storage.ts), so
- * a success proves nothing about storage.rules.
+ * Rules: the Storage emulator evaluates storage.rules only where the rules runtime JAR is present
+ * (src/emulators/storage-rules-runtime.ts); elsewhere it is open, and a success proves nothing
+ * about storage.rules. Either way every upload carries its SHA-256 (refused without one).
  */
 export class ClientMediaStore implements MediaStore {
   private readonly sdk = require('firebase/storage') as typeof import('firebase/storage');
@@ -50,6 +52,7 @@ export class ClientMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     return this.uploadBuffer(path, await fs.promises.readFile(localFile), contentType, sha256);
   }
 
@@ -59,6 +62,7 @@ export class ClientMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     const ref = this.ref(path);
     const uploaded = await this.sdk.uploadBytes(ref, bytes, {
       contentType,

@@ -10,9 +10,10 @@ import { defaultBucketName } from '../target/target';
  *
  * Emulators only: a real project would need a real sign-in (Auth), which this tool does not do.
  *
- * Security rules: the emulator's rules runtime is a JAR firebase-tools downloads, unreachable
- * here, so the Storage emulator runs permit-all (src/emulators/storage-emulator.ts). The client
- * sends its user's token, but nothing checks it; tests of what storage.rules allows go through
+ * Security rules: the emulator's rules runtime is a JAR firebase-tools downloads; where it is in
+ * firebase-tools' cache the emulator enforces storage.rules with it, elsewhere (these machines)
+ * it runs open (src/emulators/storage-emulator.ts). The client sends its user's token, which
+ * only the runtime checks; tests of what storage.rules allows go through
  * storageWriteProblem() instead (test/rules/storage-rules.test.ts).
  */
 export interface ClientStorageOptions {

@@ -27,7 +27,7 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   /**
    * Which SDK the device's Firestore remote and files use: firebase-admin (default; no rules), or
    * the app's Firebase JS SDK signed in as `userId` with the Firestore rules enforced (emulators
-   * only; Storage rules run permit-all here, see docs/security.md).
+   * only; Storage rules only where their runtime JAR is present, see docs/security.md).
    */
   sdk?: Sdk;
   /** The signed-in user of a client-SDK device (required with `sdk: 'client'`). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bucket, File } from '@google-cloud/storage';
+import { assertSha256 } from '../files/checksum';
 import type { MediaStore, StoredObject } from '../files/media-store';
 import { downloadUrlFor, getDownloadUrl } from './download-url';
 
@@ -37,6 +38,7 @@ export class BucketMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     const file = this.bucket.file(path);
     const token = this.newToken();
     const metadata = { sha256, firebaseStorageDownloadTokens: token };
@@ -58,6 +60,7 @@ export class BucketMediaStore implements MediaStore {
     contentType: string,
     sha256: string,
   ): Promise<StoredObject> {
+    assertSha256(sha256, path);
     const file = this.bucket.file(path);
     const token = this.newToken();
     await file.save(bytes, {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openBackend } from '../emulators/backend';
+import { openBackend, STORAGE_RULES_FILE } from '../emulators/backend';
 import { EnvironmentError } from '../emulators/environment-error';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import {
@@ -9,6 +9,7 @@ import {
   removeRegistration,
   writeRegistration,
 } from '../emulators/registration';
+import { isLoopbackHost, openStorageNotice } from '../emulators/storage-exposure';
 import { parseInteger } from './global-options';
 import { printerFor, wrapAction } from './output';
 import { guardTarget } from './production-guard';
@@ -31,12 +32,18 @@ export function registerEmulatorsCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--firestore-port <port>', 'Firestore emulator port (default: a free one)')
     .option('--storage-port <port>', 'Storage emulator port (default: a free one)')
+    .option(
+      '--allow-open-storage',
+      'listen beyond loopback even though Storage permits everything (when the storage rules runtime JAR is missing)',
+      false,
+    )
     .action(
       wrapAction(async (options, command) => {
         const own = command.opts() as {
           host: string;
           firestorePort?: string;
           storagePort?: string;
+          allowOpenStorage: boolean;
         };
         // Emulators only: a project id not starting with demo- is refused (exit 2) here, whatever
         // else is given; --allow-production is a permission, so it changes nothing.
@@ -61,6 +68,7 @@ export function registerEmulatorsCommand(program: Command): void {
           storagePort: own.storagePort
             ? parseInteger('--storage-port', own.storagePort, 1)
             : undefined,
+          allowOpenStorage: own.allowOpenStorage,
           onEmulatorOutput: options.verbose
             ? (line) => process.stderr.write(`[firestore] ${line}\n`)
             : undefined,
@@ -70,13 +78,23 @@ export function registerEmulatorsCommand(program: Command): void {
           projectId: backend.projectId,
           firestore: backend.firestore,
           storage: backend.storage!,
+          storageRules: backend.started.storage!.rules,
           startedAt: new Date().toISOString(),
         };
+        const runtime = backend.started.storage!.rulesRuntime;
+        // Said once, on stderr whatever the output mode: it is a warning about everyone's files.
+        if (registration.storageRules === 'open') {
+          const where = isLoopbackHost(own.host)
+            ? ''
+            : ` Listening on ${own.host} anyway (--allow-open-storage).`;
+          process.stderr.write(`${openStorageNotice(runtime, STORAGE_RULES_FILE)}${where}\n`);
+        }
         writeRegistration(options.dataDir, registration);
         process.once('exit', () => removeRegistration(options.dataDir, process.pid));
         const result = {
           ...registration,
           firestoreStartupMs: backend.started.firestore?.startupMs ?? null,
+          storageRulesRuntime: { jar: runtime.jar, present: runtime.present, from: runtime.from },
           env: {
             FIRESTORE_EMULATOR_HOST: backend.firestore,
             FIREBASE_STORAGE_EMULATOR_HOST: backend.storage!,
@@ -90,7 +108,9 @@ export function registerEmulatorsCommand(program: Command): void {
           out.line(
             `Firestore emulator  ${backend.firestore}  (started in ${result.firestoreStartupMs} ms)`,
           );
-          out.line(`Storage emulator    ${backend.storage}`);
+          out.line(
+            `Storage emulator    ${backend.storage}  (rules ${registration.storageRules === 'enforced' ? `enforced: storage.rules via ${runtime.jar}` : 'OPEN: every request permitted'})`,
+          );
           out.line(`Project             ${backend.projectId}`);
           out.line('');
           out.line('To point the app or another tool at them:');
@@ -127,15 +147,18 @@ export function registerEmulatorsCommand(program: Command): void {
         const firestoreUp = await isFirestoreEmulatorUp(registration.firestore);
         const storageUp = await isHttpUp(registration.storage);
         const r = registration;
+        const storageRules = r.storageRules ?? 'unknown';
         return {
-          result: { running: true, ...r, firestoreUp, storageUp },
+          result: { running: true, ...r, storageRules, firestoreUp, storageUp },
           exitCode: firestoreUp && storageUp ? 0 : 1,
           print: (_result, out) => {
             out.line(
               `Managed emulators (pid ${r.pid}, since ${r.startedAt}), project ${r.projectId}`,
             );
             out.line(`  Firestore  ${r.firestore}  ${firestoreUp ? 'up' : 'NOT ANSWERING'}`);
-            out.line(`  Storage    ${r.storage}  ${storageUp ? 'up' : 'NOT ANSWERING'}`);
+            out.line(
+              `  Storage    ${r.storage}  ${storageUp ? 'up' : 'NOT ANSWERING'}  rules ${storageRules === 'open' ? 'OPEN (every request permitted)' : storageRules}`,
+            );
           },
         };
       }),

@@ -5,9 +5,11 @@ import type { Sdk } from '../core/sdk';
 import { formatDuration } from '../core/units';
 import { deviceSdk } from '../db/device-sdk';
 import { DATA_TABLES } from '../db/schema-current';
+import { fetchMissingMedia, type MediaFetchReport } from '../files/fetch-missing-media';
 import { openExistingDevice } from './device-files';
 import { parseDuration } from './duration';
 import { EXIT, UsageError } from './errors';
+import { uploadedMediaRecords } from './media-records';
 import { printable, wrapAction } from './output';
 import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
@@ -26,6 +28,11 @@ export function registerSyncCommand(program: Command): void {
     .option('--retry-errors', 'put records parked in error back in the queue first', false)
     .option('--deadline <duration>', 'client deadline of each remote call', '30s')
     .option(
+      '--fetch-media',
+      'after the pass, download the files of voice notes and photos this device lacks, each checked against its stored SHA-256 (a mismatch is refused; a file without one is kept and reported as unverified)',
+      false,
+    )
+    .option(
       '--sdk <sdk>',
       "sync through admin (firebase-admin) or client (the app's SDK as the user, rules enforced); default: the SDK the device last used, remembered",
     )
@@ -41,13 +48,14 @@ export function registerSyncCommand(program: Command): void {
           retryErrors: boolean;
           deadline: string;
           sdk?: string;
+          fetchMedia: boolean;
         };
         const chosenSdk = flags.sdk === undefined ? undefined : (parseSdk(flags.sdk, false) as Sdk);
         const strategy = parseStrategy(flags.strategy);
         const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);
         const target = await guardTarget(options, 'sync');
-        const { opened } = await openExistingDevice(options);
+        const { opened, folders } = await openExistingDevice(options);
         const backend = await openTargetBackend(target, options, {
           storageTimeoutMs: deadlineMs,
         }).catch(async (error) => {
@@ -81,6 +89,18 @@ export function registerSyncCommand(program: Command): void {
           const retried = flags.retryErrors ? await sync.retryErrors() : 0;
           const result = await sync.syncAll();
           const status = await sync.getStatus();
+          let media: MediaFetchReport | undefined;
+          if (flags.fetchMedia) {
+            if (!device.media) throw new UsageError('--fetch-media needs a Storage endpoint.');
+            media = await fetchMissingMedia({
+              media: device.media,
+              userId: options.user,
+              mediaDir: folders.mediaDir,
+              records: await uploadedMediaRecords(opened.database),
+            });
+          }
+          // A refused or failed download is a failure; an unverified one is reported, not one.
+          const mediaFailed = (media?.refused.length ?? 0) + (media?.failed.length ?? 0) > 0;
           return {
             result: {
               ...result,
@@ -88,8 +108,9 @@ export function registerSyncCommand(program: Command): void {
               retried,
               pendingAfter: status.pendingCount,
               errorsAfter: status.errorCount,
+              ...(media ? { media } : {}),
             },
-            exitCode: result.success ? EXIT.ok : EXIT.failures,
+            exitCode: result.success && !mediaFailed ? EXIT.ok : EXIT.failures,
             print: (_r, out) => {
               out.line(
                 `${options.user}/${options.device}${sdk === 'client' ? ' (client SDK)' : ''}: pushed ${result.pushed}, pulled ${result.pulled}, deleted ${result.deleted}, conflicts ${result.conflicts.length}, failed ${result.failed} in ${formatDuration(result.durationMs)}${retried ? ` (${retried} parked records retried)` : ''}`,
@@ -122,6 +143,7 @@ export function registerSyncCommand(program: Command): void {
                 options.user,
                 out,
               );
+              if (media) printMediaFetch(media, out);
               out.line(
                 status.pendingCount + status.errorCount === 0
                   ? 'Nothing pending.'
@@ -136,4 +158,16 @@ export function registerSyncCommand(program: Command): void {
         }
       }),
     );
+}
+
+function printMediaFetch(media: MediaFetchReport, out: { line(text: string): void }): void {
+  out.line(
+    `  media: ${media.fetched} of ${media.wanted} fetched, ${media.verified} verified, ${media.unverified.length} unverified (no stored SHA-256), ${media.refused.length} refused (checksum mismatch), ${media.failed.length} failed${media.thumbnailMissing.length ? `, ${media.thumbnailMissing.length} photos without thumbnail (original shown)` : ''}`,
+  );
+  for (const r of media.unverified)
+    out.line(
+      `  unverified: ${r.table}/${printable(r.recordId)}: ${r.objects.map(printable).join(', ')}`,
+    );
+  for (const r of [...media.refused, ...media.failed])
+    out.line(`  media error: ${r.table}/${printable(r.recordId)}: ${printable(r.error)}`);
 }

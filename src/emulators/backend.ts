@@ -1,11 +1,15 @@
 import path from 'node:path';
 import { type ResolvedEndpoints, resolveEndpoints } from './endpoints';
+import { EnvironmentError } from './environment-error';
 import { type FirestoreEmulatorHandle, startFirestoreEmulator } from './firestore-emulator';
 import { type StorageEmulatorHandle, startStorageEmulator } from './storage-emulator';
+import { openStorageRefusal } from './storage-exposure';
+import { locateStorageRulesRuntime } from './storage-rules-runtime';
 
 /** The project's root, where firebase.json and the rules files live. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const FIRESTORE_RULES_FILE = path.join(PROJECT_ROOT, 'firestore.rules');
+export const STORAGE_RULES_FILE = path.join(PROJECT_ROOT, 'storage.rules');
 
 export interface BackendOptions {
   dataDir: string;
@@ -18,6 +22,8 @@ export interface BackendOptions {
   host?: string;
   firestorePort?: number;
   storagePort?: number;
+  /** Let a Storage emulator without rules listen beyond loopback (src/emulators/storage-exposure.ts). */
+  allowOpenStorage?: boolean;
   onEmulatorOutput?: (line: string) => void;
 }
 
@@ -45,6 +51,19 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
   const stop = async () => {
     await Promise.allSettled([started.storage?.stop(), started.firestore?.stop()]);
   };
+  const startStorage = !resolved.storage && (options.needStorage ?? true) && startMissing;
+  const rulesRuntime = locateStorageRulesRuntime();
+  // Refused before anything listens: Firestore would otherwise start on that address first.
+  const refusal =
+    startStorage &&
+    openStorageRefusal({
+      host,
+      rules: rulesRuntime.present ? 'enforced' : 'open',
+      allowOpenStorage: options.allowOpenStorage ?? false,
+      runtime: rulesRuntime,
+      rulesFile: STORAGE_RULES_FILE,
+    });
+  if (refusal) throw new EnvironmentError(refusal);
   try {
     if (!resolved.firestore) {
       if (!startMissing)
@@ -57,11 +76,14 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
         onOutput: options.onEmulatorOutput,
       });
     }
-    if (!resolved.storage && (options.needStorage ?? true) && startMissing) {
+    if (startStorage) {
       started.storage = await startStorageEmulator({
         host,
         port: options.storagePort ?? 0,
         projectId: resolved.projectId,
+        rulesFile: STORAGE_RULES_FILE,
+        allowOpenStorage: options.allowOpenStorage,
+        rulesRuntime,
       });
     }
   } catch (error) {

@@ -10,6 +10,8 @@ export interface EmulatorRegistration {
   projectId: string;
   firestore: string;
   storage: string;
+  /** Whether the Storage emulator evaluates storage.rules or permits everything. */
+  storageRules?: 'enforced' | 'open';
   startedAt: string;
 }
 

@@ -78,7 +78,8 @@ export function voiceContentType(mimeType: unknown): string | null {
 /**
  * What storage.rules decides for a write by `authUid` (null: anonymous) of an object at `path`
  * with `contentType` and `bytes` (null: allowed; otherwise why not). The same logic as the
- * generated rules, in JavaScript, because the in-process Storage emulator cannot evaluate them:
+ * generated rules, in JavaScript, because the in-process Storage emulator evaluates them only
+ * where the rules runtime JAR is present (not on these machines):
  * the tests check every path, type and size the uploader sends against it.
  */
 export function storageWriteProblem(

@@ -205,8 +205,9 @@ export function storageRules(): string {
 // A signed-in user reads, writes and deletes only their own media files, at the paths of
 // src/files/media-paths.ts (users/{uid}/voice/{id}.m4a, users/{uid}/photos/{id}.jpg,
 // users/{uid}/photos/thumbnails/{id}.jpg), with the content type and size bounds of each kind.
-// Anything else is denied. The in-process Storage emulator this project runs does not evaluate
-// these rules (README, "Security rules"); test/rules/storage-rules.test.ts tests the path logic.
+// Anything else is denied. The in-process Storage emulator evaluates these rules only where the
+// firebase-tools rules runtime JAR is present (docs/security.md, "Storage rules at run time");
+// test/rules/storage-rules.test.ts tests the path logic everywhere.
 service firebase.storage {
   match /b/{bucket}/o {
     function owner(uid) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { sha256Buffer, sha256File } from '../../src/files/checksum';
 import { photoPath, thumbnailPath, voicePath } from '../../src/files/media-paths';
 import { FaultProxy } from '../../src/simulate/fault-proxy';
@@ -82,6 +82,23 @@ describe.each(SDKS)('MediaStore contract, %s SDK', (sdk) => {
     expect(raw).toMatchObject({ contentType: 'image/jpeg', size: bytes.length });
     expect(raw.custom.sha256).toBe(sha256Buffer(bytes));
     expect(stored.downloadUrl).toContain(`token=${raw.custom.firebaseStorageDownloadTokens}`);
+  });
+
+  it('an upload without a well-formed SHA-256 is refused before anything is written (every object carries its checksum)', async () => {
+    const user = uniqueUserId(`nosha-${sdk}`);
+    const media = openStore(sdk, user);
+    const bytes = Buffer.from('no checksum');
+    const local = path.join(tempDir(), 'nosha.jpg');
+    fs.writeFileSync(local, bytes);
+    for (const bad of ['', 'abc', sha256Buffer(bytes).toUpperCase(), `${sha256Buffer(bytes)}0`]) {
+      await expect(
+        media.uploadBuffer(photoPath(user, 'p0'), bytes, 'image/jpeg', bad),
+      ).rejects.toThrow(/SHA-256/);
+      await expect(
+        media.uploadFile(photoPath(user, 'p0'), local, 'image/jpeg', bad),
+      ).rejects.toThrow(/SHA-256/);
+    }
+    expect(await media.stat(photoPath(user, 'p0'))).toBeNull();
   });
 
   it('uploading again at the same path replaces the bytes and the checksum; delete removes the object', async () => {
@@ -188,12 +205,19 @@ describe.each([
 describe('the client SDK and storage.rules here', () => {
   const openStore = useMediaStores();
 
-  it('rules are not enforced: a client signed in as one user writes into another user’s folder (a tripwire: when it fails, rules run; update docs/security.md and invert it)', async () => {
+  // The test run's Storage emulator enforces storage.rules where the rules runtime JAR is present
+  // (src/emulators/storage-rules-runtime.ts) and is open where it is not (this machine).
+  it(`a client signed in as one user writing into another user’s folder: ${inject('storageRules') === 'enforced' ? 'denied (rules enforced)' : 'allowed (rules open: no runtime JAR)'}`, async () => {
     const owner = uniqueUserId('owner');
     const stranger = openStore('client', uniqueUserId('stranger'));
     const bytes = Buffer.from('not yours');
     const objectPath = voicePath(owner, 'intruder');
-    await stranger.uploadBuffer(objectPath, bytes, 'audio/mp4', sha256Buffer(bytes));
-    expect((await rawObject(objectPath)).size).toBe(bytes.length);
+    const attempt = stranger.uploadBuffer(objectPath, bytes, 'audio/mp4', sha256Buffer(bytes));
+    if (inject('storageRules') === 'enforced') {
+      await expect(attempt).rejects.toMatchObject({ code: 'storage/unauthorized' });
+    } else {
+      await attempt;
+      expect((await rawObject(objectPath)).size).toBe(bytes.length);
+    }
   });
 });

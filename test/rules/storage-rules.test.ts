@@ -24,8 +24,8 @@ import { SDKS } from '../helpers/media-stores';
 import { useTempDir } from '../helpers/temp-dir';
 
 /**
- * storage.rules cannot be evaluated here (the in-process Storage emulator's rules runtime is a
- * JAR it cannot download; README, "Security rules"). What the rules rely on is tested instead:
+ * storage.rules is evaluated only where the rules runtime JAR is present (test/emulators/
+ * storage-rules.test.ts runs it there; these machines cannot download it). What the rules rely on is tested instead:
  * media paths always sit under users/{uid}/ in one of the three matched folders with a safe
  * record id, unsafe ids never become paths, and every object the uploader sends (its path,
  * content type and size) passes storageWriteProblem(), the JavaScript twin of the rules, which

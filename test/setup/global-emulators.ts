@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { FIRESTORE_RULES_FILE } from '../../src/emulators/backend';
+import { FIRESTORE_RULES_FILE, STORAGE_RULES_FILE } from '../../src/emulators/backend';
 import { startFirestoreEmulator } from '../../src/emulators/firestore-emulator';
 import { startStorageEmulator } from '../../src/emulators/storage-emulator';
 import { installLoopbackGuard, violations } from './loopback-guard';
@@ -12,6 +12,8 @@ declare module 'vitest' {
     storageEndpoint: string;
     projectId: string;
     firestoreStartupMs: number;
+    /** `enforced` where the Storage rules runtime JAR is present, else `open`. */
+    storageRules: 'enforced' | 'open';
   }
 }
 
@@ -30,13 +32,15 @@ export default async function setup(project: TestProject) {
     host: '127.0.0.1',
     port: 0,
     projectId: TEST_PROJECT_ID,
+    rulesFile: STORAGE_RULES_FILE,
   });
   project.provide('firestoreEndpoint', firestore.endpoint);
   project.provide('storageEndpoint', storage.endpoint);
   project.provide('projectId', TEST_PROJECT_ID);
   project.provide('firestoreStartupMs', firestore.startupMs);
+  project.provide('storageRules', storage.rules);
   process.stderr.write(
-    `[test setup] Firestore emulator ${firestore.endpoint} (ready in ${firestore.startupMs} ms), Storage emulator ${storage.endpoint}\n`,
+    `[test setup] Firestore emulator ${firestore.endpoint} (ready in ${firestore.startupMs} ms), Storage emulator ${storage.endpoint} (rules ${storage.rules}${storage.rules === 'open' ? `: no runtime at ${storage.rulesRuntime.jar}` : ''})\n`,
   );
   return async () => {
     await Promise.allSettled([storage.stop(), firestore.stop()]);
