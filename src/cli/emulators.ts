@@ -9,6 +9,7 @@ import {
   removeRegistration,
   writeRegistration,
 } from '../emulators/registration';
+import { isAuthEmulatorUp } from '../emulators/test-user';
 import { parseInteger } from './global-options';
 import { printerFor, wrapAction } from './output';
 import { guardTarget } from './production-guard';
@@ -17,7 +18,7 @@ import { waitForStopSignal } from './stop-signal';
 export function registerEmulatorsCommand(program: Command): void {
   const emulators = program
     .command('emulators')
-    .description('run / inspect the managed Firestore and Storage emulators')
+    .description('run / inspect the managed Firestore, Storage and Auth emulators')
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync emulators start            # foreground; Ctrl-C stops\n  $ personalai-sync emulators status\n  $ personalai-sync emulators stop\n',
@@ -26,17 +27,19 @@ export function registerEmulatorsCommand(program: Command): void {
   emulators
     .command('start')
     .description(
-      'start both emulators in the foreground until Ctrl-C; other commands attach to them',
+      'start the Firestore, Storage and Auth emulators in the foreground until Ctrl-C; other commands attach to them',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--firestore-port <port>', 'Firestore emulator port (default: a free one)')
     .option('--storage-port <port>', 'Storage emulator port (default: a free one)')
+    .option('--auth-port <port>', 'Auth emulator port (default: a free one)')
     .action(
       wrapAction(async (options, command) => {
         const own = command.opts() as {
           host: string;
           firestorePort?: string;
           storagePort?: string;
+          authPort?: string;
         };
         // Emulators only: a project id not starting with demo- is refused (exit 2) here, whatever
         // else is given; --allow-production is a permission, so it changes nothing.
@@ -44,7 +47,7 @@ export function registerEmulatorsCommand(program: Command): void {
         const existing = readLiveRegistration(options.dataDir);
         if (existing) {
           throw new EnvironmentError(
-            `Emulators are already running for ${options.dataDir} (pid ${existing.pid}, Firestore ${existing.firestore}, Storage ${existing.storage}). Stop them with \`personalai-sync emulators stop\`.`,
+            `Emulators are already running for ${options.dataDir} (pid ${existing.pid}, Firestore ${existing.firestore}, Storage ${existing.storage}${existing.auth ? `, Auth ${existing.auth}` : ''}). Stop them with \`personalai-sync emulators stop\`.`,
           );
         }
         const out = printerFor(options);
@@ -54,6 +57,8 @@ export function registerEmulatorsCommand(program: Command): void {
           // `emulators start` always starts its own, whatever the environment points at.
           firestoreFlag: undefined,
           storageFlag: undefined,
+          authFlag: undefined,
+          needAuth: true,
           host: own.host,
           firestorePort: own.firestorePort
             ? parseInteger('--firestore-port', own.firestorePort, 1)
@@ -61,6 +66,7 @@ export function registerEmulatorsCommand(program: Command): void {
           storagePort: own.storagePort
             ? parseInteger('--storage-port', own.storagePort, 1)
             : undefined,
+          authPort: own.authPort ? parseInteger('--auth-port', own.authPort, 1) : undefined,
           onEmulatorOutput: options.verbose
             ? (line) => process.stderr.write(`[firestore] ${line}\n`)
             : undefined,
@@ -70,6 +76,7 @@ export function registerEmulatorsCommand(program: Command): void {
           projectId: backend.projectId,
           firestore: backend.firestore,
           storage: backend.storage!,
+          auth: backend.auth!,
           startedAt: new Date().toISOString(),
         };
         writeRegistration(options.dataDir, registration);
@@ -77,9 +84,11 @@ export function registerEmulatorsCommand(program: Command): void {
         const result = {
           ...registration,
           firestoreStartupMs: backend.started.firestore?.startupMs ?? null,
+          authStartupMs: backend.started.auth?.startupMs ?? null,
           env: {
             FIRESTORE_EMULATOR_HOST: backend.firestore,
             FIREBASE_STORAGE_EMULATOR_HOST: backend.storage!,
+            FIREBASE_AUTH_EMULATOR_HOST: backend.auth!,
             GCLOUD_PROJECT: backend.projectId,
           },
         };
@@ -91,6 +100,9 @@ export function registerEmulatorsCommand(program: Command): void {
             `Firestore emulator  ${backend.firestore}  (started in ${result.firestoreStartupMs} ms)`,
           );
           out.line(`Storage emulator    ${backend.storage}`);
+          out.line(
+            `Auth emulator       ${backend.auth}  (started in ${result.authStartupMs} ms; \`pair --user U\` makes a user the app signs in as)`,
+          );
           out.line(`Project             ${backend.projectId}`);
           out.line('');
           out.line('To point the app or another tool at them:');
@@ -126,16 +138,19 @@ export function registerEmulatorsCommand(program: Command): void {
         }
         const firestoreUp = await isFirestoreEmulatorUp(registration.firestore);
         const storageUp = await isHttpUp(registration.storage);
+        // A registration from before Auth was managed has none: nothing to check, nothing wrong.
+        const authUp = registration.auth ? await isAuthEmulatorUp(registration.auth) : null;
         const r = registration;
         return {
-          result: { running: true, ...r, firestoreUp, storageUp },
-          exitCode: firestoreUp && storageUp ? 0 : 1,
+          result: { running: true, ...r, firestoreUp, storageUp, authUp },
+          exitCode: firestoreUp && storageUp && authUp !== false ? 0 : 1,
           print: (_result, out) => {
             out.line(
               `Managed emulators (pid ${r.pid}, since ${r.startedAt}), project ${r.projectId}`,
             );
             out.line(`  Firestore  ${r.firestore}  ${firestoreUp ? 'up' : 'NOT ANSWERING'}`);
             out.line(`  Storage    ${r.storage}  ${storageUp ? 'up' : 'NOT ANSWERING'}`);
+            if (r.auth) out.line(`  Auth       ${r.auth}  ${authUp ? 'up' : 'NOT ANSWERING'}`);
           },
         };
       }),

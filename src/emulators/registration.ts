@@ -10,6 +10,8 @@ export interface EmulatorRegistration {
   projectId: string;
   firestore: string;
   storage: string;
+  /** Absent in registrations written before the Auth emulator was started too. */
+  auth?: string;
   startedAt: string;
 }
 
