@@ -12,6 +12,11 @@ export interface EmulatorRegistration {
   storage: string;
   /** Absent in registrations written before the Auth emulator was started too. */
   auth?: string;
+  /**
+   * The address a phone reaches this machine at (`pair --public-host`): devices attached to these
+   * emulators write download URLs with it, so the phone can open them.
+   */
+  publicHost?: string;
   startedAt: string;
 }
 
