@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EnvironmentError } from './environment-error';
 
 /**
  * A test user on an Auth emulator, made through the emulator's REST API with its owner token
@@ -72,8 +73,8 @@ async function ownerRequest(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new AuthEmulatorError(
-      `No Auth emulator answered at ${new URL(url).host}: ${(error as Error).message}`,
+    throw new EnvironmentError(
+      `No Auth emulator answered at ${new URL(url).host} (${(error as Error).message}); start one with \`personalai-sync emulators start\`, or leave out --auth / FIREBASE_AUTH_EMULATOR_HOST and pair starts its own.`,
     );
   }
   if (response.ok) return { ok: true };
