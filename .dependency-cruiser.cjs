@@ -14,6 +14,7 @@ const LAYERS = [
   'emulators', // find, start, stop the emulators
   'target', // which backend a command talks to
   'adapters', // the ports' implementations: Firestore and Storage through the Firebase SDKs
+  'pairing', // pairing with the app: what it needs to connect, both sides live
   'simulate', // fault proxy, fault model, simulated devices, data generators, other writers
   // Above what it judges, below the runner that calls it; what it must never import is the rule
   // judge-apart-from-the-judged below (simulate/ included, though the order would allow it).

@@ -10,6 +10,7 @@ import {
   writeRegistration,
 } from '../emulators/registration';
 import { isLoopbackHost, openStorageNotice } from '../emulators/storage-exposure';
+import { isAuthEmulatorUp } from '../emulators/test-user';
 import { parseInteger } from './global-options';
 import { printerFor, wrapAction } from './output';
 import { guardTarget } from './production-guard';
@@ -18,7 +19,7 @@ import { waitForStopSignal } from './stop-signal';
 export function registerEmulatorsCommand(program: Command): void {
   const emulators = program
     .command('emulators')
-    .description('run / inspect the managed Firestore and Storage emulators')
+    .description('run / inspect the managed Firestore, Storage and Auth emulators')
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync emulators start            # foreground; Ctrl-C stops\n  $ personalai-sync emulators status\n  $ personalai-sync emulators stop\n',
@@ -27,7 +28,7 @@ export function registerEmulatorsCommand(program: Command): void {
   emulators
     .command('start')
     .description(
-      'start both emulators in the foreground until Ctrl-C; other commands attach to them',
+      'start the Firestore, Storage and Auth emulators in the foreground until Ctrl-C; other commands attach to them',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--firestore-port <port>', 'Firestore emulator port (default: a free one)')
@@ -37,6 +38,7 @@ export function registerEmulatorsCommand(program: Command): void {
       'listen beyond loopback even though Storage permits everything (when the storage rules runtime JAR is missing)',
       false,
     )
+    .option('--auth-port <port>', 'Auth emulator port (default: a free one)')
     .action(
       wrapAction(async (options, command) => {
         const own = command.opts() as {
@@ -44,6 +46,7 @@ export function registerEmulatorsCommand(program: Command): void {
           firestorePort?: string;
           storagePort?: string;
           allowOpenStorage: boolean;
+          authPort?: string;
         };
         // Emulators only: a project id not starting with demo- is refused (exit 2) here, whatever
         // else is given; --allow-production is a permission, so it changes nothing.
@@ -51,7 +54,7 @@ export function registerEmulatorsCommand(program: Command): void {
         const existing = readLiveRegistration(options.dataDir);
         if (existing) {
           throw new EnvironmentError(
-            `Emulators are already running for ${options.dataDir} (pid ${existing.pid}, Firestore ${existing.firestore}, Storage ${existing.storage}). Stop them with \`personalai-sync emulators stop\`.`,
+            `Emulators are already running for ${options.dataDir} (pid ${existing.pid}, Firestore ${existing.firestore}, Storage ${existing.storage}${existing.auth ? `, Auth ${existing.auth}` : ''}). Stop them with \`personalai-sync emulators stop\`.`,
           );
         }
         const out = printerFor(options);
@@ -61,6 +64,8 @@ export function registerEmulatorsCommand(program: Command): void {
           // `emulators start` always starts its own, whatever the environment points at.
           firestoreFlag: undefined,
           storageFlag: undefined,
+          authFlag: undefined,
+          needAuth: true,
           host: own.host,
           firestorePort: own.firestorePort
             ? parseInteger('--firestore-port', own.firestorePort, 1)
@@ -69,6 +74,7 @@ export function registerEmulatorsCommand(program: Command): void {
             ? parseInteger('--storage-port', own.storagePort, 1)
             : undefined,
           allowOpenStorage: own.allowOpenStorage,
+          authPort: own.authPort ? parseInteger('--auth-port', own.authPort, 1) : undefined,
           onEmulatorOutput: options.verbose
             ? (line) => process.stderr.write(`[firestore] ${line}\n`)
             : undefined,
@@ -79,6 +85,7 @@ export function registerEmulatorsCommand(program: Command): void {
           firestore: backend.firestore,
           storage: backend.storage!,
           storageRules: backend.started.storage!.rules,
+          auth: backend.auth!,
           startedAt: new Date().toISOString(),
         };
         const runtime = backend.started.storage!.rulesRuntime;
@@ -95,9 +102,11 @@ export function registerEmulatorsCommand(program: Command): void {
           ...registration,
           firestoreStartupMs: backend.started.firestore?.startupMs ?? null,
           storageRulesRuntime: { jar: runtime.jar, present: runtime.present, from: runtime.from },
+          authStartupMs: backend.started.auth?.startupMs ?? null,
           env: {
             FIRESTORE_EMULATOR_HOST: backend.firestore,
             FIREBASE_STORAGE_EMULATOR_HOST: backend.storage!,
+            FIREBASE_AUTH_EMULATOR_HOST: backend.auth!,
             GCLOUD_PROJECT: backend.projectId,
           },
         };
@@ -110,6 +119,9 @@ export function registerEmulatorsCommand(program: Command): void {
           );
           out.line(
             `Storage emulator    ${backend.storage}  (rules ${registration.storageRules === 'enforced' ? `enforced: storage.rules via ${runtime.jar}` : 'OPEN: every request permitted'})`,
+          );
+          out.line(
+            `Auth emulator       ${backend.auth}  (started in ${result.authStartupMs} ms; \`pair --user U\` makes a user the app signs in as)`,
           );
           out.line(`Project             ${backend.projectId}`);
           out.line('');
@@ -146,11 +158,13 @@ export function registerEmulatorsCommand(program: Command): void {
         }
         const firestoreUp = await isFirestoreEmulatorUp(registration.firestore);
         const storageUp = await isHttpUp(registration.storage);
+        // A registration from before Auth was managed has none: nothing to check, nothing wrong.
+        const authUp = registration.auth ? await isAuthEmulatorUp(registration.auth) : null;
         const r = registration;
         const storageRules = r.storageRules ?? 'unknown';
         return {
-          result: { running: true, ...r, storageRules, firestoreUp, storageUp },
-          exitCode: firestoreUp && storageUp ? 0 : 1,
+          result: { running: true, ...r, storageRules, firestoreUp, storageUp, authUp },
+          exitCode: firestoreUp && storageUp && authUp !== false ? 0 : 1,
           print: (_result, out) => {
             out.line(
               `Managed emulators (pid ${r.pid}, since ${r.startedAt}), project ${r.projectId}`,
@@ -159,6 +173,7 @@ export function registerEmulatorsCommand(program: Command): void {
             out.line(
               `  Storage    ${r.storage}  ${storageUp ? 'up' : 'NOT ANSWERING'}  rules ${storageRules === 'open' ? 'OPEN (every request permitted)' : storageRules}`,
             );
+            if (r.auth) out.line(`  Auth       ${r.auth}  ${authUp ? 'up' : 'NOT ANSWERING'}`);
           },
         };
       }),

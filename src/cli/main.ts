@@ -8,6 +8,7 @@ import { registerEmulatorsCommand } from './emulators';
 import { EXIT, UsageError } from './errors';
 import { addGlobalOptions } from './global-options';
 import { exitOnClosedStdout, reportError } from './output';
+import { registerPairCommand } from './pair';
 import { registerRunCommand } from './run';
 import { registerScenarioCommand } from './scenario';
 import { registerSeedCommand } from './seed';
@@ -41,6 +42,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerScenarioCommand(program);
   registerBenchCommand(program);
   registerWatchCommand(program);
+  registerPairCommand(program);
   registerStatusCommand(program);
   registerCleanCommand(program);
   registerAdoptCommand(program);

@@ -149,6 +149,23 @@ export async function openTargetBackend(
     },
     firestoreLabel: backend.firestore,
     hasStorage: needStorage && backend.storage !== null,
+    publicStorageEndpoint: pairedStorageEndpoint(options.dataDir, backend),
     stop: () => backend.stop(),
   };
+}
+
+/**
+ * Attached to the emulators a `pair` started: download URLs name the address the phone reaches
+ * (its --public-host), not this machine's loopback.
+ */
+function pairedStorageEndpoint(
+  dataDir: string,
+  backend: Awaited<ReturnType<typeof openBackend>>,
+): string | undefined {
+  const publicHost = readLiveRegistration(dataDir)?.publicHost;
+  if (!publicHost || backend.resolved.source.storage !== 'registration' || !backend.storage)
+    return undefined;
+  const port = backend.storage.slice(backend.storage.lastIndexOf(':') + 1);
+  const host = publicHost.includes(':') ? `[${publicHost}]` : publicHost;
+  return `http://${host}:${port}`;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type AuthEmulatorHandle, startAuthEmulator } from './auth-emulator';
 import { type ResolvedEndpoints, resolveEndpoints } from './endpoints';
 import { EnvironmentError } from './environment-error';
 import { type FirestoreEmulatorHandle, startFirestoreEmulator } from './firestore-emulator';
@@ -16,14 +17,18 @@ export interface BackendOptions {
   projectId?: string;
   firestoreFlag?: string;
   storageFlag?: string;
+  authFlag?: string;
   /** Start the emulators nobody else provides (default), or fail if one is missing. */
   startMissing?: boolean;
   needStorage?: boolean;
+  /** Sign-in for a phone: off by default (the Auth emulator takes seconds to start). */
+  needAuth?: boolean;
   host?: string;
   firestorePort?: number;
   storagePort?: number;
   /** Let a Storage emulator without rules listen beyond loopback (src/emulators/storage-exposure.ts). */
   allowOpenStorage?: boolean;
+  authPort?: number;
   onEmulatorOutput?: (line: string) => void;
 }
 
@@ -31,8 +36,13 @@ export interface Backend {
   projectId: string;
   firestore: string;
   storage: string | null;
+  auth: string | null;
   /** What this backend started itself (and will stop); the rest belongs to someone else. */
-  started: { firestore: FirestoreEmulatorHandle | null; storage: StorageEmulatorHandle | null };
+  started: {
+    firestore: FirestoreEmulatorHandle | null;
+    storage: StorageEmulatorHandle | null;
+    auth: AuthEmulatorHandle | null;
+  };
   resolved: ResolvedEndpoints;
   stop(): Promise<void>;
 }
@@ -44,12 +54,17 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     projectId: options.projectId,
     firestoreFlag: options.firestoreFlag,
     storageFlag: options.storageFlag,
+    authFlag: options.authFlag,
   });
   const host = options.host ?? '127.0.0.1';
   const startMissing = options.startMissing ?? true;
-  const started: Backend['started'] = { firestore: null, storage: null };
+  const started: Backend['started'] = { firestore: null, storage: null, auth: null };
   const stop = async () => {
-    await Promise.allSettled([started.storage?.stop(), started.firestore?.stop()]);
+    await Promise.allSettled([
+      started.storage?.stop(),
+      started.auth?.stop(),
+      started.firestore?.stop(),
+    ]);
   };
   const startStorage = !resolved.storage && (options.needStorage ?? true) && startMissing;
   const rulesRuntime = locateStorageRulesRuntime();
@@ -64,6 +79,13 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
       rulesFile: STORAGE_RULES_FILE,
     });
   if (refusal) throw new EnvironmentError(refusal);
+  // Auth builds its router for seconds in this process while Java starts Firestore: together.
+  const authStarting =
+    !resolved.auth && options.needAuth && startMissing
+      ? startAuthEmulator({ host, port: options.authPort ?? 0, projectId: resolved.projectId })
+      : null;
+  // Handled here so that its failure while Firestore still starts is not an unhandled rejection.
+  authStarting?.catch(() => {});
   try {
     if (!resolved.firestore) {
       if (!startMissing)
@@ -76,6 +98,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
         onOutput: options.onEmulatorOutput,
       });
     }
+    if (authStarting) started.auth = await authStarting;
     if (startStorage) {
       started.storage = await startStorageEmulator({
         host,
@@ -87,6 +110,8 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
       });
     }
   } catch (error) {
+    // An Auth emulator still starting is stopped once it has started.
+    started.auth ??= (await authStarting?.catch(() => null)) ?? null;
     await stop();
     throw error;
   }
@@ -94,6 +119,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     projectId: resolved.projectId,
     firestore: resolved.firestore ?? started.firestore!.endpoint,
     storage: resolved.storage ?? started.storage?.endpoint ?? null,
+    auth: resolved.auth ?? started.auth?.endpoint ?? null,
     started,
     resolved,
     stop,

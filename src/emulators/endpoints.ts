@@ -8,7 +8,9 @@ export interface ResolvedEndpoints {
   projectId: string;
   firestore: string | null;
   storage: string | null;
-  source: { firestore: EndpointSource; storage: EndpointSource };
+  /** The Auth emulator, for signing a phone in (only `emulators start` and `pair` start one). */
+  auth: string | null;
+  source: { firestore: EndpointSource; storage: EndpointSource; auth: EndpointSource };
 }
 
 export type EndpointSource = 'flag' | 'env' | 'registration' | 'none';
@@ -17,6 +19,7 @@ export interface EndpointInputs {
   projectId?: string;
   firestoreFlag?: string;
   storageFlag?: string;
+  authFlag?: string;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -25,7 +28,8 @@ export interface EndpointInputs {
  * Anything already running wins, in this order: `--firestore/--storage HOST:PORT`, the standard
  * FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST variables (e.g. a
  * `firebase emulators:start` the app developer runs), then a running `personalai-sync emulators
- * start` registered in the data directory. What is still missing is started by the caller.
+ * start` registered in the data directory. Auth likewise: `--auth`, FIREBASE_AUTH_EMULATOR_HOST,
+ * the registration. What is still missing is started by the caller.
  */
 export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
   const env = inputs.env ?? process.env;
@@ -52,11 +56,13 @@ export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
     env.FIREBASE_STORAGE_EMULATOR_HOST,
     registration?.storage,
   );
+  const auth = pick(inputs.authFlag, env.FIREBASE_AUTH_EMULATOR_HOST, registration?.auth);
   return {
     projectId,
     firestore: firestore.value,
     storage: storage.value,
-    source: { firestore: firestore.source, storage: storage.source },
+    auth: auth.value,
+    source: { firestore: firestore.source, storage: storage.source, auth: auth.source },
   };
 }
 

@@ -12,6 +12,13 @@ export interface EmulatorRegistration {
   storage: string;
   /** Whether the Storage emulator evaluates storage.rules or permits everything. */
   storageRules?: 'enforced' | 'open';
+  /** Absent in registrations written before the Auth emulator was started too. */
+  auth?: string;
+  /**
+   * The address a phone reaches this machine at (`pair --public-host`): devices attached to these
+   * emulators write download URLs with it, so the phone can open them.
+   */
+  publicHost?: string;
   startedAt: string;
 }
 

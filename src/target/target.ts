@@ -53,6 +53,8 @@ export const COMMAND_TARGET_POLICIES = {
   'scenario fuzz': emulatorOnly(true),
   bench: emulatorOnly(true),
   'emulators start': emulatorOnly(false),
+  // Makes test users with the Auth emulator's owner token: there is no such thing in production.
+  pair: emulatorOnly(false),
   'emulators status': null,
   'emulators stop': null,
   'scenario check': null,

@@ -20,7 +20,7 @@ function javaProcessesOf(pid: number): string {
 describe('personalai-sync emulators', () => {
   const tempDir = useTempDir();
 
-  it('start prints the endpoints and env lines, status sees them, and Ctrl-C stops everything', async () => {
+  it('start prints the endpoints and env lines (Auth too), status sees them, and Ctrl-C stops everything', async () => {
     const dataDir = tempDir();
     const child = startCli([
       '--data-dir',
@@ -34,8 +34,10 @@ describe('personalai-sync emulators', () => {
     const stdout = await waitForOutput(child, /Press Ctrl-C to stop\./);
     const firestore = /export FIRESTORE_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
     const storage = /export FIREBASE_STORAGE_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
+    const auth = /export FIREBASE_AUTH_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
     expect(firestore).not.toBeNull();
     expect(storage).not.toBeNull();
+    expect(auth).not.toBeNull();
     expect(stdout).toContain('export GCLOUD_PROJECT=demo-cli-start');
 
     const status = await runCli(['--data-dir', dataDir, '--json', 'emulators', 'status']);
@@ -44,8 +46,10 @@ describe('personalai-sync emulators', () => {
       running: true,
       firestore: firestore![1],
       storage: storage![1],
+      auth: auth![1],
       firestoreUp: true,
       storageUp: true,
+      authUp: true,
     });
 
     child.kill('SIGINT');
@@ -53,6 +57,7 @@ describe('personalai-sync emulators', () => {
     expect(result.code).toBe(0);
     expect(await isPortFree(Number(firestore![2]))).toBe(true);
     expect(await isPortFree(Number(storage![2]))).toBe(true);
+    expect(await isPortFree(Number(auth![2]))).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'emulators.json'))).toBe(false);
     expect(javaProcessesOf(child.pid!)).toBe('');
   });

@@ -34,6 +34,7 @@ export function startCli(
     FIRESTORE_EMULATOR_HOST: undefined,
     FIREBASE_STORAGE_EMULATOR_HOST: undefined,
     STORAGE_EMULATOR_HOST: undefined,
+    FIREBASE_AUTH_EMULATOR_HOST: undefined,
     ...env,
   };
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
