@@ -8,7 +8,7 @@ import type { KitContext, KitSdk } from './sdk';
 /** The part of a document snapshot the kit reads (the JS SDK's DocumentSnapshot fits). */
 export interface SnapshotLike {
   exists(): boolean;
-  data(): Record<string, unknown> | undefined;
+  data(): unknown;
 }
 
 /** The part of a transaction the kit uses (the JS SDK's Transaction fits). */
@@ -44,11 +44,12 @@ export async function syncWrite<Ref>(
   sdk: KitSdk,
 ): Promise<SyncWriteOutcome> {
   const snapshot = await transaction.get(ref);
-  const current = snapshot.exists() ? decode(write.id, snapshot.data() ?? {}, sdk) : undefined;
+  const data = snapshot.exists() ? fieldsOf(snapshot.data()) : null;
+  const current = data ? decode(write.id, data, sdk) : undefined;
   if (!casHolds({ expected: write.kind === 'create' ? null : write.expected }, current)) {
     return {
       status: 'conflict',
-      current: snapshot.exists() ? (snapshot.data() ?? {}) : null,
+      current: data,
       version: current?.serverTime ?? null,
     };
   }
@@ -83,6 +84,10 @@ export function writtenVersion(
   return doc.device === context.deviceId && isNewer(doc.serverTime, assumed)
     ? doc.serverTime
     : null;
+}
+
+function fieldsOf(data: unknown): Record<string, unknown> {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
 }
 
 function decode(id: string, data: Record<string, unknown>, sdk: KitSdk): PulledDoc {
