@@ -4,6 +4,7 @@ import {
   getDocFromServer,
   runTransaction,
   setLogLevel,
+  updateDoc,
 } from 'firebase/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -138,4 +139,94 @@ describe.each<Sdk>(['admin', 'client'])('the app kit and a harness device on %s'
       await app.close();
     }
   });
+
+  it.each([
+    ['with', true],
+    ['without', false],
+  ])(
+    'an app edit %s its _ft stamp, concurrent with a device edit of the same column, under merge: the device sees the conflict on that column only with the stamp',
+    async (_w, stamped) => {
+      const user = uniqueUserId(`kit-merge-${sdk}`);
+      const app = openClientFirestore(user);
+      const ctx = kitContext(user, 'app-phone');
+      const id = `merge-${sdk}-${stamped}-${process.pid}`;
+      try {
+        const tablet = await device(user, 'tablet', { sdk, strategy: 'merge' });
+        const create = createRecord('text_notes', id, NEW_RECORD.text_notes, ctx);
+        await send(app.firestore, create);
+        const ref = doc(app.firestore, 'text_notes', id);
+        const v1 = writtenVersion((await getDocFromServer(ref)).data(), create, ctx)!;
+        await tablet.sync.syncAll();
+        // Both edit before either sees the other: the device the title and the content, the app
+        // the title and the mood.
+        await tablet.sync.store.update('text_notes', id, { title: 'Tablet', content: 'edited' });
+        const edit = updateRecord('text_notes', id, { title: 'App', mood: 'calm' }, v1, ctx);
+        if (!stamped) delete edit.data['_ft.title']; // the rules let an app leave it out
+        if (stamped) expect(await send(app.firestore, edit)).toEqual({ status: 'written' });
+        else await updateDoc(ref, edit.data);
+        const merged = await tablet.sync.syncAll();
+        expect(merged).toMatchObject({ success: true });
+        // The field-level merge: each side's columns, the device's write later on the shared one.
+        // Which columns both sides changed comes from `_ft`: without the app's stamp, the device
+        // does not see that the app changed the title (its conflict report and an ask-user
+        // prompt would miss it).
+        expect(merged.conflicts).toMatchObject([
+          { id, outcome: 'merged', fields: stamped ? ['title'] : [] },
+        ]);
+        const after = (await getDocFromServer(ref)).data();
+        expect(after).toMatchObject({ title: 'Tablet', content: 'edited', mood: 'calm' });
+        expect(await local(tablet, id)).toMatchObject({
+          title: 'Tablet',
+          content: 'edited',
+          mood: 'calm',
+        });
+      } finally {
+        await closeAll();
+        await app.close();
+      }
+    },
+  );
+
+  it.each([
+    ['with', true],
+    ['without', false],
+  ])(
+    'an app edit %s _device, over a device’s own write while the device has a pending edit: only with it is the app’s edit kept',
+    async (_w, withDevice) => {
+      const user = uniqueUserId(`kit-device-${sdk}`);
+      const app = openClientFirestore(user);
+      const ctx = kitContext(user, 'app-phone');
+      const id = `own-${sdk}-${withDevice}-${process.pid}`;
+      try {
+        const tablet = await device(user, 'tablet', { sdk, strategy: 'merge' });
+        await send(app.firestore, createRecord('text_notes', id, NEW_RECORD.text_notes, ctx));
+        await tablet.sync.syncAll();
+        await tablet.sync.store.update('text_notes', id, { content: 'edited on the tablet' });
+        await tablet.sync.syncAll(); // the document now carries _device: tablet
+        await tablet.sync.store.update('text_notes', id, { mood: 'calm' }); // pending
+        const ref = doc(app.firestore, 'text_notes', id);
+        const base = versionOf((await getDocFromServer(ref)).data(), KIT_SDK)!;
+        const edit = updateRecord('text_notes', id, { title: 'App' }, base, ctx);
+        if (!withDevice) delete edit.data._device; // the rules let an app leave it out
+        await updateDoc(ref, edit.data);
+        const result = await tablet.sync.syncAll();
+        expect(result).toMatchObject({ success: true });
+        const after = (await getDocFromServer(ref)).data();
+        if (withDevice) {
+          // A concurrent edit of other columns: merged, both kept.
+          expect(result.conflicts).toMatchObject([{ id, outcome: 'merged' }]);
+          expect(after).toMatchObject({ title: 'App', mood: 'calm' });
+        } else {
+          // The device takes the app's write for its own lost acknowledgement: no conflict, and
+          // its push puts its old title back over the app's edit (a lost update).
+          expect(result.conflicts).toEqual([]);
+          expect(after).toMatchObject({ title: 'Monday', mood: 'calm' });
+        }
+        expect((await local(tablet, id))?.title).toBe(after?.title);
+      } finally {
+        await closeAll();
+        await app.close();
+      }
+    },
+  );
 });

@@ -208,7 +208,7 @@ describe('the app kit’s writes pass firestore.rules', () => {
       return updateDoc(doc(db, 'text_notes', id), data);
     }
 
-    it('an update without _ft stamps for the columns it changes is allowed (field-level merge then misses the change)', async () => {
+    it('an update without _ft stamps for the columns it changes is allowed (devices then miss that column in a conflict)', async () => {
       await assertSucceeds(
         updated((d) => {
           for (const k of Object.keys(d)) if (k.startsWith('_ft.')) delete d[k];
