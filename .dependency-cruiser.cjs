@@ -11,6 +11,7 @@ const LAYERS = [
   'db', // schema, migrations, models, the database factory
   'files', // media paths, checksums, thumbnails, Storage limits, storage usage and cleanup
   'sync', // the engine, talking to the outside only through ports (remote-store, media-store)
+  'app-kit', // what the app imports to write the wire format (docs/app-integration.md)
   'emulators', // find, start, stop the emulators
   'target', // which backend a command talks to
   'adapters', // the ports' implementations: Firestore and Storage through the Firebase SDKs
@@ -111,6 +112,14 @@ module.exports = {
       from: { path: folder('sync') },
       to: { path: FAST_PATH, reachable: true },
     },
+    {
+      name: 'app-kit-runs-in-the-app',
+      severity: 'error',
+      comment:
+        "src/app-kit/ is imported by the app (React Native): nothing it reaches may be a Node builtin or a Node-only package, and it brings no Firebase SDK of its own (the app hands in its SDK's serverTimestamp, deleteField and Timestamp: two copies of the SDK would not recognise each other's values). test/app-kit/portable-kit.test.ts checks the bundled kit.",
+      from: { path: folder('app-kit') },
+      to: { path: `${NODE_ONLY}|^(firebase|@firebase/)([/]|$)`, reachable: true },
+    },
     // No module-level cycle rule: the stand-ins of scripts/check-layers.cjs cannot tell a
     // type-only import from a runtime one, and src/sync/sync-context.ts shares types with
     // network-judge.ts and retry-handler.ts both ways (harmless at run time).
@@ -118,6 +127,7 @@ module.exports = {
   ],
   options: {
     // src/ and what it imports from Node and Node-only packages (the rule engine-runs-outside-node).
-    includeOnly: `^src/|${NODE_ONLY}`,
+    // Firebase's packages too, for app-kit-runs-in-the-app.
+    includeOnly: `^src/|${NODE_ONLY}|^(firebase|@firebase/)([/]|$)`,
   },
 };

@@ -9,6 +9,7 @@ import {
 } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-current';
 import { decodeDocument, hasPullableServerTime } from '../sync/decode-document';
+import { casHolds, documentWrite, type WriteSentinels } from '../sync/document-write';
 import type {
   PullCursor,
   PulledDoc,
@@ -27,6 +28,16 @@ const PRECONDITION_CODES = new Set([
   5 /* NOT_FOUND */, 6 /* ALREADY_EXISTS */, 9 /* FAILED_PRECONDITION */,
 ]);
 const MAX_PRECONDITION_ROUNDS = 4;
+
+// The document shaping moved to src/sync/document-write.ts (pure, no SDK: the app kit uses it
+// too); re-exported here for the modules and tests that import it from this file.
+export {
+  casHolds,
+  type DocumentWrite,
+  documentWrite,
+  type WriteSentinels,
+} from '../sync/document-write';
+
 /** One document per device of a user: how far it has pulled (see tombstone-purge.ts). */
 export const DEVICES_COLLECTION = 'sync_devices';
 
@@ -243,48 +254,10 @@ export class FirestoreRemote implements RemoteStore {
 
 const EPOCH = new Timestamp(0, 0);
 
-/** The SDK's special values a write uses (firebase-admin's here; the client SDK's in tests). */
-export interface WriteSentinels {
-  serverTimestamp(): unknown;
-  deleteField(): unknown;
-}
-
 export const ADMIN_SENTINELS: WriteSentinels = {
   serverTimestamp: () => FieldValue.serverTimestamp(),
   deleteField: () => FieldValue.delete(),
 };
-
-/** One document write as the engine sends it: a create, or an update with its precondition. */
-export type DocumentWrite =
-  | { kind: 'create'; id: string; data: Record<string, unknown> }
-  | { kind: 'update'; id: string; data: Record<string, unknown>; expected: Version };
-
-/**
- * The fields of one write (pure; the only place that shapes documents, so the rules test replays
- * exactly this). A create carries every value it sets and the meta fields, and no per-field times
- * (absent means "unchanged since the document was made"); an update sets its values and the
- * meta fields, removes `write.remove`, and stamps `_ft.<field>` for each changed field. Update
- * keys are field paths (`_ft.title`), as both SDKs' update() read them.
- */
-export function documentWrite(
-  write: RemoteWrite,
-  deviceId: string,
-  sentinels: WriteSentinels,
-): DocumentWrite {
-  const stamp = sentinels.serverTimestamp();
-  const meta = {
-    [META.serverTime]: stamp,
-    [META.device]: deviceId,
-    [META.deleted]: write.deleted,
-  };
-  if (write.expected === null) {
-    return { kind: 'create', id: write.id, data: { ...write.set, ...meta } };
-  }
-  const update: Record<string, unknown> = { ...write.set, ...meta };
-  for (const field of write.remove) update[field] = sentinels.deleteField();
-  for (const field of write.changed) update[`${META.fieldTimes}.${field}`] = stamp;
-  return { kind: 'update', id: write.id, data: update, expected: write.expected };
-}
 
 /** The progress document of `reportProgress` (written with set(..., { merge: true })). */
 export function progressDocument(
@@ -308,18 +281,6 @@ export function progressDocument(
 interface ReadDoc {
   doc: PulledDoc;
   updateTime: Timestamp;
-}
-
-/**
- * Whether a write's assumption holds for the document as read (pure, shared by both remotes): a
- * create wants no document; an update wants the document at exactly the version it states (its
- * `_server_time`; a document without a valid one matches no version).
- */
-export function casHolds(write: RemoteWrite, current: PulledDoc | undefined): boolean {
-  if (write.expected === null) return current === undefined;
-  return (
-    current !== undefined && current.serverTime !== null && current.serverTime === write.expected
-  );
 }
 
 function conflict(write: RemoteWrite, current: Map<string, ReadDoc>): WriteOutcome {

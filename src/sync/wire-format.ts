@@ -88,22 +88,33 @@ export function readValues(table: DataTable, doc: RemoteDoc): Values {
       values[column.name] = null;
       continue;
     }
-    const ok =
-      column.type === 'number'
-        ? typeof value === 'number' && Number.isFinite(value)
-        : typeof value === column.type;
-    if (!ok) {
-      throw new MalformedDocumentError(
-        typeof value === 'number' && column.type === 'number'
-          ? `${table}/${doc.id}: field ${column.name} is not a finite number`
-          : `${table}/${doc.id}: field ${column.name} should be a ${column.type}, is ${kindOf(value)}`,
-      );
-    }
-    const problem = boundProblem(table, column.name, value);
+    const problem = valueProblem(table, column, value);
     if (problem) throw new MalformedDocumentError(`${table}/${doc.id}: ${problem}`);
     values[column.name] = value as Value;
   }
   return values;
+}
+
+/**
+ * Why `value` (present, not null) cannot be `column`'s value: its type, then the wire limits
+ * (null: it can). Names the field, never the value. The pull's decoder (readValues) and the app
+ * kit's builders (src/app-kit/) share it, so the app cannot write what a device would refuse.
+ */
+export function valueProblem(
+  table: DataTable,
+  column: ColumnSchema,
+  value: unknown,
+): string | null {
+  const ok =
+    column.type === 'number'
+      ? typeof value === 'number' && Number.isFinite(value)
+      : typeof value === column.type;
+  if (!ok) {
+    return typeof value === 'number' && column.type === 'number'
+      ? `field ${column.name} is not a finite number`
+      : `field ${column.name} should be a ${column.type}, is ${kindOf(value)}`;
+  }
+  return boundProblem(table, column.name, value);
 }
 
 /**

@@ -52,10 +52,15 @@ export interface NodeReachOptions {
   external: string[];
   /** Identifiers to look for in the bundled code (private APIs of a host library). */
   names?: string[];
+  /**
+   * More packages to report as `imports`, as the Node-only ones are (the app kit must bring no
+   * Firebase SDK of its own: the app hands its SDK in).
+   */
+  packages?: string[];
 }
 
 export async function findNodeReach(options: NodeReachOptions): Promise<NodeReach> {
-  const { entries, root, external, names = [] } = options;
+  const { entries, root, external, names = [], packages = [] } = options;
   const found: Array<{ spec: string; importer: string }> = [];
   const result = await build({
     absWorkingDir: root,
@@ -68,7 +73,7 @@ export async function findNodeReach(options: NodeReachOptions): Promise<NodeReac
     outdir: 'out',
     logLevel: 'silent',
     define: Object.fromEntries(NODE_GLOBALS.map((name) => [name, marker(name)])),
-    plugins: [flagNodeImports(root, external, found)],
+    plugins: [flagNodeImports(root, external, [...NODE_ONLY_PACKAGES, ...packages], found)],
   });
   const importers = importersOf(result.metafile);
   const chain = (file: string) => [file, ...pathToEntry(file, importers, entries)].join(' <- ');
@@ -90,6 +95,7 @@ export async function findNodeReach(options: NodeReachOptions): Promise<NodeReac
 function flagNodeImports(
   root: string,
   external: string[],
+  flagged: string[],
   found: Array<{ spec: string; importer: string }>,
 ): Plugin {
   const isUnder = (spec: string, names: string[]) =>
@@ -100,7 +106,7 @@ function flagNodeImports(
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         const spec = args.path;
         const builtin = spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
-        if (builtin || isUnder(spec, NODE_ONLY_PACKAGES)) {
+        if (builtin || isUnder(spec, flagged)) {
           found.push({ spec, importer: path.relative(root, args.importer) });
           return { path: spec, external: true };
         }
