@@ -17,7 +17,17 @@ import {
   terminate,
   where,
 } from 'firebase/firestore';
-import { afterAll, describe, expect, it } from 'vitest';
+import {
+  connectStorageEmulator,
+  deleteObject,
+  type FirebaseStorage,
+  getBytes,
+  getStorage,
+  listAll,
+  ref as storageRef,
+  uploadBytes,
+} from 'firebase/storage';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { documentWrite } from '../../src/adapters/firestore-remote';
 import { percentile } from '../../src/core/percentile';
 import { isPortFree } from '../../src/emulators/free-port';
@@ -39,6 +49,7 @@ import { useTempDir } from '../helpers/temp-dir';
 interface Phone {
   app: FirebaseApp;
   firestore: Firestore;
+  storage(): FirebaseStorage;
   uid: string;
   close(): Promise<void>;
 }
@@ -68,6 +79,16 @@ async function signInPhone(
   return {
     app,
     firestore,
+    storage: () => {
+      // The Storage SDK of the same app: requests carry this user's ID token.
+      const storage = getStorage(app);
+      const { storage: host } = hosts;
+      if (host) {
+        const colon = host.lastIndexOf(':');
+        connectStorageEmulator(storage, host.slice(0, colon), Number(host.slice(colon + 1)));
+      }
+      return storage;
+    },
     uid: signedIn.user.uid,
     async close() {
       await terminate(firestore);
@@ -299,6 +320,37 @@ describe('pairing with the app through the Auth emulator', () => {
       CLIENT_SENTINELS,
     );
     await setDoc(doc(intruder.firestore, 'text_notes', own.id), own.data);
+
+    // Storage: U's photo, read, overwritten and deleted by the intruder, and U's folder listed.
+    // Where storage.rules run, every attempt is denied; here they cannot (the rules runtime is a
+    // JAR these machines cannot download), and the test says so and pins that Storage is open.
+    const photo = `users/${user}/photos/pair-${Date.now()}.jpg`;
+    await uploadBytes(storageRef(phone.storage(), photo), new Uint8Array([1, 2, 3]), {
+      contentType: 'image/jpeg',
+    });
+    const theirs = intruder.storage();
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ['read', () => getBytes(storageRef(theirs, photo))],
+      ['list', () => listAll(storageRef(theirs, `users/${user}`))],
+      ['overwrite', () => uploadBytes(storageRef(theirs, photo), new Uint8Array([9]))],
+      ['delete', () => deleteObject(storageRef(theirs, photo))],
+    ];
+    const outcomes: string[] = [];
+    for (const [what, attempt] of attempts)
+      outcomes.push(
+        await attempt().then(
+          () => `${what}: allowed`,
+          (error: { code?: string }) => `${what}: ${error.code ?? 'failed'}`,
+        ),
+      );
+    if (inject('storageRules') === 'enforced') {
+      expect(outcomes).toEqual(attempts.map(([what]) => `${what}: storage/unauthorized`));
+    } else {
+      process.stderr.write(
+        `[pair storage] NOT CHECKED: Storage rules are not evaluated on this machine (no rules runtime JAR); another user's attempts on U's files: ${outcomes.join(', ')}\n`,
+      );
+      expect(outcomes).toEqual(attempts.map(([what]) => `${what}: allowed`));
+    }
 
     // Ctrl-C: pair stops what it started (the Auth emulator) and exits 0.
     child.kill('SIGINT');
