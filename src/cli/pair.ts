@@ -19,6 +19,7 @@ interface PairFlags {
   publicHost?: string;
   password?: string;
   auth?: string;
+  allowOpenStorage?: boolean;
   watchdog: string;
 }
 
@@ -36,6 +37,11 @@ export function registerPairCommand(program: Command): void {
     .option(
       '--public-host <host>',
       'the address a phone reaches this machine at, for printed hosts and download URLs (default: the listen address)',
+    )
+    .option(
+      '--allow-open-storage',
+      'with --listen beyond loopback: start even though Storage permits everything (no storage rules runtime here)',
+      false,
     )
     .option('--password <password>', "the test user's password (default: a new random one)")
     .option('--auth <host:port>', 'use the Auth emulator running there')
@@ -82,6 +88,7 @@ export function registerPairCommand(program: Command): void {
           storageFlag: options.storage,
           authFlag: auth,
           listen,
+          allowOpenStorage: Boolean(flags.allowOpenStorage),
           publicHost,
           interfaces: Object.values(os.networkInterfaces()).flatMap((list) => list ?? []),
           now: Date.now,

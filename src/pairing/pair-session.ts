@@ -31,6 +31,8 @@ export interface PairOptions {
   authFlag?: string;
   /** Where emulators started here listen (default 127.0.0.1). */
   listen?: string;
+  /** Start open Storage beyond loopback anyway (src/emulators/storage-exposure.ts). */
+  allowOpenStorage?: boolean;
   publicHost?: string;
   interfaces: InterfaceAddress[];
   now: () => number;
@@ -62,6 +64,7 @@ export async function startPairing(options: PairOptions): Promise<PairSession> {
     authFlag: options.authFlag,
     needAuth: true,
     host: listen,
+    allowOpenStorage: options.allowOpenStorage,
   });
   const cleanups: Array<() => Promise<void> | void> = [() => backend.stop()];
   const stop = async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../src/emulators/free-port';
+import { testEndpoints } from '../helpers/backend';
 import { collect, runCli, startCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -23,6 +24,29 @@ describe('personalai-sync pair: bad input', () => {
     expect(wildcard.code).toBe(2);
     expect(wildcard.stderr).toMatch(/not an address a phone can reach/);
   });
+
+  // Only where Storage would start open: with the rules runtime present pair would really
+  // listen on 0.0.0.0, which no test may do.
+  if (inject('storageRules') !== 'open')
+    process.stderr.write(
+      '[cli-pair] SKIPPED the open-Storage refusal: storage.rules are enforced here, so pair would listen on 0.0.0.0\n',
+    );
+  it.runIf(inject('storageRules') === 'open')(
+    'refuses to start open Storage on --listen 0.0.0.0 without --allow-open-storage (exit 3), before anything listens',
+    async () => {
+      const e = testEndpoints();
+      const result = await pair(
+        '--listen',
+        '0.0.0.0',
+        '--project',
+        e.projectId,
+        '--firestore',
+        e.firestore,
+      );
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toMatch(/--allow-open-storage/);
+    },
+  );
 
   it('refuses a password the Auth emulator would refuse, and a malformed --auth (exit 2)', async () => {
     const short = await pair('--password', '12345');
