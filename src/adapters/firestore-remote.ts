@@ -49,7 +49,41 @@ export const DEVICES_COLLECTION = 'sync_devices';
  * returned as conflicts, and the rest is committed again.
  */
 export class FirestoreRemote implements RemoteStore {
-  constructor(private readonly db: Firestore) {}
+  /** Calls not settled yet, abandoned ones included (a deadline gave up on them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly db: Firestore) {
+    // Every call is tracked until it settles, so that closing the device can wait for them.
+    for (const name of ['pullPage', 'findUnseen', 'getMany', 'commit', 'reportProgress'] as const) {
+      const call = this[name].bind(this) as (...args: unknown[]) => Promise<unknown>;
+      (this as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        const running = call(...args);
+        this.inFlight.add(running);
+        const forget = () => this.inFlight.delete(running);
+        running.then(forget, forget);
+        return running;
+      };
+    }
+  }
+
+  /**
+   * Waits, at most `maxMs`, for the calls still running, abandoned ones included. A device
+   * closes its client after this: the SDK retries a query that timed out by itself (its
+   * deadline is the device's, see firebase-clients.ts), and a retry still scheduled when the
+   * client is terminated rejects where nobody listens ("The client has already been
+   * terminated", seen in black-hole.yaml).
+   */
+  async settle(maxMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, maxMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
 
   /**
    * Refuses a call once the client is closed: work abandoned by a device that shut down (a pull

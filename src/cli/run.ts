@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
 import { openBackend } from '../emulators/backend';
+import { listenForUnheard } from '../scenario/guard-run';
 import { runSimulation } from '../scenario/run-simulation';
 import {
   CRASH_POINTS,
@@ -182,33 +183,45 @@ export function registerRunCommand(program: Command): void {
               `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
             );
           }
-          const report = await runSimulation({
-            ...target,
-            seed,
-            sdk,
-            clock: systemClock,
-            ...timings,
-            recordsPerSecond,
-            blackhole: flags.blackhole,
-            strategy,
-            decide,
-            faults,
-            link,
-            seedIfEmpty: true,
-            crashAt: (flags.crashAt as CrashPoint | undefined) ?? null,
-            onTimeline: flags.saveScenario
-              ? (scenario) => saveScenario(flags.saveScenario!, scenario)
-              : undefined,
-            onProgress: (p) =>
-              spinner.update(
-                `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
-              ),
-          });
+          // A device that dies (--crash-at) or closes may leave firebase-admin work that rejects
+          // later on its terminated client: harmless, and it must not kill the command.
+          const guarded = await listenForUnheard(() =>
+            runSimulation({
+              ...target,
+              seed,
+              sdk,
+              clock: systemClock,
+              ...timings,
+              recordsPerSecond,
+              blackhole: flags.blackhole,
+              strategy,
+              decide,
+              faults,
+              link,
+              seedIfEmpty: true,
+              crashAt: (flags.crashAt as CrashPoint | undefined) ?? null,
+              onTimeline: flags.saveScenario
+                ? (scenario) => saveScenario(flags.saveScenario!, scenario)
+                : undefined,
+              onProgress: (p) =>
+                spinner.update(
+                  `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
+                ),
+            }),
+          );
           spinner.stop();
+          const report = guarded.value;
+          for (const unheard of guarded.others)
+            process.stderr.write(
+              `A promise of the run rejected with nobody handling it: ${unheard}\n`,
+            );
           return {
             result: report,
             print: printRunReport,
-            exitCode: report.drained && report.invariants.holds ? EXIT.ok : EXIT.failures,
+            exitCode:
+              report.drained && report.invariants.holds && guarded.others.length === 0
+                ? EXIT.ok
+                : EXIT.failures,
           };
         } finally {
           spinner.stop();

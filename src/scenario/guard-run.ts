@@ -28,24 +28,15 @@ export async function guardRun(
   identity: RunIdentity,
   run: () => Promise<ScenarioReport>,
 ): Promise<GuardedRun> {
-  let closedClientRejections = 0;
-  const others: string[] = [];
-  const listener = (reason: unknown) => {
-    if (reason instanceof Error && reason.message === CLOSED_CLIENT) closedClientRejections += 1;
-    else others.push(describe(reason));
-  };
-  process.on('unhandledRejection', listener);
   const started = Date.now();
-  let report: ScenarioReport;
-  try {
-    report = await run();
-  } catch (error) {
-    report = diedReport(identity, describe(error), Date.now() - started);
-  } finally {
-    // Rejections left unheard surface on a later turn of the event loop: give them one.
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off('unhandledRejection', listener);
-  }
+  const guarded = await listenForUnheard(async () => {
+    try {
+      return await run();
+    } catch (error) {
+      return diedReport(identity, describe(error), Date.now() - started);
+    }
+  });
+  const { value: report, closedClientRejections, others } = guarded;
   if (others.length > 0) {
     report.passed = false;
     report.invariants.push({
@@ -63,6 +54,32 @@ export async function guardRun(
     });
   }
   return { report, closedClientRejections };
+}
+
+/**
+ * Runs `work` with a listener for rejections nobody handled while it ran (and one turn after):
+ * closed devices' late firebase-admin rejections are counted, the others described. `run` uses
+ * it too, so such a rejection cannot kill the command either.
+ */
+export async function listenForUnheard<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; closedClientRejections: number; others: string[] }> {
+  let closedClientRejections = 0;
+  const others: string[] = [];
+  const listener = (reason: unknown) => {
+    if (reason instanceof Error && reason.message === CLOSED_CLIENT) closedClientRejections += 1;
+    else others.push(describe(reason));
+  };
+  process.on('unhandledRejection', listener);
+  let value: T;
+  try {
+    value = await work();
+  } finally {
+    // Rejections left unheard surface on a later turn of the event loop: give them one.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', listener);
+  }
+  return { value, closedClientRejections, others };
 }
 
 /** The report of a run that threw before it could judge anything. */

@@ -136,7 +136,7 @@ describe('personalai-sync seed, run and sync', () => {
         {},
         150_000,
       );
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr.slice(-3000)).toBe(0);
       const report = validReport(run.stdout);
       expect(report.crashes.map((c: { point: string }) => c.point)).toContain(point);
       expect(report.drained).toBe(true);
