@@ -124,7 +124,10 @@ describe('personalai-sync seed, run and sync', () => {
     expect(Date.now() - started).toBeLessThan(150_000);
   }, 180_000);
 
-  it.each(['before-remote-write', 'after-remote-write', 'after-pull', 'after-upload'])(
+  // Two of the four crash points through the command (a lost acknowledgement, and a pull with a
+  // second device): all four are exercised by crash-safety.test.ts, the library's crash
+  // scenarios and the fuzzer, which draws every crash point.
+  it.each(['after-remote-write', 'after-pull'])(
     'a device that dies %s and restarts loses and duplicates nothing',
     async (point) => {
       const user = uniqueUserId('crash');
