@@ -101,6 +101,8 @@ export function registerPairCommand(program: Command): void {
             info(
               `--listen ${listen} applies to emulators pair starts; it attached to running ones, which listen where they were started.`,
             );
+          // On stderr whatever the output mode: a warning about everyone's files.
+          if (session.openStorageNotice) process.stderr.write(`${session.openStorageNotice}\n`);
           if (session.publicHostGuessed)
             info(
               `Public host ${session.info.hosts.phone.host} (this machine's first network address); give --public-host if the phone reaches it at another.`,

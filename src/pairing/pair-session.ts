@@ -1,11 +1,12 @@
 import { createFirebaseClients } from '../adapters/firebase-clients';
 import { adminWatchSource, type WatchHandle, watchUser } from '../adapters/firestore-watch';
-import { type Backend, openBackend } from '../emulators/backend';
+import { type Backend, openBackend, STORAGE_RULES_FILE } from '../emulators/backend';
 import {
   readLiveRegistration,
   removeRegistration,
   writeRegistration,
 } from '../emulators/registration';
+import { openStorageNotice } from '../emulators/storage-exposure';
 import { ensureTestUser } from '../emulators/test-user';
 import { buildPairingInfo, isWildcard, type PairingInfo } from './connection-info';
 import { harnessDevicesOf } from './harness-devices';
@@ -48,6 +49,8 @@ export interface PairSession {
   publicHostGuessed: boolean;
   /** Which emulators this pairing started (the rest it attached to). */
   started: { firestore: boolean; storage: boolean; auth: boolean };
+  /** Said when this pairing started Storage without its rules (open to everyone). */
+  openStorageNotice: string | null;
   userCreated: boolean;
   events: PairEvent[];
   watch: WatchHandle;
@@ -156,6 +159,10 @@ async function pairOn(
   const session: PairSession = {
     info,
     publicHostGuessed: publicHost.guessed,
+    openStorageNotice:
+      backend.started.storage?.rules === 'open'
+        ? openStorageNotice(backend.started.storage.rulesRuntime, STORAGE_RULES_FILE)
+        : null,
     started: {
       firestore: backend.started.firestore !== null,
       storage: backend.started.storage !== null,
