@@ -105,6 +105,8 @@ export interface TargetBackend {
   endpoints: FirebaseEndpoints | ProductionEndpoints;
   /** Where Firestore is, for messages. */
   firestoreLabel: string;
+  /** This command started Firestore itself: empty at the start, gone at the end. */
+  startedFirestore: boolean;
   hasStorage: boolean;
   /** The base of download URLs other devices can use (a real project's differs from its API). */
   publicStorageEndpoint?: string;
@@ -127,6 +129,7 @@ export async function openTargetBackend(
         storageTimeoutMs: extra.storageTimeoutMs,
       },
       firestoreLabel: FIRESTORE_PRODUCTION_HOST,
+      startedFirestore: false,
       hasStorage: needStorage,
       publicStorageEndpoint: FIREBASE_STORAGE_PUBLIC_ENDPOINT,
       stop: async () => {},
@@ -148,6 +151,7 @@ export async function openTargetBackend(
       storageTimeoutMs: extra.storageTimeoutMs,
     },
     firestoreLabel: backend.firestore,
+    startedFirestore: backend.started.firestore !== null,
     hasStorage: needStorage && backend.storage !== null,
     publicStorageEndpoint: pairedStorageEndpoint(options.dataDir, backend),
     stop: () => backend.stop(),

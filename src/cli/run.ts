@@ -21,6 +21,7 @@ import { guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
+import { throwawayNotice } from './throwaway-notice';
 
 interface RunFlags {
   onlineFor: string;
@@ -167,6 +168,8 @@ export function registerRunCommand(program: Command): void {
           firestoreFlag: options.firestore,
           storageFlag: options.storage,
         });
+        if (backend.started.firestore && !options.quiet)
+          process.stderr.write(`${throwawayNotice(options.dataDir)}\n`);
         // Whose data, on which devices, against which backend: the same for --fresh and the run.
         const target = {
           dataDir: options.dataDir,

@@ -14,6 +14,7 @@ import { printable, wrapAction } from './output';
 import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
 import { decideFor, parseSdk, parseStrategy } from './run-options';
+import { throwawayNotice } from './throwaway-notice';
 
 export function registerSyncCommand(program: Command): void {
   program
@@ -62,6 +63,8 @@ export function registerSyncCommand(program: Command): void {
           await opened.close();
           throw error;
         });
+        if (backend.startedFirestore && !options.quiet)
+          process.stderr.write(`${throwawayNotice(options.dataDir)}\n`);
         const sdk = await deviceSdk(opened.database, chosenSdk);
         if (sdk === 'client' && backend.endpoints.kind === 'production') {
           await opened.close();

@@ -323,6 +323,21 @@ describe('personalai-sync seed, run and sync', () => {
     );
   }, 180_000);
 
+  it('a command that starts its own emulators says they are throwaway, and how to keep server data', async () => {
+    const dir = tempDir();
+    const base = ['--data-dir', dir, '--user', uniqueUserId('throwaway'), '--device', 'phone'];
+    expect((await runCli([...base, 'seed', '--text', '2'])).code).toBe(0);
+    // No emulator named, none registered in this data directory: sync starts its own.
+    const first = await runCli([...base, 'sync'], {}, 120_000);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/Started emulators for this command only/);
+    expect(first.stderr).toContain('personalai-sync emulators start');
+    // Attached to running emulators, nothing of the kind is said.
+    const attached = await runCli([...base, ...backendFlags(), 'sync']);
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(attached.stderr).not.toMatch(/Started emulators/);
+  }, 150_000);
+
   it('run without any Firestore emulator exits 3 and says how to install one', async () => {
     const result = await runCli(['--data-dir', tempDir(), 'run', '--offline-for', '1s'], {
       FIRESTORE_EMULATOR_BINARY_PATH: '/nowhere/cloud_firestore_emulator',
