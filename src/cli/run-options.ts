@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { FLEET_SDKS, type FleetSdk, SDKS } from '../core/sdk';
+import { FLEET_SDKS, type FleetSdk, SDKS, type Sdk } from '../core/sdk';
 import { parseRate, perSecond } from '../core/units';
 import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
@@ -77,6 +77,8 @@ export function loadAnswers(file: string): DecideFn {
 }
 
 /** `--sdk`: which SDK the devices sync through (`mixed` only where a command has several). */
+export function parseSdk(text: string, allowMixed: false): Sdk;
+export function parseSdk(text: string, allowMixed: true): FleetSdk;
 export function parseSdk(text: string, allowMixed: boolean): FleetSdk {
   const allowed: readonly string[] = allowMixed ? FLEET_SDKS : SDKS;
   if (!allowed.includes(text))

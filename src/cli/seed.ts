@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
-import type { Sdk } from '../core/sdk';
 import { deviceFolders } from '../db/device-paths';
 import { deviceSdk } from '../db/device-sdk';
 import { openDatabase } from '../db/open-database';
@@ -46,7 +45,7 @@ export function registerSeedCommand(program: Command): void {
       wrapAction(async (options, command) => {
         const flags = command.opts() as Record<string, string | undefined>;
         const counts = countsFrom(flags);
-        const chosenSdk = flags.sdk === undefined ? undefined : (parseSdk(flags.sdk, false) as Sdk);
+        const chosenSdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, false);
         await guardTarget(options, 'seed');
         const folders = deviceFolders(options.dataDir, options.user, options.device);
         const opened = await openDatabase(`sqlite:${folders.databaseFile}`);

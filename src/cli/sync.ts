@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { wireDevice } from '../adapters/device-wiring';
 import { systemClock } from '../core/clock';
-import type { Sdk } from '../core/sdk';
 import { formatDuration } from '../core/units';
 import { deviceSdk } from '../db/device-sdk';
 import { DATA_TABLES } from '../db/schema-current';
@@ -51,7 +50,7 @@ export function registerSyncCommand(program: Command): void {
           sdk?: string;
           fetchMedia: boolean;
         };
-        const chosenSdk = flags.sdk === undefined ? undefined : (parseSdk(flags.sdk, false) as Sdk);
+        const chosenSdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, false);
         const strategy = parseStrategy(flags.strategy);
         const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);

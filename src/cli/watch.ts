@@ -8,7 +8,6 @@ import {
   type WatchHandle,
   watchUser,
 } from '../adapters/firestore-watch';
-import type { Sdk } from '../core/sdk';
 import { UNSEEN_IDS_KEPT } from '../sync/check-unseen';
 import type { UnseenDocs } from '../sync/remote-store';
 import { parseDuration } from './duration';
@@ -41,7 +40,7 @@ export function registerWatchCommand(program: Command): void {
     .action(
       wrapAction(async (options, command) => {
         const flags = command.opts() as { for?: string; watchdog: string; sdk: string };
-        const sdk = parseSdk(flags.sdk, false) as Sdk;
+        const sdk = parseSdk(flags.sdk, false);
         const forMs = flags.for ? parseDuration('--for', flags.for) : null;
         const watchdogMs = parseDuration('--watchdog', flags.watchdog);
         const target = await guardTarget(options, 'watch');

@@ -1,4 +1,4 @@
-import type { Firestore as ClientFirestore } from 'firebase/firestore';
+import { loadClientSdk, openClientFirestore } from '../adapters/client-firestore';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { ADMIN_SENTINELS, type WriteSentinels } from '../adapters/firestore-remote';
 import type { DataTable } from '../db/schema-current';
@@ -13,7 +13,7 @@ import type { WriterDocument } from './writer-documents';
  *   admin   firebase-admin (another tool, a migration script, a backend job): no rules. Its
  *           batch takes the 1,000 documents of a bulk step in one commit (the client SDK's
  *           WriteBatch holds 500).
- * The client SDK (`firebase`, a devDependency) is loaded only when a client writer runs.
+ * The client SDK is loaded only when a client writer runs (src/adapters/client-firestore.ts).
  */
 export type WriterSdk = 'client' | 'admin';
 export const CLIENT_BATCH_LIMIT = 500;
@@ -33,7 +33,7 @@ export class OtherWriters {
 
   sentinels(sdk: WriterSdk): WriteSentinels {
     if (sdk === 'admin') return ADMIN_SENTINELS;
-    const { serverTimestamp, deleteField } = clientSdk().firestore;
+    const { serverTimestamp, deleteField } = loadClientSdk().firestore;
     return { serverTimestamp, deleteField };
   }
 
@@ -64,7 +64,7 @@ export class OtherWriters {
     const client = await this.openClient(userId, table);
     return async (docs, commit) => {
       try {
-        const { writeBatch, doc } = clientSdk().firestore;
+        const { writeBatch, doc } = loadClientSdk().firestore;
         for (const group of commit === 'one' ? [docs] : docs.map((d) => [d])) {
           const batch = writeBatch(client.db);
           for (const d of group) batch.set(doc(client.db, table, d.id), d.data, { merge: d.merge });
@@ -105,49 +105,23 @@ export class OtherWriters {
   }
 
   private async openClient(userId: string, table: DataTable) {
-    const { app: appSdk, firestore: fs } = clientSdk();
     this.clients += 1;
-    const app = appSdk.initializeApp(
-      { projectId: this.options.projectId },
-      `${this.options.label}-client-writer-${this.clients}`,
-    );
-    const db: ClientFirestore = fs.getFirestore(app);
-    const at = this.options.firestore.lastIndexOf(':');
-    fs.connectFirestoreEmulator(
-      db,
-      this.options.firestore.slice(0, at),
-      Number(this.options.firestore.slice(at + 1)),
-      { mockUserToken: { user_id: userId } },
-    );
-    const close = async () => {
-      await fs.terminate(db);
-      await appSdk.deleteApp(app);
-    };
+    const client = openClientFirestore({
+      projectId: this.options.projectId,
+      firestore: this.options.firestore,
+      userId,
+      label: `${this.options.label}-writer-${this.clients}`,
+    });
+    const { sdk: fs, firestore: db } = client;
     try {
       // The warm-up: connection and token in place, so the commit is sent the moment it is made.
       await fs.getDocs(
         fs.query(fs.collection(db, table), fs.where('user_id', '==', userId), fs.limit(1)),
       );
     } catch (error) {
-      await close();
+      await client.close();
       throw error;
     }
-    return { db, close };
-  }
-}
-
-function clientSdk(): {
-  app: typeof import('firebase/app');
-  firestore: typeof import('firebase/firestore');
-} {
-  try {
-    return {
-      app: require('firebase/app') as typeof import('firebase/app'),
-      firestore: require('firebase/firestore') as typeof import('firebase/firestore'),
-    };
-  } catch (error) {
-    throw new Error(
-      `A client writer needs the Firebase JS SDK (the package "firebase", a devDependency of this project): run npm install in the project. (${(error as Error).message})`,
-    );
+    return { db, close: () => client.close() };
   }
 }
