@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
+import { type FuzzHistory, historyEntry } from './fuzz-history';
 import { runScenario, type ScenarioReport } from './run-scenario';
 
 /**
@@ -19,6 +20,14 @@ export interface FuzzOptions {
   firestore: string;
   storage: string | null;
   dataDir: string;
+  /** The first run index (a soak going on from its history); runs are first..first+runs-1. */
+  firstRun?: number;
+  /** Asked before each run: a soak's time is up, or the user pressed Ctrl-C. */
+  shouldStop?: () => boolean;
+  /** Keep every report in the summary (for --junit/--report); a long soak keeps none. */
+  keepReports?: boolean;
+  /** Each run's line goes here as soon as it is judged (and shrunk). */
+  history?: FuzzHistory;
   onRun?: (run: number, report: ScenarioReport) => void;
   onShrink?: (run: number, attempt: number, steps: number) => void;
 }
@@ -41,7 +50,10 @@ export interface FuzzFailure {
 
 export interface FuzzSummary {
   seed: number;
+  /** Runs done (fewer than asked when stopped early). */
   runs: number;
+  firstRun: number;
+  stopped: boolean;
   passed: number;
   failures: FuzzFailure[];
   reports: ScenarioReport[];
@@ -59,12 +71,23 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       storage: options.storage,
       dataDir: options.dataDir,
     });
-  for (let run = 0; run < options.runs; run += 1) {
+  const firstRun = options.firstRun ?? 0;
+  let done = 0;
+  let stopped = false;
+  for (let run = firstRun; run < firstRun + options.runs; run += 1) {
+    if (options.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
     const input = generateScenario(options.seed, run);
     const report = await replay(input, null);
-    reports.push(report);
+    done += 1;
+    if (options.keepReports !== false) reports.push(report);
     options.onRun?.(run, report);
-    if (report.passed) continue;
+    if (report.passed) {
+      options.history?.append(historyEntry(options.seed, run, report, null, new Date()));
+      continue;
+    }
     const violated = report.invariants.filter((i) => !i.holds).map((i) => i.name);
     const seen = describeFailure(report);
     let shrunk = { scenario: input, attempts: 0 };
@@ -80,7 +103,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `fuzz-${options.seed}-${run}.yaml`);
     const header = [
-      `# Found by: personalai-sync scenario fuzz --runs ${options.runs} --seed ${options.seed} (run ${run})`,
+      `# Found by: personalai-sync scenario fuzz --seed ${options.seed} --from-run ${run} --runs 1 (run ${run})`,
       `# Violated: ${violated.join(', ')}`,
       ...seen.map((line) => `#   ${line}`),
       `# Shrunk from ${input.steps?.length ?? 0} to ${shrunk.scenario.steps?.length ?? 0} steps in ${shrunk.attempts} replays.`,
@@ -89,6 +112,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     fs.writeFileSync(
       file,
       `${header}\n${stringify({ ...shrunk.scenario, name: `${input.name} (shrunk)` })}`,
+    );
+    options.history?.append(
+      historyEntry(
+        options.seed,
+        run,
+        report,
+        { file, shrunkSteps: options.shrink ? (shrunk.scenario.steps?.length ?? 0) : null },
+        new Date(),
+      ),
     );
     failures.push({
       run,
@@ -104,8 +136,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   }
   return {
     seed: options.seed,
-    runs: options.runs,
-    passed: options.runs - failures.length,
+    runs: done,
+    firstRun,
+    stopped,
+    passed: done - failures.length,
     failures,
     reports,
   };
