@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
 import { type FuzzHistory, historyEntry } from './fuzz-history';
+import { guardRun } from './guard-run';
 import { runScenario, type ScenarioReport } from './run-scenario';
 
 /**
@@ -29,6 +30,8 @@ export interface FuzzOptions {
   /** Each run's line goes here as soon as it is judged (and shrunk). */
   history?: FuzzHistory;
   onRun?: (run: number, report: ScenarioReport) => void;
+  /** Replays one scenario (default: runScenario on the emulators above; tests give their own). */
+  runOne?: (input: ScenarioInput) => Promise<ScenarioReport>;
   onShrink?: (run: number, attempt: number, steps: number) => void;
 }
 
@@ -57,20 +60,35 @@ export interface FuzzSummary {
   passed: number;
   failures: FuzzFailure[];
   reports: ScenarioReport[];
+  /** Late rejections of closed devices' Firestore clients (harmless), over all replays. */
+  closedClientRejections: number;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const reports: ScenarioReport[] = [];
   const failures: FuzzFailure[] = [];
-  const replay = async (input: ScenarioInput, file: string | null) =>
-    runScenario({
-      scenario: parseGenerated(input),
-      file,
-      projectId: options.projectId,
-      firestore: options.firestore,
-      storage: options.storage,
-      dataDir: options.dataDir,
-    });
+  const runOne =
+    options.runOne ??
+    ((input: ScenarioInput) =>
+      runScenario({
+        scenario: parseGenerated(input),
+        file: null,
+        projectId: options.projectId,
+        firestore: options.firestore,
+        storage: options.storage,
+        dataDir: options.dataDir,
+      }));
+  let closedClientRejections = 0;
+  // Each replay is guarded as `scenario run` guards a file: a run that throws, or a rejection
+  // nobody heard, fails that run, not the whole fuzz (a soak found it killing the process).
+  const replay = async (input: ScenarioInput, _file: string | null) => {
+    const guarded = await guardRun(
+      { scenario: { name: input.name }, file: null, seed: input.seed ?? 1 },
+      () => runOne(input),
+    );
+    closedClientRejections += guarded.closedClientRejections;
+    return guarded.report;
+  };
   const firstRun = options.firstRun ?? 0;
   let done = 0;
   let stopped = false;
@@ -142,6 +160,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     passed: done - failures.length,
     failures,
     reports,
+    closedClientRejections,
   };
 }
 
