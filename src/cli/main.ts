@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdoptCommand } from './adopt';
 import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
+import { registerDoctorCommand } from './doctor';
 import { registerEmulatorsCommand } from './emulators';
 import { EXIT, UsageError } from './errors';
 import { addGlobalOptions } from './global-options';
@@ -46,6 +47,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerStatusCommand(program);
   registerCleanCommand(program);
   registerAdoptCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

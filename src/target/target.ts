@@ -58,6 +58,8 @@ export const COMMAND_TARGET_POLICIES = {
   'emulators status': null,
   'emulators stop': null,
   'scenario check': null,
+  // Looks at this machine only (binaries, ports, the data directory).
+  doctor: null,
 } as const satisfies Record<string, TargetPolicy | null>;
 
 export type TargetCommand = {

@@ -1,26 +1,11 @@
-import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-
-/** Where Debian/Ubuntu put the system Chromium; CHROMIUM_PATH overrides. */
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+import { lookForChromium } from '../../src/doctor/find-chromium';
 
 export function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!fs.existsSync(fromEnv))
-      throw new Error(
-        `CHROMIUM_PATH=${fromEnv} does not exist; fix or unset it (then \`apt-get install chromium\`).`,
-      );
-    return fromEnv;
-  }
-  const found = CANDIDATES.find((p) => fs.existsSync(p));
-  if (found) return found;
-  // playwright-core ships no browser (and downloading one would leave loopback): use the system's.
-  throw new Error(
-    `No Chromium found (looked at ${CANDIDATES.join(', ')}). Install it with ` +
-      '`apt-get install chromium` (Debian) or point CHROMIUM_PATH at a Chromium binary.',
-  );
+  const found = lookForChromium();
+  if ('problem' in found) throw new Error(found.problem);
+  return found.path;
 }
 
 export interface OpenedPage {
