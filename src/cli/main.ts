@@ -10,6 +10,7 @@ import { EXIT, UsageError } from './errors';
 import { addGlobalOptions } from './global-options';
 import { exitOnClosedStdout, reportError } from './output';
 import { registerPairCommand } from './pair';
+import { registerRecordsCommand } from './records';
 import { registerRunCommand } from './run';
 import { registerScenarioCommand } from './scenario';
 import { registerSeedCommand } from './seed';
@@ -48,6 +49,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerCleanCommand(program);
   registerAdoptCommand(program);
   registerDoctorCommand(program);
+  registerRecordsCommand(program);
   return program;
 }
 

@@ -22,7 +22,8 @@ export type SyncEvent =
   | 'rebased'
   | 'resolved';
 
-const STATUSES: readonly SyncStatus[] = ['pending', 'syncing', 'synced', 'error'];
+export const SYNC_STATUSES: readonly SyncStatus[] = ['pending', 'syncing', 'synced', 'error'];
+const STATUSES = SYNC_STATUSES;
 
 /** For each event: the statuses it may start from, and where it leads. */
 const RULES: Record<SyncEvent, { from: readonly RecordState[]; to: SyncStatus }> = {

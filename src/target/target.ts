@@ -42,6 +42,11 @@ export const COMMAND_TARGET_POLICIES = {
   seed: local(true),
   clean: local(true),
   status: { ...local(false), readOnly: true },
+  'records list': { ...local(false), readOnly: true },
+  'records show': { ...local(false), readOnly: true },
+  // Changes a device's records as the app does; the next sync pushes them to that project.
+  'records edit': local(true),
+  'records delete': local(true),
   sync: remote,
   watch: remote,
   // Rewrites a user's documents on the server (into the wire format): asks first.
