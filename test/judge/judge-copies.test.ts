@@ -6,6 +6,7 @@ import { PARKED_AT as JUDGE_PARKED_AT } from '../../src/judge/device-reader';
 import type { Expectations } from '../../src/judge/expectations';
 import { filePaths } from '../../src/judge/files';
 import type { WriterFormat as JudgeWriterFormat } from '../../src/judge/ledger';
+import { MAX_ATTEMPTS } from '../../src/judge/parked-records';
 import {
   ALLOWED_OUTCOMES,
   DECISION_OF,
@@ -25,6 +26,7 @@ import {
   resolveConflict,
 } from '../../src/sync/conflict-resolver';
 import { PARKED_AT } from '../../src/sync/queue';
+import { APP_RETRY_POLICY } from '../../src/sync/retry-handler';
 import { META, syncedColumnNames } from '../../src/sync/wire-format';
 
 /**
@@ -48,6 +50,7 @@ describe("the judge's own copies agree with the engine", () => {
 
   it('a parked queue row is where the engine parks it', () => {
     expect(JUDGE_PARKED_AT).toBe(PARKED_AT);
+    expect(MAX_ATTEMPTS).toBe(APP_RETRY_POLICY.maxAttempts);
   });
 
   it("a record's files are where the file sync puts them", () => {
