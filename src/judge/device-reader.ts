@@ -9,7 +9,21 @@ export interface DeviceView {
   queued(): Promise<number>;
   /** A record this device may legitimately lack (e.g. removed by its retention cleanup). */
   mayLack?(table: DataTable, id: string, server: Record<string, unknown>): boolean;
+  /** Its records parked in `error` (queue rows waiting for the user's Retry). */
+  parked?(): Promise<ParkedRow[]>;
 }
+
+/** A parked queue row as stored: `last_error` is `code: message` (src/sync/failure.ts). */
+export interface ParkedRow {
+  table: DataTable;
+  id: string;
+  code: string;
+  message: string;
+  attempts: number;
+}
+
+/** The engine parks a row by scheduling it at the end of time (src/sync/queue.ts, PARKED_AT). */
+export const PARKED_AT = 8_640_000_000_000_000;
 
 /**
  * A device's database read the way a forensic tool would: its SQLite file opened read-only,
@@ -78,12 +92,38 @@ export class DeviceReader {
     ).n;
   }
 
+  /** Queue rows parked in `error`, oldest first, with their error split into code and message. */
+  parkedRows(): ParkedRow[] {
+    const rows = this.sqlite
+      .prepare(
+        "SELECT collection, document_id, last_error, attempts FROM sync_queue WHERE scheduled_at >= ? AND _status IS NOT 'deleted' ORDER BY collection, document_id",
+      )
+      .all(PARKED_AT) as Array<{
+      collection: DataTable;
+      document_id: string;
+      last_error: string | null;
+      attempts: number;
+    }>;
+    return rows.map((r) => {
+      const text = r.last_error ?? '';
+      const colon = text.indexOf(': ');
+      return {
+        table: r.collection,
+        id: r.document_id,
+        code: colon > 0 ? text.slice(0, colon) : '',
+        message: colon > 0 ? text.slice(colon + 2) : text,
+        attempts: r.attempts,
+      };
+    });
+  }
+
   view(mayLack?: DeviceView['mayLack']): DeviceView {
     return {
       deviceId: this.deviceId,
       rows: async (table) => this.rows(table),
       queued: async () => this.queuedCount(),
       mayLack,
+      parked: async () => this.parkedRows(),
     };
   }
 

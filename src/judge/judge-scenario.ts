@@ -5,9 +5,15 @@ import { checkAcknowledged } from './acknowledged-writes';
 import { checkInvariants } from './check-invariants';
 import { checkConflictOutcomes, type JudgedConflict } from './conflict-outcomes';
 import type { DeviceView } from './device-reader';
-import { checkExpectations, type Expectations } from './expectations';
+import {
+  checkExpectations,
+  type Expectations,
+  isExpectedParked,
+  type Observed,
+} from './expectations';
 import type { Ledger } from './ledger';
 import { checkDuplicates } from './no-duplicates';
+import { checkParked, withoutParked } from './parked-records';
 import { checkProvenance } from './provenance';
 import { readUserDocuments, type ServerDocs } from './server-reader';
 import { lacking, unappliedByDevices } from './unapplied';
@@ -36,6 +42,12 @@ export interface JudgeInput {
   /** `write` steps whose commit failed (the writer's documents are not on the server). */
   failedWrites?: Array<{ label: string; note: string }>;
   stepLabel(step: number): string;
+  /** Counts from outside the devices' files (the runner's); none given: zero. */
+  counts?: Pick<Observed, 'quarantined' | 'syncErrors' | 'writes' | 'wallMs'>;
+  /** The scenario's device references as device keys; none given: by key or device name. */
+  devicesOf?: Observed['devices'];
+  /** Expectations that failed at `expect` steps of the timeline. */
+  midTimeline?: Array<{ label: string; detail: string; record: string | null }>;
 }
 
 export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[]> {
@@ -45,6 +57,11 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     const last = input.ledger.lastWrite(table, id);
     return last ? input.stepLabel(last.step) : null;
   };
+
+  const devicesOf = input.devicesOf ?? devicesByKey(input.users.flatMap((u) => u.devices));
+  const parked = new Map<string, import('./device-reader').ParkedRow[]>();
+  for (const user of input.users)
+    for (const d of user.devices) parked.set(d.key, (await d.view.parked?.()) ?? []);
 
   const servers = new Map<string, ServerDocs>();
   for (const user of input.users)
@@ -66,8 +83,15 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
       add,
     });
 
-    // The general invariants (the same `run` is judged by), over this user's devices.
-    const devices = user.devices.map((d) => ({ key: d.key, view: lacking(d.view, unapplied) }));
+    // Parked records: rightly (expected) or not; then the general invariants (the same `run` is
+    // judged by), over this user's devices, without the rows the parked ones excuse.
+    const devices = user.devices.map((d) => {
+      const rows = parked.get(d.key)!;
+      const expected = (row: { table: DataTable; id: string }) =>
+        isExpectedParked(input.expect, devicesOf, d.key, row);
+      checkParked({ key: d.key, parked: rows }, expected, label, add);
+      return { key: d.key, view: withoutParked(lacking(d.view, unapplied), rows) };
+    });
     const general = await checkInvariants({
       userId: user.realId,
       devices: devices.map((d) => d.view),
@@ -88,7 +112,21 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
   }
 
   checkConflictOutcomes(input.conflicts, label, add);
-  checkExpectations(input, servers, add);
+  checkExpectations(
+    input,
+    {
+      servers,
+      conflicts: input.conflicts,
+      crashes: input.crashes,
+      parked,
+      quarantined: input.counts?.quarantined ?? 0,
+      syncErrors: input.counts?.syncErrors ?? { total: 0, codes: {} },
+      writes: input.counts?.writes ?? new Map(),
+      wallMs: input.counts?.wallMs ?? 0,
+      devices: devicesOf,
+    },
+    add,
+  );
 
   return INVARIANTS.map(({ name, description }) => {
     const violations = found.get(name)!;
@@ -100,4 +138,14 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
       violations,
     };
   });
+}
+
+/** Device references by key (`alice/phone`), by name when only one device has it, or `all`. */
+function devicesByKey(devices: Array<{ key: string }>): Observed['devices'] {
+  return (ref) =>
+    (Array.isArray(ref) ? ref : [ref]).flatMap((r) =>
+      r === 'all'
+        ? devices.map((d) => d.key)
+        : devices.filter((d) => d.key === r || d.key.endsWith(`/${r}`)).map((d) => d.key),
+    );
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FLEET_SDKS, SDKS } from '../core/sdk';
 import { resolveDeviceRefs } from './device-refs';
+import { checkExpectationRefs } from './expectation-refs';
+import { Expectations } from './expectations-schema';
 import {
   ACTIONS,
   type Action,
@@ -9,26 +11,17 @@ import {
   type StepBodies,
   type StepSpec,
 } from './steps';
-import {
-  Collection,
-  Duration,
-  documentedBody,
-  Fields,
-  Name,
-  parseScenarioDuration,
-  RecordId,
-  Strategy,
-} from './steps/fields';
+import { Duration, documentedBody, Name, parseScenarioDuration, Strategy } from './steps/fields';
 
-export { ACTIONS, type Action, type StepSpec };
+export { ACTIONS, type Action, Expectations, type StepSpec };
 
 /**
  * The scenario file format (YAML), as a zod schema: the one definition that validates files,
  * types the runner and produces docs/scenario.schema.json (`npm run schema:scenario`).
  *
  * A scenario names users and their devices (each with its own clock offset and drift), a
- * timeline of steps run in order on a virtual clock, and expectations checked after the final
- * heal-and-sync. Every step is a one-key object: `- offline: { device: phone }`.
+ * timeline of steps run in order on a virtual clock (`expect` steps check expectations along
+ * the way), and expectations checked after the final heal-and-sync. Every step is a one-key object: `- offline: { device: phone }`.
  */
 
 const DeviceSpec = z.strictObject({
@@ -101,31 +94,6 @@ export const Step = z.unknown().transform((value, ctx): StepSpec => {
     return z.NEVER;
   }
   return { [action]: parsed.data } as StepSpec;
-});
-
-const CountExpectation = z.union([
-  z.number().int().min(0),
-  z.strictObject({
-    min: z.number().int().min(0).optional(),
-    max: z.number().int().min(0).optional(),
-  }),
-]);
-
-export const Expectations = z.strictObject({
-  /** Live records on the server after the heal, per collection, over all users. */
-  records: z.partialRecord(Collection, CountExpectation).optional(),
-  conflicts: CountExpectation.optional(),
-  /** Every conflict ended with one of these outcomes. */
-  outcomes: z
-    .array(z.enum(['kept-local', 'took-remote', 'merged', 'deleted', 'restored']))
-    .min(1)
-    .optional(),
-  crashes: CountExpectation.optional(),
-  values: z
-    .array(z.strictObject({ collection: Collection, id: RecordId, fields: Fields }))
-    .optional(),
-  deleted: z.array(z.strictObject({ collection: Collection, id: RecordId })).optional(),
-  exists: z.array(z.strictObject({ collection: Collection, id: RecordId })).optional(),
 });
 
 const scenarioShape = (step: z.ZodType) =>
@@ -205,9 +173,14 @@ function checkReferences(scenario: ScenarioSpec, ctx: z.RefinementCtx): void {
       devices.push({ key });
     }
   }
+  checkExpectationRefs(scenario.expect, ['expect'], devices, users, ctx);
   const creators = new Map<string, string>();
   for (const [i, step] of scenario.steps.entries()) {
     const action = actionOf(step);
+    if ('expect' in step) {
+      checkExpectationRefs(step.expect, ['steps', i, 'expect'], devices, users, ctx);
+      continue;
+    }
     if ('write' in step) {
       const user = step.write.user;
       if (user === undefined ? scenario.users.length !== 1 : !users.has(user))

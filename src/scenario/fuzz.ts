@@ -41,7 +41,9 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
     int,
     pick,
     withSecondUser,
+    targets,
     steps: [],
+    expect: {},
     device: () => pick(targets),
     fields: (collection) =>
       collection === 'health_data'
@@ -83,6 +85,9 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
     skipInapplicableSteps: true,
     users,
     steps: fuzz.steps as NonNullable<ScenarioInput['steps']>,
+    ...(Object.keys(fuzz.expect).length > 0 && {
+      expect: fuzz.expect as NonNullable<ScenarioInput['expect']>,
+    }),
   };
 }
 

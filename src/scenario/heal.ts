@@ -1,5 +1,8 @@
+import type { ParkedRow } from '../judge/device-reader';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK } from '../simulate/fault-proxy';
+import { APP_RETRY_POLICY } from '../sync/retry-handler';
+import type { DeviceSlot } from './device-slot';
 import type { Simulation } from './simulation';
 
 /**
@@ -9,7 +12,8 @@ import type { Simulation } from './simulation';
  * - a scenario's heal cures everything first (every device online, a healthy link, no faults,
  *   the user taps Retry on parked errors), then moves time a minute per round and stops after
  *   two clean rounds in a row (no crash, no pass cut short by a failed call, every queue empty):
- *   the second lets every device pull what the others pushed in the first. A device that dies
+ *   the second lets every device pull what the others pushed in the first (a record rightly
+ *   parked, `mayStayParked`, does not keep a queue from being empty). A device that dies
  *   in a pass has not finished it (found by the fuzzer, seed 20261125 run 47); nor has one whose
  *   pull timed out, though its queue is empty (a loaded CI machine, seed 20261125 run 19). A crash still armed stays armed: the app dies in its
  *   next sync, here, and restarts.
@@ -28,6 +32,12 @@ export interface HealPolicy {
   timeoutMs: number;
   /** When the devices have settled. */
   settle: 'two-clean-rounds' | 'nothing-pending';
+  /**
+   * A parked record the heal leaves alone (a scenario's: one its expectations name as parked).
+   * It is let be only if it failed with a permanent error after the heal's Retry: parked before
+   * its attempts ran out (retryable failures park only at the retry policy's last attempt).
+   */
+  mayStayParked?: (slot: DeviceSlot, row: ParkedRow) => boolean;
 }
 
 export const SCENARIO_HEAL: HealPolicy = {
@@ -85,7 +95,7 @@ export async function heal(
       const clean =
         sim.totals.crashes === crashesBefore &&
         sim.totals.unfinished === unfinishedBefore &&
-        sim.slots.every((s) => s.reader.queuedCount() === 0);
+        sim.slots.every((s) => unsettled(s, policy) === 0);
       if (clean && cleanBefore) {
         drained = true;
         break;
@@ -103,6 +113,17 @@ export async function heal(
   }
   if (policy.settle === 'nothing-pending') drained = (await pendingOf(sim)).pending === 0;
   return { rounds, drained, ms: sim.clock.now() - started };
+}
+
+/** Queue rows of a device the heal still waits for: all but the rightly parked ones. */
+export function unsettled(slot: DeviceSlot, policy: HealPolicy): number {
+  const queued = slot.reader.queuedCount();
+  const mayStay = policy.mayStayParked;
+  if (!mayStay || queued === 0) return queued;
+  const rightly = slot.reader
+    .parkedRows()
+    .filter((row) => row.attempts < APP_RETRY_POLICY.maxAttempts && mayStay(slot, row));
+  return queued - rightly.length;
 }
 
 /** Changes waiting on every device, as the engine counts them (parked errors included). */

@@ -14,6 +14,7 @@ import { DeviceClock } from './device-clock';
 import { DeviceSlot } from './device-slot';
 import type { ScenarioSpec } from './format';
 import { type HealResult, SCENARIO_HEAL } from './heal';
+import { devicesOf, runnerCounts, TimelineExpectations } from './observe-expectations';
 import { healPhase, runPhases, type StepReport, stepsPhase } from './phases';
 import { Simulation } from './simulation';
 import type { OtherWriteReport } from './steps/write';
@@ -80,6 +81,12 @@ export interface ScenarioReport {
   };
   totals: {
     writes: number;
+    /** Commits that reached the server, and the documents they wrote (all devices). */
+    commits?: number;
+    documentsWritten?: number;
+    /** Server documents the pulls quarantined (malformed), and sync errors by code. */
+    quarantined?: number;
+    errorCodes?: Record<string, number>;
     acknowledged: number;
     passes: number;
     conflicts: number;
@@ -101,7 +108,15 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
   const wallStart = Date.now();
   const runTag = crypto.randomBytes(4).toString('hex');
   const runDir = path.join(options.dataDir, 'scenarios', runTag);
-  const { sim, users } = scenarioSimulation(options, seed, runTag, runDir);
+  const timeline = new TimelineExpectations({
+    projectId: options.projectId,
+    firestore: options.firestore,
+    runTag,
+    wallStart,
+    steps: scenario.steps,
+    wallNow: Date.now,
+  });
+  const { sim, users } = scenarioSimulation(options, seed, runTag, runDir, timeline);
   const slots = sim.slots;
   const steps: StepReport[] = [];
   let healed: HealResult = { rounds: 0, drained: false, ms: 0 };
@@ -111,17 +126,25 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     await sim.open();
     await runPhases(sim, [
       stepsPhase(scenario.steps, steps, options.onStep),
-      healPhase(SCENARIO_HEAL, (result) => {
+      healPhase({ ...SCENARIO_HEAL, mayStayParked: expectedParked(scenario, sim) }, (result) => {
         healed = result;
       }),
       {
         name: 'judge',
         async run() {
-          invariants = await judgeScenarioRun(options, sim, { users, steps, runTag, runDir });
+          invariants = await judgeScenarioRun(options, sim, {
+            users,
+            steps,
+            runTag,
+            runDir,
+            midTimeline: timeline.failures,
+            wallMs: () => Date.now() - wallStart,
+          });
         },
       },
     ]);
   } finally {
+    await timeline.close();
     await sim.close();
     if (!options.keep) fs.rmSync(runDir, { recursive: true, force: true });
   }
@@ -144,6 +167,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     },
     totals: {
       writes: sim.ledger.writes.length,
+      ...commitTotals(runnerCounts(sim, 0).writes),
+      quarantined: sim.quarantined,
+      errorCodes: { ...sim.errorCodes },
       acknowledged: sim.ledger.acknowledged,
       passes: sim.totals.passes,
       conflicts: sim.conflicts.length,
@@ -169,6 +195,7 @@ function scenarioSimulation(
   seed: number,
   runTag: string,
   runDir: string,
+  timeline: TimelineExpectations,
 ) {
   const scenario = options.scenario;
   const origin = Date.parse(scenario.start);
@@ -217,6 +244,7 @@ function scenarioSimulation(
     backgroundMs: scenario.background,
     together: false,
     readableIds: true,
+    expectNow: (world, expect, index) => timeline.check(world, expect, index),
   });
   return { sim, users };
 }
@@ -233,10 +261,13 @@ async function judgeScenarioRun(
     steps: StepReport[];
     runTag: string;
     runDir: string;
+    midTimeline: Array<{ label: string; detail: string; record: string | null }>;
+    wallMs: () => number;
   },
 ): Promise<InvariantResult[]> {
   const { scenario } = options;
   const { users, steps, runTag, runDir } = run;
+  const wallMs = run.wallMs();
   const slots = sim.slots;
   const label = (index: number) => describeStep(scenario.steps[index], index);
   for (const slot of slots) await slot.device.close();
@@ -265,6 +296,9 @@ async function judgeScenarioRun(
       conflicts: sim.conflicts,
       crashes: sim.totals.crashes,
       expect: scenario.expect,
+      counts: runnerCounts(sim, wallMs),
+      devicesOf: devicesOf(sim),
+      midTimeline: run.midTimeline,
       failedWrites: sim.otherWrites
         .filter((w) => w.error !== null)
         .map((w) => ({ label: label(w.step), note: w.error! })),
@@ -289,6 +323,28 @@ async function judgeScenarioRun(
   } finally {
     await clients.close();
   }
+}
+
+/**
+ * The heal leaves a parked record alone when the scenario's final expectations name it parked
+ * on that device (and it failed permanently after the heal's Retry: src/scenario/heal.ts).
+ */
+function expectedParked(scenario: ScenarioSpec, sim: Simulation) {
+  const devices = devicesOf(sim);
+  return (slot: DeviceSlot, row: { table: string; id: string }) =>
+    (scenario.expect.parked ?? []).some(
+      (p) => p.collection === row.table && p.id === row.id && devices(p.device)[0] === slot.key,
+    );
+}
+
+function commitTotals(writes: Map<string, { commits: number; documents: number }>) {
+  let commits = 0;
+  let documentsWritten = 0;
+  for (const w of writes.values()) {
+    commits += w.commits;
+    documentsWritten += w.documents;
+  }
+  return { commits, documentsWritten };
 }
 
 /** After a retention cleanup, a device may lack the old sensor records it removed. */

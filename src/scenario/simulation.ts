@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock';
 import type { DataTable } from '../db/schema-current';
 import { LOCAL_ONLY } from '../judge/columns';
 import type { JudgedConflict } from '../judge/conflict-outcomes';
+import type { Expectations } from '../judge/expectations';
 import { Ledger } from '../judge/ledger';
 import type { NetworkMode } from '../simulate/fault-proxy';
 import type { OtherWriters } from '../simulate/other-writer';
@@ -30,6 +31,11 @@ export interface SimulationOptions {
   /** Several devices sync one after another (a scenario: reproducible) or together (`run`). */
   together: boolean;
   readableIds: boolean;
+  /**
+   * Checks a mid-timeline `expect` step (a scenario's runner gives one; `run` has no such steps).
+   * Returns the step's note.
+   */
+  expectNow?: (sim: Simulation, expect: Expectations, index: number) => Promise<string | undefined>;
 }
 
 export type SyncObserver = (slot: DeviceSlot, outcome: SyncOutcome, atMs: number) => void;
@@ -50,6 +56,9 @@ export class Simulation implements StepWorld {
   readonly offline: Array<{ device: string; mode: string; fromMs: number; toMs: number }> = [];
   /** Device sync passes, crashes among them, sync errors met; rounds of several devices. */
   readonly totals = { passes: 0, crashes: 0, syncErrors: 0, rounds: 0, unfinished: 0 };
+  /** Sync errors by code, and how many of them were quarantined server documents. */
+  readonly errorCodes: Record<string, number> = {};
+  quarantined = 0;
   readonly observers: SyncObserver[] = [];
   private readonly origin: number;
   private readonly byKey: Map<string, DeviceSlot>;
@@ -160,6 +169,8 @@ export class Simulation implements StepWorld {
       if (outcome.result.errors.some((e) => e.documentId === null)) this.totals.unfinished += 1;
       for (const e of outcome.result.errors) {
         this.totals.syncErrors += 1;
+        this.errorCodes[e.code] = (this.errorCodes[e.code] ?? 0) + 1;
+        if (e.kind === 'quarantined') this.quarantined += 1;
         this.event(
           slot,
           'error',
@@ -200,6 +211,11 @@ export class Simulation implements StepWorld {
       await onTick?.(this.clock.now() - start);
       await this.backgroundRound();
     }
+  }
+
+  async expectNow(expect: Expectations, index: number): Promise<string | undefined> {
+    if (!this.options.expectNow) throw new Error('expect steps run only in scenarios');
+    return this.options.expectNow(this, expect, index);
   }
 
   /** Every device's queue length now (one sample per moment: a later one replaces it). */

@@ -11,6 +11,7 @@ import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
 import { SimulatedNetwork } from './network';
+import { WriteCounter } from './write-counter';
 
 /**
  * One simulated phone: its own database in the data directory, its own network (fault proxies
@@ -50,6 +51,8 @@ export interface SimulatedDevice {
   network: SimulatedNetwork;
   generator: DataGenerator;
   injector: FaultInjector;
+  /** Commits that reached the server, and the documents they wrote. */
+  writes: WriteCounter;
   proxies: FaultProxy[];
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function openSimulatedDevice(
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
     const sdk = await deviceSdk(opened.database, options.sdk);
     const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
+    const writes = new WriteCounter();
     const wired = wireDevice({
       endpoints: {
         projectId: options.projectId,
@@ -92,7 +96,7 @@ export async function openSimulatedDevice(
       userId: options.userId,
       // Faults and crash points sit outside the deadline: a dead process has no deadline.
       deadlineMs: options.deadlineMs,
-      wrapRemote: (remote) => injector.remote(remote),
+      wrapRemote: (remote) => injector.remote(writes.remote(remote)),
       withMedia: Boolean(options.storage),
       publicStorageEndpoint: `http://${options.storage}`,
       wrapMedia: (media) => injector.media(media),
@@ -121,6 +125,7 @@ export async function openSimulatedDevice(
       network,
       generator,
       injector,
+      writes,
       proxies,
       async close() {
         await ownDb.close();

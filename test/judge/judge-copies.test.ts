@@ -2,9 +2,11 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { currentSchema, DATA_TABLES } from '../../src/db/schema-current';
 import { photoPath, thumbnailPath, voicePath } from '../../src/files/media-paths';
 import { LOCAL_ONLY, META_FIELDS } from '../../src/judge/columns';
+import { PARKED_AT as JUDGE_PARKED_AT } from '../../src/judge/device-reader';
 import type { Expectations } from '../../src/judge/expectations';
 import { filePaths } from '../../src/judge/files';
 import type { WriterFormat as JudgeWriterFormat } from '../../src/judge/ledger';
+import { MAX_ATTEMPTS } from '../../src/judge/parked-records';
 import {
   ALLOWED_OUTCOMES,
   DECISION_OF,
@@ -23,6 +25,8 @@ import {
   type Decision,
   resolveConflict,
 } from '../../src/sync/conflict-resolver';
+import { PARKED_AT } from '../../src/sync/queue';
+import { APP_RETRY_POLICY } from '../../src/sync/retry-handler';
 import { META, syncedColumnNames } from '../../src/sync/wire-format';
 
 /**
@@ -42,6 +46,11 @@ describe("the judge's own copies agree with the engine", () => {
 
   it("the wire format's own fields are the engine's", () => {
     expect([...META_FIELDS].sort()).toEqual(Object.values(META).sort());
+  });
+
+  it('a parked queue row is where the engine parks it', () => {
+    expect(JUDGE_PARKED_AT).toBe(PARKED_AT);
+    expect(MAX_ATTEMPTS).toBe(APP_RETRY_POLICY.maxAttempts);
   });
 
   it("a record's files are where the file sync puts them", () => {

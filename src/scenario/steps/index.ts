@@ -5,6 +5,7 @@ import { cleanup } from './cleanup';
 import { crash } from './crash';
 import { create } from './create';
 import { remove } from './delete';
+import { expect } from './expect';
 import { faults } from './faults';
 import { flaky } from './flaky';
 import { generate } from './generate';
@@ -38,6 +39,7 @@ export const STEP_KINDS = [
   answer,
   cleanup,
   write,
+  expect,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];

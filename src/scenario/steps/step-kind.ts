@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Random } from '../../core/random';
 import type { DataTable } from '../../db/schema-current';
+import type { Expectations } from '../../judge/expectations';
 import type { Ledger } from '../../judge/ledger';
 import type { OtherWriters } from '../../simulate/other-writer';
 import type { DeviceSlot } from '../device-slot';
@@ -68,6 +69,8 @@ export interface StepWorld {
   /** Writes down records a device created (their stored values) for the judge. */
   created(slot: DeviceSlot, step: number, table: DataTable, ids: string[]): void;
   event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void;
+  /** Checks expectations now (an `expect` step); failures are kept for the judge. */
+  expectNow(expect: Expectations, index: number): Promise<string | undefined>;
 }
 
 /** The fuzzer's drawing board: one seeded stream and the pieces every kind draws from. */
@@ -82,5 +85,9 @@ export interface FuzzWorld {
   /** Random field values for an edit of this collection. */
   fields(collection: string): Record<string, unknown>;
   withSecondUser: boolean;
+  /** Every device target (`fuzz/phone`, …, `other/phone`). */
+  targets: string[];
   steps: Array<Record<string, unknown>>;
+  /** The scenario's final expectations (the actors add to them). */
+  expect: { parked?: Array<Record<string, unknown>> };
 }
