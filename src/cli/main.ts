@@ -6,8 +6,9 @@ import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
 import { registerDoctorCommand } from './doctor';
 import { registerEmulatorsCommand } from './emulators';
-import { EXIT, UsageError } from './errors';
+import { EXIT } from './errors';
 import { addGlobalOptions } from './global-options';
+import { ROOT_HELP_AFTER, registerHelpCommand } from './help-topics';
 import { exitOnClosedStdout, reportError } from './output';
 import { registerPairCommand } from './pair';
 import { registerRecordsCommand } from './records';
@@ -35,7 +36,10 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
     )
     .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError(options.jsonErrors ? false : '(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Subcommands' help lists the global flags too (commands copy this when they are made).
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', ROOT_HELP_AFTER);
   addGlobalOptions(program);
   registerEmulatorsCommand(program);
   registerSeedCommand(program);
@@ -50,6 +54,7 @@ export function buildProgram(options: { jsonErrors?: boolean } = {}): Command {
   registerAdoptCommand(program);
   registerDoctorCommand(program);
   registerRecordsCommand(program);
+  registerHelpCommand(program);
   return program;
 }
 
@@ -73,7 +78,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       if (error.exitCode !== 0 && json) {
-        reportError(new UsageError(error.message.replace(/^error: /, '')), true);
+        reportError(error, true);
         return;
       }
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;

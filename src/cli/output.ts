@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
+import { errorCodeFor } from './error-codes';
 import { EXIT, exitCodeFor } from './errors';
 import { type GlobalOptions, readGlobalOptions } from './global-options';
 
@@ -88,10 +89,12 @@ export function printerFor(options: Pick<GlobalOptions, 'json' | 'quiet'>): Prin
 
 export function reportError(error: unknown, json: boolean): void {
   const exitCode = exitCodeFor(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const name = error instanceof Error ? error.name : 'Error';
+  // commander's own messages start with "error: "; the envelope's message is the sentence alone.
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
+  const name =
+    error instanceof CommanderError ? 'UsageError' : error instanceof Error ? error.name : 'Error';
   if (json) {
-    writeJson({ status: 'error', exitCode, error: { name, message } });
+    writeJson({ status: 'error', exitCode, error: { code: errorCodeFor(error), name, message } });
   } else {
     process.stderr.write(`personalai-sync: ${message}\n`);
     if (exitCode === EXIT.failures && process.env.PERSONALAI_SYNC_DEBUG && error instanceof Error) {

@@ -65,6 +65,7 @@ export const COMMAND_TARGET_POLICIES = {
   'scenario check': null,
   // Looks at this machine only (binaries, ports, the data directory).
   doctor: null,
+  help: null,
 } as const satisfies Record<string, TargetPolicy | null>;
 
 export type TargetCommand = {
