@@ -17,8 +17,8 @@ import {
   Name,
   parseScenarioDuration,
   RecordId,
-  Strategy,
 } from './steps/fields';
+import { KNOB_FIELDS, StrategySetting } from './device-settings';
 
 export { ACTIONS, type Action, type StepSpec };
 
@@ -50,9 +50,12 @@ const DeviceSpec = z.strictObject({
     .refine(Number.isFinite, 'a clock offset of a finite length'),
   /** Drift in parts per million (positive: runs fast). */
   clockDriftPpm: z.number().min(-100_000).max(100_000).default(0),
-  strategy: Strategy.optional(),
+  /** Overrides the scenario's strategy (a map changes only the collections it names). */
+  strategy: StrategySetting.optional(),
   /** The SDK this device syncs through; default: the scenario's `sdk`. */
   sdk: z.enum(SDKS).optional(),
+  /** The engine's knobs for this device; default: the scenario's (src/scenario/device-settings.ts). */
+  ...KNOB_FIELDS,
 });
 
 const UserSpec = z.strictObject({
@@ -139,7 +142,10 @@ const scenarioShape = (step: z.ZodType) =>
       .min(0)
       .max(2 ** 31 - 1)
       .default(1),
-    strategy: Strategy.default('remote-wins'),
+    /** One strategy, or one per collection (`{ text_notes: merge }`; the rest remote-wins). */
+    strategy: StrategySetting.default('remote-wins'),
+    /** The engine's knobs for every device (a device may set its own). */
+    ...KNOB_FIELDS,
     /**
      * The SDK of devices that do not name one: admin (firebase-admin), client (the app's SDK as
      * the signed-in user, rules enforced) or mixed (alternating over all users' devices, the

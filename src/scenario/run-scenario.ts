@@ -11,6 +11,7 @@ import { freshStart } from '../simulate/fresh-start';
 import { OtherWriters } from '../simulate/other-writer';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
+import { engineKnobs, type KnobSpec, overlayStrategy } from './device-settings';
 import { DeviceSlot } from './device-slot';
 import type { ScenarioSpec } from './format';
 import { type HealResult, SCENARIO_HEAL } from './heal';
@@ -58,7 +59,7 @@ export type { StepReport };
 export interface TimelineEvent {
   atMs: number;
   device: string;
-  kind: 'conflict' | 'error' | 'crash' | 'cleanup';
+  kind: 'conflict' | 'error' | 'crash' | 'cleanup' | 'clock';
   detail: string;
 }
 
@@ -198,7 +199,8 @@ function scenarioSimulation(
             'clockOffset' in d ? (d.clockOffset as number) : 0,
             'clockDriftPpm' in d ? (d.clockDriftPpm as number) : 0,
           ),
-          strategy: ('strategy' in d && d.strategy) || scenario.strategy,
+          strategy: overlayStrategy(scenario.strategy, 'strategy' in d ? d.strategy : undefined),
+          knobs: engineKnobs(scenario, d as KnobSpec),
           sdk: ('sdk' in d && d.sdk) || sdkOf(fleet, slots.length),
           deadlineMs: scenario.deadline,
           askUserDefault: scenario.askUserDefault,

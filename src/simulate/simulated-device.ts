@@ -3,9 +3,11 @@ import type { Clock } from '../core/clock';
 import { forkRandom } from '../core/random';
 import type { Sdk } from '../core/sdk';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
+import type { DataTable } from '../db/schema-current';
 import { deviceSdk } from '../db/device-sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import type { SyncKnobs } from '../sync/sync-knobs';
 import type { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
@@ -28,7 +30,10 @@ export interface SimulatedDeviceOptions {
   /** The SDK the device syncs through; default: the one its database remembers, else admin. */
   sdk?: Sdk;
   clock: Clock;
-  strategy: ConflictStrategy;
+  /** One strategy, or one per collection (the others remote-wins). */
+  strategy: ConflictStrategy | Partial<Record<DataTable, ConflictStrategy>>;
+  /** The engine's page size, batch size and commits in flight; absent: its defaults. */
+  knobs?: SyncKnobs;
   decide?: DecideFn;
   faults: FaultModel;
   link: LinkFaults;
@@ -99,6 +104,7 @@ export async function openSimulatedDevice(
       clock: options.clock,
       random: seedFor('retry-jitter'),
       strategy: options.strategy,
+      ...options.knobs,
       decide: options.decide,
       network,
     });

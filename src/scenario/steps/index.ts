@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { advance } from './advance';
 import { answer } from './answer';
 import { cleanup } from './cleanup';
+import { clock } from './clock';
 import { crash } from './crash';
 import { create } from './create';
 import { remove } from './delete';
@@ -38,6 +39,7 @@ export const STEP_KINDS = [
   answer,
   cleanup,
   write,
+  clock,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];
