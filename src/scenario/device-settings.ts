@@ -11,12 +11,10 @@ import { Collection, Strategy } from './steps/fields';
  */
 
 /** `merge`, or `{ text_notes: merge, health_data: remote-wins }` (others: remote-wins). */
-export const StrategySetting = z
-  .union([Strategy, z.partialRecord(Collection, Strategy)])
-  .meta({
-    description:
-      'A conflict strategy for every collection, or one per collection (the collections not named keep the strategy they had: remote-wins unless set earlier).',
-  });
+export const StrategySetting = z.union([Strategy, z.partialRecord(Collection, Strategy)]).meta({
+  description:
+    'A conflict strategy for every collection, or one per collection (the collections not named keep the strategy they had: remote-wins unless set earlier).',
+});
 export type StrategySettingValue = ConflictStrategy | Partial<Record<DataTable, ConflictStrategy>>;
 /** A strategy for each collection: what a device holds once its settings are resolved. */
 export type StrategyMap = Record<DataTable, ConflictStrategy>;
@@ -69,7 +67,10 @@ export const KNOB_FIELDS = {
   /** Documents per pull query (engine default 1000). */
   pageSize: knob('pageSize', 'Documents per pull query; the engine default is 1000'),
   /** Records per push commit (engine default 500, Firestore's limit). */
-  batchSize: knob('batchSize', "Records per push commit; the engine default is 500, Firestore's limit"),
+  batchSize: knob(
+    'batchSize',
+    "Records per push commit; the engine default is 500, Firestore's limit",
+  ),
   /** Push commits in flight at once (engine default 4). */
   commitsInFlight: knob('maxInFlight', 'Push commits in flight at once; the engine default is 4'),
 };

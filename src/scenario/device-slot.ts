@@ -21,7 +21,7 @@ import { overlayStrategy, type StrategySettingValue } from './device-settings';
 export interface SlotOptions
   extends Pick<
     SimulatedDeviceOptions,
-      | 'dataDir'
+    | 'dataDir'
     | 'userId'
     | 'deviceId'
     | 'projectId'

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FLEET_SDKS, SDKS } from '../core/sdk';
 import { resolveDeviceRefs } from './device-refs';
+import { KNOB_FIELDS, StrategySetting } from './device-settings';
 import {
   ACTIONS,
   type Action,
@@ -18,7 +19,6 @@ import {
   parseScenarioDuration,
   RecordId,
 } from './steps/fields';
-import { KNOB_FIELDS, StrategySetting } from './device-settings';
 
 export { ACTIONS, type Action, type StepSpec };
 

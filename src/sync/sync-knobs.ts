@@ -15,7 +15,11 @@ export interface SyncKnobs {
 
 export type SyncKnob = keyof SyncKnobs;
 
-export const KNOB_DEFAULTS: Required<SyncKnobs> = { pageSize: 1000, batchSize: 500, maxInFlight: 4 };
+export const KNOB_DEFAULTS: Required<SyncKnobs> = {
+  pageSize: 1000,
+  batchSize: 500,
+  maxInFlight: 4,
+};
 
 /** Inclusive bounds, and why the upper one is where it is. */
 export const KNOB_BOUNDS: Record<SyncKnob, { min: number; max: number; why: string }> = {
@@ -36,7 +40,6 @@ export const KNOB_BOUNDS: Record<SyncKnob, { min: number; max: number; why: stri
 export function knobProblem(knob: SyncKnob, value: number): string | null {
   const { min, max, why } = KNOB_BOUNDS[knob];
   if (!Number.isInteger(value)) return `must be a whole number; got ${value}`;
-  if (value < min || value > max)
-    return `must be ${min} to ${max} (${why}); got ${value}`;
+  if (value < min || value > max) return `must be ${min} to ${max} (${why}); got ${value}`;
   return null;
 }

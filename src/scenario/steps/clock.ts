@@ -5,7 +5,10 @@ import { defineStep } from './step-kind';
 
 /** `-2h`, `90m`, `30s`: a duration that may be negative (a jump back). */
 const SignedDuration = z
-  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration like -2h or 90m')])
+  .union([
+    z.number(),
+    z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration like -2h or 90m'),
+  ])
   .transform((v) =>
     typeof v === 'number'
       ? v
@@ -33,7 +36,10 @@ export const clock = defineStep({
     })
     .superRefine((b, ctx) => {
       if ((b.jump === undefined) === (b.set === undefined))
-        ctx.addIssue({ code: 'custom', message: 'give either jump (e.g. -2h) or set (an ISO time)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'give either jump (e.g. -2h) or set (an ISO time)',
+        });
     }),
   async run(world, { device, jump, set }) {
     const skipped: string[] = [];

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Collection, RecordId } from './fields';
-import { describeLarge, isLarge, largeFieldValues, literalFields, WriteFields } from './large-value';
+import {
+  describeLarge,
+  isLarge,
+  largeFieldValues,
+  literalFields,
+  WriteFields,
+} from './large-value';
 import { defineStep } from './step-kind';
 
 /**

@@ -39,13 +39,10 @@ export const ByteSize = z
   .refine((n) => n <= MAX_GENERATED_BYTES, `at most ${MAX_GENERATED_BYTES} bytes (8 MiB)`)
   .meta({ description: 'Bytes of UTF-8: 1.2MB, 900KB, 1MiB, 512KiB, 2000B, or a number.' });
 
-const Chars = z
-  .enum(['ascii', 'wide'])
-  .optional()
-  .meta({
-    description:
-      'ascii: one byte a character; wide: three (CJK). Default: ascii up to 500,000 bytes, wide beyond.',
-  });
+const Chars = z.enum(['ascii', 'wide']).optional().meta({
+  description:
+    'ascii: one byte a character; wide: three (CJK). Default: ascii up to 500,000 bytes, wide beyond.',
+});
 
 export const LargeValue = z.union([
   z.strictObject({ text: ByteSize, chars: Chars }),
@@ -114,7 +111,8 @@ export function largeFieldValues(options: {
   for (const [field, spec] of fills) {
     if (!('fill' in spec)) continue;
     const values = { ...valuesOfRaw(table, row), ...out, [field]: '' };
-    const without = documentBytes(table, id, values) + metaBytes(deviceId, syncedColumnNames(table));
+    const without =
+      documentBytes(table, id, values) + metaBytes(deviceId, syncedColumnNames(table));
     const bytes = MAX_DOCUMENT_BYTES + spec.fill - without;
     if (bytes < 0)
       throw new Error(

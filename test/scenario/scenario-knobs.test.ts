@@ -1,0 +1,284 @@
+import Sqlite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { utf8ByteLength } from '../../src/core/utf8';
+import { VirtualClock } from '../../src/core/clock';
+import { forkRandom } from '../../src/core/random';
+import { describeStep } from '../../src/scenario/describe-step';
+import { DeviceClock } from '../../src/scenario/device-clock';
+import { overlayStrategy } from '../../src/scenario/device-settings';
+import { parseScenarioText, ScenarioFileError } from '../../src/scenario/load-scenario';
+import { runScenario, type ScenarioRunOptions } from '../../src/scenario/run-scenario';
+import { generatedText } from '../../src/scenario/steps/large-value';
+import { scenarioEndpoints } from '../helpers/backend';
+import { useTempDir } from '../helpers/temp-dir';
+
+/**
+ * Knobs a scenario sets (pull page size, push batch size, commits in flight), per-collection
+ * strategies, a device's clock changed by the user mid-run, generated large values and the
+ * readable ids of generated records: their format, and runs on the real emulators.
+ */
+const HEADER = 'name: t\nusers:\n  - id: alice\n    devices: [phone, tablet]\n';
+
+function problemsOf(text: string) {
+  try {
+    parseScenarioText(text, 'bad.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioFileError);
+    return (error as ScenarioFileError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error('the scenario was accepted');
+}
+
+describe('the format', () => {
+  it('takes knobs at the top and per device, and refuses what the engine or Firestore cannot do', () => {
+    const s = parseScenarioText(
+      'name: t\npageSize: 2\nbatchSize: 1\ncommitsInFlight: 1\nusers:\n  - id: alice\n    devices: [phone, { id: tablet, batchSize: 500, commitsInFlight: 8 }]\n',
+    );
+    expect([s.pageSize, s.batchSize, s.commitsInFlight]).toEqual([2, 1, 1]);
+    expect(s.users[0].devices[1]).toMatchObject({ batchSize: 500, commitsInFlight: 8 });
+    expect(problemsOf('name: t\nbatchSize: 501\nusers: [{ id: a, devices: [p] }]\n')).toEqual([
+      'batchSize: must be 1 to 500 (a Firestore commit holds at most 500 writes); got 501',
+    ]);
+    expect(
+      problemsOf(
+        'name: t\npageSize: 0\nusers: [{ id: a, devices: [{ id: p, commitsInFlight: 1.5 }] }]\n',
+      ),
+    ).toEqual([
+      'pageSize: must be 1 to 10000 (a page is held in memory and applied in one local transaction); got 0',
+      'users[0].devices[0].commitsInFlight: must be a whole number; got 1.5',
+    ]);
+  });
+
+  it('takes a strategy per collection at the top, per device and in the strategy step', () => {
+    const s = parseScenarioText(
+      `name: t\nstrategy: { text_notes: merge, health_data: local-wins }\nusers:\n  - id: alice\n    devices: [phone, { id: tablet, strategy: { text_notes: ask-user } }]\nsteps:\n  - strategy: { device: phone, use: { health_data: remote-wins } }\n  - strategy: { device: tablet, use: merge }\n`,
+    );
+    expect(s.strategy).toEqual({ text_notes: 'merge', health_data: 'local-wins' });
+    expect(s.steps.map((step, i) => describeStep(step, i))).toEqual([
+      '#1 strategy health_data: remote-wins on phone',
+      '#2 strategy merge on tablet',
+    ]);
+    expect(problemsOf(`${HEADER}strategy: { notes: merge }\n`)[0]).toMatch(/^strategy/);
+    expect(problemsOf(`${HEADER}strategy: { text_notes: newest }\n`)[0]).toMatch(/^strategy/);
+  });
+
+  it('overlays a map on what a device had: only the collections it names change', () => {
+    expect(overlayStrategy('merge', { health_data: 'local-wins' })).toMatchObject({
+      text_notes: 'merge',
+      health_data: 'local-wins',
+      voice_notes: 'merge',
+    });
+    expect(overlayStrategy({ text_notes: 'merge' }, 'local-wins')).toBe('local-wins');
+    expect(overlayStrategy({ text_notes: 'merge' }, { text_notes: 'remote-wins' })).toBe(
+      'remote-wins',
+    );
+    expect(overlayStrategy({ text_notes: 'merge' }, undefined)).toEqual({ text_notes: 'merge' });
+  });
+
+  it('takes clock jumps and settings, and refuses a step that says neither or both', () => {
+    const s = parseScenarioText(
+      `${HEADER}steps:\n  - clock: { device: phone, jump: -2h }\n  - clock: { device: all, jump: 90m }\n  - clock: { device: tablet, set: '2025-12-31T23:00:00Z' }\n`,
+    );
+    expect(s.steps.map((step, i) => describeStep(step, i))).toEqual([
+      '#1 clock -2h on phone',
+      '#2 clock +90m on all',
+      '#3 clock set 2025-12-31T23:00:00Z on tablet',
+    ]);
+    expect(problemsOf(`${HEADER}steps:\n  - clock: { device: phone }\n`)).toEqual([
+      'steps[0].clock: give either jump (e.g. -2h) or set (an ISO time)',
+    ]);
+    expect(problemsOf(`${HEADER}steps:\n  - clock: { device: phone, jump: 2 hours }\n`)[0]).toMatch(
+      /^steps\[0\]\.clock\.jump: /,
+    );
+  });
+
+  it('takes generated large values in create and update fields, and names them by size', () => {
+    const s = parseScenarioText(
+      `${HEADER}steps:\n  - create: { device: phone, collection: text_notes, id: big, fields: { content: { text: 1.2MB } } }\n  - update: { device: phone, collection: text_notes, id: big, fields: { content: { fill: -1 }, mood: ok } }\n  - create: { device: phone, collection: text_notes, id: b2, fields: { content: { text: 512KiB, chars: ascii } } }\n`,
+    );
+    expect(s.steps.map((step, i) => describeStep(step, i))).toEqual([
+      '#1 create text_notes/big on phone (content: 1,200,000 bytes)',
+      '#2 update text_notes/big on phone (content: fills to 1 MiB -1)',
+      '#3 create text_notes/b2 on phone (content: 524,288 bytes)',
+    ]);
+    expect(
+      problemsOf(
+        `${HEADER}steps:\n  - create: { device: phone, collection: text_notes, id: x, fields: { content: { text: 1.2 megabytes } } }\n`,
+      )[0],
+    ).toMatch(/^steps\[0\]\.create\.fields\.content/);
+    expect(
+      problemsOf(
+        `${HEADER}steps:\n  - create: { device: phone, collection: text_notes, id: x, fields: { content: { text: 9MiB } } }\n`,
+      )[0],
+    ).toMatch(/^steps\[0\]\.create\.fields\.content/);
+  });
+});
+
+describe('generated text', () => {
+  it('weighs exactly what was asked, in characters a note may hold, the same for the same seed', () => {
+    for (const bytes of [0, 1, 999, 500_000, 500_001, 1_048_576, 1_200_000]) {
+      const text = generatedText(bytes, forkRandom(1, 'x'));
+      expect(utf8ByteLength(text)).toBe(bytes);
+      expect(text.length).toBeLessThanOrEqual(500_000);
+    }
+    const a = generatedText(20_000, forkRandom(7, 'x'));
+    expect(generatedText(20_000, forkRandom(7, 'x'))).toBe(a);
+    expect(generatedText(20_000, forkRandom(8, 'x'))).not.toBe(a);
+    expect(utf8ByteLength(generatedText(3001, forkRandom(1, 'x'), 'wide'))).toBe(3001);
+  });
+});
+
+describe('a device clock the user sets', () => {
+  it('jumps back and forward from where it was, and goes on from there', async () => {
+    const world = new VirtualClock(Date.parse('2026-01-01T08:00:00Z'));
+    const clock = new DeviceClock(world, world.now(), 60_000, 0);
+    await clock.sleep(5_000); // backoff inside a pass: this device only
+    expect(clock.now() - world.now()).toBe(65_000);
+    clock.jump(-2 * 3_600_000);
+    expect(clock.now() - world.now()).toBe(65_000 - 7_200_000);
+    // Once the world catches up with the time slept ahead, only the offset and the jump remain.
+    await world.sleep(10_000);
+    expect(clock.now() - world.now()).toBe(60_000 - 7_200_000);
+    clock.jump(86_400_000);
+    expect(clock.now() - world.now()).toBe(60_000 - 7_200_000 + 86_400_000);
+  });
+});
+
+/** Rows of one table on a device's SQLite file, by id. */
+function rowsOf(file: string, table: string): Map<string, Record<string, unknown>> {
+  const db = new Sqlite(file, { readonly: true });
+  try {
+    const rows = db.prepare(`SELECT * FROM ${table}`).all() as Array<Record<string, unknown>>;
+    return new Map(rows.map((r) => [r.id as string, r]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('on the emulators', () => {
+  const tempDir = useTempDir('scenario-knobs-');
+  const run = (text: string, beforeJudge?: ScenarioRunOptions['beforeJudge']) =>
+    runScenario({
+      scenario: parseScenarioText(text),
+      ...scenarioEndpoints('knobs'),
+      dataDir: tempDir(),
+      beforeJudge,
+    });
+  const failing = (report: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(
+      report.invariants.filter((i) => !i.holds).map((i) => [i.name, i.violations]),
+    );
+
+  it('the knobs reach the engine: one record a commit, pages of two, a device’s own page size', {
+    timeout: 120_000,
+  }, async () => {
+    let wire: Record<string, { largestPageLimit: number; commits: number; largestCommit: number }> =
+      {};
+    const report = await run(
+      `name: knobs
+seed: 5
+files: false
+background: 0
+pageSize: 2
+batchSize: 1
+commitsInFlight: 1
+users:
+  - id: alice
+    devices: [phone, { id: tablet, pageSize: 3, batchSize: 500 }]
+steps:
+  - generate: { device: phone, count: 7, collection: text_notes }
+  - generate: { device: tablet, count: 5, collection: health_data }
+  - sync: all
+  - sync: phone
+expect:
+  records: { text_notes: 7, health_data: 5 }
+`,
+      async (state) => {
+        wire = state.wire;
+      },
+    );
+    expect(failing(report)).toEqual({});
+    expect(wire['alice/phone']).toMatchObject({ largestPageLimit: 2, largestCommit: 1 });
+    expect(wire['alice/phone'].commits).toBeGreaterThanOrEqual(7);
+    expect(wire['alice/tablet']).toMatchObject({ largestPageLimit: 3, largestCommit: 5 });
+  });
+
+  it('later steps refer to generated records by their readable ids', {
+    timeout: 120_000,
+  }, async () => {
+    let ids: string[] = [];
+    const report = await run(
+      `name: generated ids
+seed: 6
+files: false
+background: 0
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - create: { device: tablet, collection: text_notes, id: mine, fields: {} }
+  - generate: { device: phone, count: 3, collection: text_notes }
+  - sync: all
+  - update: { device: tablet, collection: text_notes, id: g2-alice-phone-1, fields: { title: edited } }
+  - delete: { device: phone, collection: text_notes, id: g2-alice-phone-2 }
+  - sync: all
+expect:
+  records: { text_notes: 3 }
+  values: [{ collection: text_notes, id: g2-alice-phone-1, fields: { title: edited } }]
+  deleted: [{ collection: text_notes, id: g2-alice-phone-2 }]
+`,
+      async ({ databaseFiles }) => {
+        ids = [...rowsOf(databaseFiles['alice/tablet'], 'text_notes').keys()].sort();
+      },
+    );
+    expect(failing(report)).toEqual({});
+    expect(report.steps.every((s) => s.status === 'ok')).toBe(true);
+    expect(ids).toEqual(['g2-alice-phone-0', 'g2-alice-phone-1', 'mine']);
+  });
+
+  it('each collection’s conflicts are resolved, and judged, with that collection’s strategy', {
+    timeout: 120_000,
+  }, async () => {
+    const report = await run(
+      `name: per-collection strategies
+seed: 8
+files: false
+background: 0
+strategy: { text_notes: merge, health_data: local-wins }
+users:
+  - id: alice
+    devices: [phone, { id: tablet, strategy: { health_data: remote-wins } }]
+steps:
+  - create: { device: phone, collection: text_notes, id: n1, fields: { title: a, mood: a } }
+  - create: { device: phone, collection: health_data, id: h1, fields: { value: 1 } }
+  - sync: all
+  - update: { device: phone, collection: text_notes, id: n1, fields: { title: phone } }
+  - update: { device: tablet, collection: text_notes, id: n1, fields: { mood: tablet } }
+  - update: { device: phone, collection: health_data, id: h1, fields: { value: 2 } }
+  - update: { device: tablet, collection: health_data, id: h1, fields: { value: 3 } }
+  - sync: phone
+  - sync: tablet
+  - strategy: { device: phone, use: { health_data: local-wins } }
+  - update: { device: tablet, collection: health_data, id: h1, fields: { value: 4 } }
+  - update: { device: phone, collection: health_data, id: h1, fields: { value: 5 } }
+  - sync: tablet
+  - sync: phone
+expect:
+  conflicts: 3
+  values:
+    - { collection: text_notes, id: n1, fields: { title: phone, mood: tablet } }
+    - { collection: health_data, id: h1, fields: { value: 5 } }
+`,
+    );
+    expect(failing(report)).toEqual({});
+    const conflicts = report.timeline.events
+      .filter((e) => e.kind === 'conflict')
+      .map((e) => `${e.device} ${e.detail}`);
+    // Collections sync side by side: their conflicts come in either order.
+    expect(conflicts.sort()).toEqual([
+      'alice/phone health_data/h1: kept-local (local-wins)',
+      'alice/tablet health_data/h1: took-remote (remote-wins)',
+      'alice/tablet text_notes/n1: merged (merge)',
+    ]);
+  });
+});
