@@ -1,8 +1,8 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { utf8ByteLength } from '../../src/core/utf8';
 import { VirtualClock } from '../../src/core/clock';
 import { forkRandom } from '../../src/core/random';
+import { utf8ByteLength } from '../../src/core/utf8';
 import { describeStep } from '../../src/scenario/describe-step';
 import { DeviceClock } from '../../src/scenario/device-clock';
 import { overlayStrategy } from '../../src/scenario/device-settings';
@@ -279,6 +279,56 @@ expect:
       'alice/phone health_data/h1: kept-local (local-wins)',
       'alice/tablet health_data/h1: took-remote (remote-wins)',
       'alice/tablet text_notes/n1: merged (merge)',
+    ]);
+  });
+
+  it('a device whose user sets its clock back (and forward) still syncs, in the server’s order', {
+    timeout: 120_000,
+  }, async () => {
+    const report = await run(
+      `name: clock jumps
+seed: 9
+files: false
+background: 15m
+deadline: 10s
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - create: { device: phone, collection: text_notes, id: n1, fields: { title: before } }
+  - advance: 20m
+  - clock: { device: phone, jump: -2h }
+  - create: { device: phone, collection: text_notes, id: n2, fields: {} }
+  - update: { device: phone, collection: text_notes, id: n1, fields: { title: phone } }
+  - clock: { device: phone, jump: -1h }
+  - sync: phone
+  - sync: tablet
+  - update: { device: tablet, collection: text_notes, id: n2, fields: { title: tablet } }
+  - clock: { device: tablet, set: '2027-06-01T00:00:00Z' }
+  - update: { device: tablet, collection: text_notes, id: n2, fields: { mood: later } }
+  - sync: tablet
+  - clock: { device: phone, jump: -3h }
+  - create: { device: phone, collection: text_notes, id: n3, fields: {} }
+  - advance: 40m
+  - update: { device: tablet, collection: text_notes, id: n3, fields: { title: seen } }
+expect:
+  records: { text_notes: 3 }
+  values:
+    - { collection: text_notes, id: n1, fields: { title: phone } }
+    - { collection: text_notes, id: n2, fields: { title: tablet, mood: later } }
+    - { collection: text_notes, id: n3, fields: { title: seen } }
+`,
+    );
+    // Steps 9 and 11 need n2 pushed by the phone's pass of step 7, although it was queued when
+    // the phone's clock read an hour later; step 16 needs n3 pushed by the phone's background
+    // sync (and pulled by the tablet's) while the phone's clock reads hours before its last run.
+    expect(report.steps.filter((s) => s.status === 'skipped').map((s) => s.note)).toEqual([]);
+    expect(failing(report)).toEqual({});
+    expect(report.timeline.events.filter((e) => e.kind === 'clock').map((e) => e.detail)).toEqual([
+      expect.stringMatching(/^clock back 2h to 2026-01-01T06:2/),
+      expect.stringMatching(/^clock back 1h to 2026-01-01T05:2/),
+      expect.stringMatching(/^clock forward .* to 2027-06-01T00:00:00.000Z$/),
+      expect.stringMatching(/^clock back 3h to 2026-01-01T02:2/),
     ]);
   });
 });
