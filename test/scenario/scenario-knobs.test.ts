@@ -331,4 +331,53 @@ expect:
       expect.stringMatching(/^clock back 3h to 2026-01-01T02:2/),
     ]);
   });
+
+  it('large values just under the 1 MiB document limit sync to every device; one just over is parked, never sent', {
+    timeout: 180_000,
+  }, async () => {
+    let onTablet = new Map<string, Record<string, unknown>>();
+    let onServer: string[] = [];
+    const report = await run(
+      `name: large values
+seed: 10
+files: false
+background: 0
+deadline: 20s
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - create: { device: phone, collection: text_notes, id: mb, fields: { content: { text: 1000KB } } }
+  - create: { device: phone, collection: text_notes, id: under, fields: { content: { fill: -1 } } }
+  - create: { device: phone, collection: text_notes, id: edited, fields: {} }
+  - sync: all
+  - update: { device: tablet, collection: text_notes, id: edited, fields: { mood: big, content: { fill: -1 } } }
+  - sync: all
+  - create: { device: phone, collection: text_notes, id: over, fields: { content: { fill: 1 } } }
+  - sync: phone
+`,
+      async ({ databaseFiles, firestore, users }) => {
+        onTablet = rowsOf(databaseFiles['alice/tablet'], 'text_notes');
+        const docs = await firestore.collection('text_notes').where('user_id', '==', users[0].realId).get();
+        onServer = docs.docs.map((d) => d.id).sort();
+      },
+    );
+    const bytes = (id: string) => utf8ByteLength(String(onTablet.get(id)?.content ?? ''));
+    expect(bytes('mb')).toBe(1_000_000);
+    expect(bytes('under')).toBeGreaterThan(1_040_000);
+    expect(bytes('edited')).toBeGreaterThan(1_040_000);
+    expect(onTablet.get('edited')?.mood).toBe('big');
+    expect(onServer).toEqual(['edited', 'mb', 'under']);
+    // The push refuses the one over the limit before the wire, saying why.
+    const errors = report.timeline.events.filter(
+      (e) => e.kind === 'error' && e.detail.startsWith('text_notes/over'),
+    );
+    expect(errors[0]?.detail).toMatch(/over Firestore's limit of 1,048,576 \(1 MiB\)/);
+    // Everything but the parked record holds (the heal retries it and it is parked again).
+    const failed = report.invariants.filter((i) => !i.holds);
+    expect(failed.flatMap((i) => i.violations.map((v) => v.record))).toSatisfy((records: unknown[]) =>
+      records.every((r) => r === 'text_notes/over' || r === null),
+    );
+  });
 });
+
