@@ -81,6 +81,16 @@ export interface KnobSpec {
   commitsInFlight?: number;
 }
 
+/** A scenario with these engine knobs at the top (`scenario run --page-size …`); others kept. */
+export function withKnobs<S extends KnobSpec>(scenario: S, knobs: SyncKnobs): S {
+  return {
+    ...scenario,
+    pageSize: knobs.pageSize ?? scenario.pageSize,
+    batchSize: knobs.batchSize ?? scenario.batchSize,
+    commitsInFlight: knobs.maxInFlight ?? scenario.commitsInFlight,
+  };
+}
+
 /** A device's knobs: its own, else the scenario's, as the engine names them. */
 export function engineKnobs(scenario: KnobSpec, device: KnobSpec): SyncKnobs {
   return {

@@ -358,7 +358,10 @@ steps:
 `,
       async ({ databaseFiles, firestore, users }) => {
         onTablet = rowsOf(databaseFiles['alice/tablet'], 'text_notes');
-        const docs = await firestore.collection('text_notes').where('user_id', '==', users[0].realId).get();
+        const docs = await firestore
+          .collection('text_notes')
+          .where('user_id', '==', users[0].realId)
+          .get();
         onServer = docs.docs.map((d) => d.id).sort();
       },
     );
@@ -375,9 +378,8 @@ steps:
     expect(errors[0]?.detail).toMatch(/over Firestore's limit of 1,048,576 \(1 MiB\)/);
     // Everything but the parked record holds (the heal retries it and it is parked again).
     const failed = report.invariants.filter((i) => !i.holds);
-    expect(failed.flatMap((i) => i.violations.map((v) => v.record))).toSatisfy((records: unknown[]) =>
-      records.every((r) => r === 'text_notes/over' || r === null),
+    expect(failed.flatMap((i) => i.violations.map((v) => v.record))).toSatisfy(
+      (records: unknown[]) => records.every((r) => r === 'text_notes/over' || r === null),
     );
   });
 });
-
