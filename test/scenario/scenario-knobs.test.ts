@@ -6,6 +6,7 @@ import { utf8ByteLength } from '../../src/core/utf8';
 import { describeStep } from '../../src/scenario/describe-step';
 import { DeviceClock } from '../../src/scenario/device-clock';
 import { overlayStrategy } from '../../src/scenario/device-settings';
+import { generateScenario, parseGenerated } from '../../src/scenario/fuzz';
 import { parseScenarioText, ScenarioFileError } from '../../src/scenario/load-scenario';
 import { runScenario, type ScenarioRunOptions } from '../../src/scenario/run-scenario';
 import { generatedText } from '../../src/scenario/steps/large-value';
@@ -111,6 +112,31 @@ describe('the format', () => {
         `${HEADER}steps:\n  - create: { device: phone, collection: text_notes, id: x, fields: { content: { text: 9MiB } } }\n`,
       )[0],
     ).toMatch(/^steps\[0\]\.create\.fields\.content/);
+  });
+});
+
+describe('the fuzzer (fixed seed)', () => {
+  it('draws small pages and batches, strategies per collection, clock jumps and large notes', () => {
+    const seen = { page1: 0, batch1: 0, knobs: 0, deviceKnobs: 0, maps: 0, clock: 0, large: 0 };
+    for (let run = 0; run < 200; run += 1) {
+      const input = generateScenario(20261125, run);
+      const spec = parseGenerated(input);
+      if (spec.pageSize === 1) seen.page1 += 1;
+      if (spec.batchSize === 1) seen.batch1 += 1;
+      if (spec.pageSize !== undefined) seen.knobs += 1;
+      if (spec.users.some((u) => u.devices.some((d) => typeof d !== 'string' && d.pageSize)))
+        seen.deviceKnobs += 1;
+      if (typeof spec.strategy !== 'string') seen.maps += 1;
+      if (spec.steps.some((step) => 'clock' in step)) seen.clock += 1;
+      if (JSON.stringify(input.steps).includes('"content":{"')) seen.large += 1;
+    }
+    expect(seen.knobs).toBeGreaterThan(30);
+    expect(seen.page1).toBeGreaterThan(5);
+    expect(seen.batch1).toBeGreaterThan(10);
+    expect(seen.deviceKnobs).toBeGreaterThan(10);
+    expect(seen.maps).toBeGreaterThan(25);
+    expect(seen.clock).toBeGreaterThan(25);
+    expect(seen.large).toBeGreaterThan(5);
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isSettable } from '../device-clock';
+import { drawClockJumps } from '../fuzz-settings';
 import { DeviceRef, formatMs, on, parseScenarioDuration } from './fields';
 import { defineStep } from './step-kind';
 
@@ -58,6 +59,10 @@ export const clock = defineStep({
       );
     }
     return skipped.length > 0 ? `skipped: ${skipped.join(', ')} keep real time` : undefined;
+  },
+  fuzzActor: {
+    stream: 'clock',
+    insert: (fuzz, random) => drawClockJumps(fuzz.steps, fuzz.targets, random),
   },
   describe: (b) =>
     `clock ${b.jump !== undefined ? `${b.jump < 0 ? '-' : '+'}${formatMs(Math.abs(b.jump))}` : `set ${b.set}`} on ${on(b.device)}`,

@@ -82,5 +82,7 @@ export interface FuzzWorld {
   /** Random field values for an edit of this collection. */
   fields(collection: string): Record<string, unknown>;
   withSecondUser: boolean;
+  /** Every device a step may name (`fuzz/phone`, …), for actors that draw their own. */
+  targets: readonly string[];
   steps: Array<Record<string, unknown>>;
 }
