@@ -15,6 +15,7 @@ import { freshStart } from '../simulate/fresh-start';
 import { parseDuration, parseProbability } from './duration';
 import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
+import { addKnobOptions, parseKnobs } from './knob-options';
 import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
 import { guardTarget } from './production-guard';
@@ -47,8 +48,7 @@ interface RunFlags {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  addKnobOptions(program.command('run'))
     .description(
       'the main job: devices go offline, keep recording, come back online and sync until drained; prints a report',
     )
@@ -125,6 +125,7 @@ export function registerRunCommand(program: Command): void {
           ackLostRate: parseProbability('--ack-lost-rate', flags.ackLostRate),
         };
         const strategy = parseStrategy(flags.strategy);
+        const knobs = parseKnobs(flags as unknown as Record<string, unknown>);
         const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
         if (
           flags.crashAt !== undefined &&
@@ -198,6 +199,7 @@ export function registerRunCommand(program: Command): void {
               recordsPerSecond,
               blackhole: flags.blackhole,
               strategy,
+              knobs,
               decide,
               faults,
               link,

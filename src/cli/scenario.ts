@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { FleetSdk } from '../core/sdk';
 import { openBackend } from '../emulators/backend';
+import { withKnobs } from '../scenario/device-settings';
 import type { ScenarioSpec } from '../scenario/format';
 import { guardRun } from '../scenario/guard-run';
 import { loadScenarioFile } from '../scenario/load-scenario';
 import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
 import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
+import { addKnobOptions, parseKnobs } from './knob-options';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
@@ -27,8 +29,7 @@ export function registerScenarioCommand(program: Command): void {
     .command('scenario')
     .description('replay scenario files, check invariants, fuzz for failures');
 
-  scenario
-    .command('run')
+  addKnobOptions(scenario.command('run'), "each scenario's own")
     .description('replay scenarios on a virtual clock against the emulators and check invariants')
     .argument('<files...>', 'scenario files (YAML); a folder means every .yaml in it')
     .option('--junit <file>', 'write a JUnit XML report (one test case per scenario and invariant)')
@@ -51,8 +52,13 @@ export function registerScenarioCommand(program: Command): void {
           sdk?: string;
         };
         const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
+        const knobs = parseKnobs(flags);
         const files = expandFiles(command.args);
-        const loaded = files.map((file) => ({ file, scenario: loadScenarioFile(file) }));
+        // The flags replace each scenario's own knobs (a device that names its own keeps them).
+        const loaded = files.map((file) => ({
+          file,
+          scenario: withKnobs(loadScenarioFile(file), knobs),
+        }));
         await guardTarget(options, 'scenario run');
         const reports = await replayAll(loaded, options, flags.keep, sdk);
         writeReports(reports, flags);

@@ -8,6 +8,7 @@ import { fetchMissingMedia, type MediaFetchReport } from '../files/fetch-missing
 import { openExistingDevice } from './device-files';
 import { parseDuration } from './duration';
 import { EXIT, UsageError } from './errors';
+import { addKnobOptions, parseKnobs } from './knob-options';
 import { uploadedMediaRecords } from './media-records';
 import { printable, wrapAction } from './output';
 import { printUnseen } from './print-unseen';
@@ -16,8 +17,7 @@ import { decideFor, parseSdk, parseStrategy } from './run-options';
 import { throwawayNotice } from './throwaway-notice';
 
 export function registerSyncCommand(program: Command): void {
-  program
-    .command('sync')
+  addKnobOptions(program.command('sync'))
     .description('one sync pass of a device now (pull, then push), and what it did')
     .option(
       '--strategy <name>',
@@ -52,6 +52,7 @@ export function registerSyncCommand(program: Command): void {
         };
         const chosenSdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, false);
         const strategy = parseStrategy(flags.strategy);
+        const knobs = parseKnobs(flags);
         const decide = decideFor(strategy, flags.answers);
         const deadlineMs = parseDuration('--deadline', flags.deadline);
         const target = await guardTarget(options, 'sync');
@@ -84,6 +85,7 @@ export function registerSyncCommand(program: Command): void {
           clock: systemClock,
           strategy,
           decide,
+          ...knobs,
         });
         try {
           const { sync } = device;

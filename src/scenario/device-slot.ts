@@ -8,8 +8,9 @@ import {
   type SimulatedDevice,
   type SimulatedDeviceOptions,
 } from '../simulate/simulated-device';
-import type { Conflict, ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
+import type { Conflict, DecideFn, Decision } from '../sync/conflict-resolver';
 import type { SyncResult } from '../sync/sync-manager';
+import { overlayStrategy, type StrategySettingValue } from './device-settings';
 
 /**
  * One device of a scenario across its lives: the settings the scenario gave it (network mode,
@@ -20,14 +21,23 @@ import type { SyncResult } from '../sync/sync-manager';
 export interface SlotOptions
   extends Pick<
     SimulatedDeviceOptions,
-    'dataDir' | 'userId' | 'deviceId' | 'projectId' | 'firestore' | 'storage' | 'seed' | 'sdk'
+    | 'dataDir'
+    | 'userId'
+    | 'deviceId'
+    | 'projectId'
+    | 'firestore'
+    | 'storage'
+    | 'seed'
+    | 'sdk'
+    | 'knobs'
   > {
   userName: string;
   /** The device's name in the scenario, when its id is not one (`run`'s ids are freer). */
   name?: string;
   /** This device's clock (a scenario's: its offset and drift over virtual time). */
   clock: Clock;
-  strategy: ConflictStrategy;
+  /** One strategy, or one per collection. */
+  strategy: StrategySettingValue;
   deadlineMs: number;
   askUserDefault?: Decision;
   /** Answers ask-user conflicts instead of the scenario's answers (`run --answers`, a prompt). */
@@ -40,7 +50,7 @@ export interface SlotOptions
 }
 
 export type SyncOutcome =
-  | { kind: 'synced'; result: SyncResult; strategy: ConflictStrategy; answers: AnswerLog[] }
+  | { kind: 'synced'; result: SyncResult; strategy: StrategySettingValue; answers: AnswerLog[] }
   | { kind: 'crashed'; point: CrashPoint; answers: AnswerLog[] };
 
 export interface AnswerLog {
@@ -57,7 +67,7 @@ export class DeviceSlot {
   mode: NetworkMode = 'online';
   link: LinkFaults = HEALTHY_LINK;
   faults: FaultModel = NO_FAULTS;
-  strategy: ConflictStrategy;
+  strategy: StrategySettingValue;
   readonly answers: Decision[] = [];
   /** Retention cleanups run here: records older than a cutoff may be missing on this device. */
   readonly cleanupCutoffs: number[] = [];
@@ -87,6 +97,7 @@ export class DeviceSlot {
         : `${this.key}/life-${this.retired.length}`,
       clock: this.clock,
       strategy: this.strategy,
+      knobs: o.knobs,
       decide: (conflict) => {
         if (o.decide) return this.answerWith(o.decide, conflict);
         const decision = this.answers.shift() ?? o.askUserDefault ?? null;
@@ -126,9 +137,10 @@ export class DeviceSlot {
     this.device.injector.setModel(faults);
   }
 
-  setStrategy(strategy: ConflictStrategy): void {
-    this.strategy = strategy;
-    this.device.sync.setStrategy(strategy);
+  /** The user changes the strategy setting: a map changes only the collections it names. */
+  setStrategy(strategy: StrategySettingValue): void {
+    this.strategy = overlayStrategy(this.strategy, strategy);
+    this.device.sync.setStrategy(this.strategy);
   }
 
   /**

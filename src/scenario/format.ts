@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FLEET_SDKS, SDKS } from '../core/sdk';
 import { resolveDeviceRefs } from './device-refs';
+import { KNOB_FIELDS, StrategySetting } from './device-settings';
 import { checkExpectationRefs } from './expectation-refs';
 import { Expectations } from './expectations-schema';
 import {
@@ -11,7 +12,7 @@ import {
   type StepBodies,
   type StepSpec,
 } from './steps';
-import { Duration, documentedBody, Name, parseScenarioDuration, Strategy } from './steps/fields';
+import { Duration, documentedBody, Name, parseScenarioDuration } from './steps/fields';
 
 export { ACTIONS, type Action, Expectations, type StepSpec };
 
@@ -43,9 +44,12 @@ const DeviceSpec = z.strictObject({
     .refine(Number.isFinite, 'a clock offset of a finite length'),
   /** Drift in parts per million (positive: runs fast). */
   clockDriftPpm: z.number().min(-100_000).max(100_000).default(0),
-  strategy: Strategy.optional(),
+  /** Overrides the scenario's strategy (a map changes only the collections it names). */
+  strategy: StrategySetting.optional(),
   /** The SDK this device syncs through; default: the scenario's `sdk`. */
   sdk: z.enum(SDKS).optional(),
+  /** The engine's knobs for this device; default: the scenario's (src/scenario/device-settings.ts). */
+  ...KNOB_FIELDS,
 });
 
 const UserSpec = z.strictObject({
@@ -107,7 +111,10 @@ const scenarioShape = (step: z.ZodType) =>
       .min(0)
       .max(2 ** 31 - 1)
       .default(1),
-    strategy: Strategy.default('remote-wins'),
+    /** One strategy, or one per collection (`{ text_notes: merge }`; the rest remote-wins). */
+    strategy: StrategySetting.default('remote-wins'),
+    /** The engine's knobs for every device (a device may set its own). */
+    ...KNOB_FIELDS,
     /**
      * The SDK of devices that do not name one: admin (firebase-admin), client (the app's SDK as
      * the signed-in user, rules enforced) or mixed (alternating over all users' devices, the

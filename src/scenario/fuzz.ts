@@ -1,5 +1,6 @@
 import { forkRandom } from '../core/random';
 import { Scenario, type ScenarioInput, type ScenarioSpec } from './format';
+import { drawSettings } from './fuzz-settings';
 import { STEP_KINDS } from './steps';
 import type { FuzzWorld } from './steps/step-kind';
 
@@ -74,7 +75,7 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
     if (kind.fuzzActor)
       kind.fuzzActor.insert(fuzz, forkRandom(fuzzSeed, `fuzz/${run}/${kind.fuzzActor.stream}`));
   drawSdks(users, forkRandom(fuzzSeed, `fuzz/${run}/sdk`));
-  return {
+  const scenario: ScenarioInput = {
     name: `fuzz ${fuzzSeed} #${run}`,
     seed: int(1, 2 ** 31 - 2),
     strategy,
@@ -89,6 +90,8 @@ export function generateScenario(fuzzSeed: number, run: number): ScenarioInput {
       expect: fuzz.expect as NonNullable<ScenarioInput['expect']>,
     }),
   };
+  drawSettings(scenario, forkRandom(fuzzSeed, `fuzz/${run}/settings`));
+  return scenario;
 }
 
 /**

@@ -18,7 +18,7 @@ const MAX_CHARTS = 12;
 const MAX_VIOLATIONS = 200;
 /** Events grouped into one marker list at most this many in its tooltip. */
 const MAX_TOOLTIP_LINES = 10;
-const KINDS: TimelineEvent['kind'][] = ['conflict', 'error', 'crash', 'cleanup'];
+const KINDS: TimelineEvent['kind'][] = ['conflict', 'error', 'crash', 'cleanup', 'clock'];
 
 type Offline = ScenarioReport['timeline']['offline'][number];
 
@@ -451,7 +451,7 @@ svg text{font-size:10px;fill:#6b7280}
 .offline{fill:#a855f7;fill-opacity:.18}
 .offline[data-mode="refuse"]{fill:#f59e0b;fill-opacity:.22}
 .offline[data-mode="blackhole"]{fill:#374151;fill-opacity:.28}
-.kind-conflict{fill:#d97706}.kind-error{fill:#dc2626}.kind-crash{fill:#111827}.kind-cleanup{fill:#0891b2}
+.kind-conflict{fill:#d97706}.kind-error{fill:#dc2626}.kind-crash{fill:#111827}.kind-cleanup{fill:#0891b2}.kind-clock{fill:#7c3aed}
 .crash-line{stroke:#111827;stroke-width:1;stroke-dasharray:2 2}
 p.note{font-size:.85rem;color:#4b5563}
 .legend{font-size:.8rem;color:#4b5563}

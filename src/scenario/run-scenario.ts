@@ -7,10 +7,12 @@ import { type FleetSdk, type Sdk, sdkOf } from '../core/sdk';
 import { RETENTION_TABLES } from '../files/storage-manager';
 import { judgeScenario } from '../judge/judge-scenario';
 import type { InvariantResult } from '../judge/verdict';
+import type { FaultInjector } from '../simulate/fault-model';
 import { freshStart } from '../simulate/fresh-start';
 import { OtherWriters } from '../simulate/other-writer';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
+import { engineKnobs, type KnobSpec, overlayStrategy } from './device-settings';
 import { DeviceSlot } from './device-slot';
 import type { ScenarioSpec } from './format';
 import { type HealResult, SCENARIO_HEAL } from './heal';
@@ -51,6 +53,8 @@ export interface ScenarioRunOptions {
     bucket: import('@google-cloud/storage').Bucket | null;
     users: Array<{ name: string; realId: string }>;
     databaseFiles: Record<string, string>;
+    /** What each device asked of the wire over all its lives (the knobs show here). */
+    wire: Record<string, FaultInjector['wire']>;
   }) => Promise<void>;
 }
 
@@ -59,7 +63,7 @@ export type { StepReport };
 export interface TimelineEvent {
   atMs: number;
   device: string;
-  kind: 'conflict' | 'error' | 'crash' | 'cleanup';
+  kind: 'conflict' | 'error' | 'crash' | 'cleanup' | 'clock';
   detail: string;
 }
 
@@ -225,7 +229,8 @@ function scenarioSimulation(
             'clockOffset' in d ? (d.clockOffset as number) : 0,
             'clockDriftPpm' in d ? (d.clockDriftPpm as number) : 0,
           ),
-          strategy: ('strategy' in d && d.strategy) || scenario.strategy,
+          strategy: overlayStrategy(scenario.strategy, 'strategy' in d ? d.strategy : undefined),
+          knobs: engineKnobs(scenario, d as KnobSpec),
           sdk: ('sdk' in d && d.sdk) || sdkOf(fleet, slots.length),
           deadlineMs: scenario.deadline,
           askUserDefault: scenario.askUserDefault,
@@ -281,6 +286,7 @@ async function judgeScenarioRun(
       bucket: scenario.files && options.storage ? clients.bucket() : null,
       users: users.map(({ name, realId }) => ({ name, realId })),
       databaseFiles: Object.fromEntries(slots.map((s) => [s.key, s.device.folders.databaseFile!])),
+      wire: Object.fromEntries(slots.map((s) => [s.key, wireOf(s)])),
     });
     const invariants = await judgeScenario({
       users: users.map((u) => ({
@@ -363,4 +369,16 @@ export function mergeCounts(counts: Array<Record<string, number>>): Record<strin
   const merged: Record<string, number> = {};
   for (const c of counts) for (const [k, v] of Object.entries(c)) merged[k] = (merged[k] ?? 0) + v;
   return merged;
+}
+
+function wireOf(slot: DeviceSlot): FaultInjector['wire'] {
+  const total = { pulls: 0, largestPageLimit: 0, commits: 0, largestCommit: 0 };
+  for (const device of slot.all()) {
+    const w = device.injector.wire;
+    total.pulls += w.pulls;
+    total.commits += w.commits;
+    total.largestPageLimit = Math.max(total.largestPageLimit, w.largestPageLimit);
+    total.largestCommit = Math.max(total.largestCommit, w.largestCommit);
+  }
+  return total;
 }

@@ -13,6 +13,7 @@ import type { SimulatedDevice } from '../simulate/simulated-device';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
 import type { ConflictReport } from '../sync/reconcile';
 import type { SyncError } from '../sync/sync-context';
+import type { SyncKnobs } from '../sync/sync-knobs';
 import { DeviceSlot } from './device-slot';
 import { Scenario, type ScenarioInput, type ScenarioSpec } from './format';
 import { drainPolicy, type HealResult, heal, pendingOf } from './heal';
@@ -48,6 +49,8 @@ export interface RunOptions {
   /** Offline as "black hole" (accepts, never answers) instead of "connection refused". */
   blackhole: boolean;
   strategy: ConflictStrategy;
+  /** The engine's page size, batch size and commits in flight (`--page-size` …); absent: defaults. */
+  knobs?: SyncKnobs;
   decide?: DecideFn;
   faults: FaultModel;
   link: LinkFaults;
@@ -138,6 +141,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
         sdk: options.sdk === undefined ? undefined : sdkOf(options.sdk, i),
         clock: options.clock,
         strategy: options.strategy,
+        knobs: options.knobs,
         deadlineMs: options.deadlineMs,
         decide: options.decide,
         // A device keeps its own random streams (user/device) in every life, as `run` always had.

@@ -8,6 +8,7 @@ import type { NetworkMode } from '../simulate/fault-proxy';
 import type { OtherWriters } from '../simulate/other-writer';
 import { BackgroundScheduler } from '../sync/background-scheduler';
 import { resolveDeviceRefs } from './device-refs';
+import { strategyFor } from './device-settings';
 import type { DeviceSlot, SyncOutcome } from './device-slot';
 import type { TimelineEvent } from './run-scenario';
 import type { StepWorld } from './steps/step-kind';
@@ -155,7 +156,8 @@ export class Simulation implements StepWorld {
         this.conflicts.push({
           ...c,
           device: slot.key,
-          configured: outcome.strategy,
+          // The strategy set for this conflict's collection (a setting may name one per collection).
+          configured: strategyFor(outcome.strategy, c.collection),
           answered: answer?.decision ?? undefined,
         });
         this.event(

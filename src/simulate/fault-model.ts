@@ -60,6 +60,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export class FaultInjector {
   readonly counts: FaultCounts = { injected: {}, acksLost: 0, crashes: 0 };
+  /** What the engine asked of the wire (the knobs show here: page limits, commit sizes). */
+  readonly wire = { pulls: 0, largestPageLimit: 0, commits: 0, largestCommit: 0 };
   /** Resolves when the device dies at its armed crash point. */
   readonly crashed: Promise<CrashPoint>;
   private signalCrash: (point: CrashPoint) => void = () => {};
@@ -123,6 +125,8 @@ export class FaultInjector {
     return {
       pullPage: async (...args) => {
         if (this.shouldFail('pull')) throw this.error(`pull ${args[0]}`);
+        this.wire.pulls += 1;
+        this.wire.largestPageLimit = Math.max(this.wire.largestPageLimit, args[3]);
         const page = await real.pullPage(...args);
         if (page.docs.length > 0) await this.maybeCrash('after-pull');
         return page;
@@ -138,6 +142,8 @@ export class FaultInjector {
           await during.action();
         }
         await this.maybeCrash('before-remote-write');
+        this.wire.commits += 1;
+        this.wire.largestCommit = Math.max(this.wire.largestCommit, args[1].length);
         const outcomes = await real.commit(...args);
         await this.maybeCrash('after-remote-write');
         if (this.shouldLoseAck()) {

@@ -5,7 +5,9 @@ import type { Sdk } from '../core/sdk';
 import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { deviceSdk } from '../db/device-sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
+import type { DataTable } from '../db/schema-current';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import type { SyncKnobs } from '../sync/sync-knobs';
 import type { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
@@ -29,7 +31,10 @@ export interface SimulatedDeviceOptions {
   /** The SDK the device syncs through; default: the one its database remembers, else admin. */
   sdk?: Sdk;
   clock: Clock;
-  strategy: ConflictStrategy;
+  /** One strategy, or one per collection (the others remote-wins). */
+  strategy: ConflictStrategy | Partial<Record<DataTable, ConflictStrategy>>;
+  /** The engine's page size, batch size and commits in flight; absent: its defaults. */
+  knobs?: SyncKnobs;
   decide?: DecideFn;
   faults: FaultModel;
   link: LinkFaults;
@@ -103,6 +108,7 @@ export async function openSimulatedDevice(
       clock: options.clock,
       random: seedFor('retry-jitter'),
       strategy: options.strategy,
+      ...options.knobs,
       decide: options.decide,
       network,
     });

@@ -23,6 +23,11 @@ export function shouldRunBackgroundSync(state: {
 }): { run: boolean; reason: string } {
   if (!state.online) return { run: false, reason: 'offline' };
   if (state.batteryLow) return { run: false, reason: 'battery low' };
+  // A last run in the future: the user set the clock back. The OS counts time since boot, which
+  // a clock change does not move, so the interval cannot be measured here: run rather than wait
+  // for the clock to catch up (hours, perhaps).
+  if (state.lastRunAt !== null && state.now < state.lastRunAt)
+    return { run: true, reason: 'clock set back' };
   if (state.lastRunAt !== null && state.now - state.lastRunAt < state.minimumIntervalMs) {
     return { run: false, reason: 'interval not elapsed' };
   }

@@ -9,7 +9,7 @@ import { writeProblem } from './check-write';
 import { classifyError } from './classify-error';
 import { NetworkDownError, reportNetworkDown } from './network-judge';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
-import { findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
+import { dueRows, findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
 import { type PushOutcome, settleChunk } from './settle';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
@@ -68,7 +68,7 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
     .get<SyncQueueItem>('sync_queue')
     .query(
       Q.where('collection', table),
-      Q.where('scheduled_at', Q.lte(ctx.clock.now())),
+      dueRows(ctx.clock.now(), ctx.retryPolicy.maxDelayMs),
       Q.sortBy('scheduled_at'),
     )
     .fetch();

@@ -31,6 +31,22 @@ export interface QueueData {
 /** scheduled_at of a parked row: never due, so the due-rows query skips it. */
 export const PARKED_AT = 8_640_000_000_000_000;
 
+/**
+ * The rows due at `now`: scheduled at or before it, or further ahead than any retry delay could
+ * have put them (`maxDelayMs`, the retry policy's cap), which only happens when the user set the
+ * device's clock back since they were queued; parked rows never. Without the second half, an edit
+ * made before the clock went back two hours would wait two hours to be pushed.
+ */
+export function dueRows(now: number, maxDelayMs: number): Q.Clause {
+  return Q.or(
+    Q.where('scheduled_at', Q.lte(now)),
+    Q.and(
+      Q.where('scheduled_at', Q.gt(now + maxDelayMs)),
+      Q.where('scheduled_at', Q.lt(PARKED_AT)),
+    ),
+  );
+}
+
 export function queueRowId(table: DataTable, recordId: string): string {
   return `${table}:${recordId}`;
 }

@@ -18,7 +18,7 @@ import { LocalStore } from './local-store';
 import { isNetworkDown, NetworkJudge, reportNetworkDown } from './network-judge';
 import { pullCollection } from './pull';
 import { pushCollection } from './push';
-import { findUntrackedPending, PARKED_AT, parseQueueData, type QueueData } from './queue';
+import { dueRows, findUntrackedPending, PARKED_AT, parseQueueData, type QueueData } from './queue';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
@@ -347,7 +347,7 @@ export class SyncManager {
   private async hasDueChanges(table: DataTable): Promise<boolean> {
     const due = await this.db
       .get<SyncQueueItem>('sync_queue')
-      .query(Q.where('collection', table), Q.where('scheduled_at', Q.lte(this.clock.now())))
+      .query(Q.where('collection', table), dueRows(this.clock.now(), this.retryPolicy.maxDelayMs))
       .fetchCount();
     return due > 0;
   }

@@ -14,7 +14,7 @@ import {
 } from '../files/storage-limits';
 import { classifyError } from './classify-error';
 import { prepareFailure } from './failure';
-import { findLocalState, parseQueueData, type QueueData } from './queue';
+import { dueRows, findLocalState, parseQueueData, type QueueData } from './queue';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 
@@ -58,7 +58,7 @@ export async function uploadDueMedia(
     .get<SyncQueueItem>('sync_queue')
     .query(
       Q.where('collection', table),
-      Q.where('scheduled_at', Q.lte(ctx.clock.now())),
+      dueRows(ctx.clock.now(), ctx.retryPolicy.maxDelayMs),
       Q.where('operation', Q.notEq('delete')),
     )
     .fetch();

@@ -27,6 +27,15 @@ describe('shouldRunBackgroundSync', () => {
     expect(at(15 * MINUTE - 1)).toEqual({ run: false, reason: 'interval not elapsed' });
   });
 
+  it('is due when the clock reads earlier than the last run (the user set it back)', () => {
+    // The OS schedules on time since boot, which a clock change does not move: a phone set two
+    // hours back must not go two hours without background sync.
+    expect(shouldRunBackgroundSync({ ...base, lastRunAt: base.now + 2 * HOUR })).toEqual({
+      run: true,
+      reason: 'clock set back',
+    });
+  });
+
   it('waits for a network first, then for a battery that is not low', () => {
     expect(
       shouldRunBackgroundSync({ ...base, lastRunAt: null, online: false, batteryLow: true }),

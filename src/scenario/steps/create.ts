@@ -1,30 +1,55 @@
 import { z } from 'zod';
-import { Collection, Fields, RecordId } from './fields';
+import { Collection, RecordId } from './fields';
+import {
+  describeLarge,
+  isLarge,
+  largeFieldValues,
+  literalFields,
+  WriteFields,
+} from './large-value';
 import { defineStep } from './step-kind';
 
-/** `create`: one device creates a record with this id (generated values, then these fields). */
+/**
+ * `create`: one device creates a record with this id (generated values, then these fields; a
+ * field may be a generated large value, `{ text: 1.2MB }` or `{ fill: -1 }`: ./large-value.ts).
+ */
 export const create = defineStep({
   name: 'create',
   body: z.strictObject({
     device: z.string().min(1),
     collection: Collection,
     id: RecordId,
-    fields: Fields.default({}),
+    fields: WriteFields.default({}),
   }),
   async run(world, { device, collection, id, fields }, index) {
     const slot = world.slotsFor(device)[0];
     if (slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} already exists on ${slot.key}`;
+    const large = Object.keys(fields).filter((f) => isLarge(fields[f]));
     const values = {
       ...(await slot.device.generator.record(collection, slot.clock.now())),
-      ...fields,
+      ...literalFields(fields),
+      ...Object.fromEntries(large.map((f) => [f, ''])),
       id,
     };
     const ids = await slot.device.sync.store.create(collection, [values as never]);
+    // Large values are sized against the record as stored (a fill counts every other field).
+    if (large.length > 0) {
+      const sized = largeFieldValues({
+        fields,
+        table: collection,
+        id,
+        deviceId: slot.options.deviceId,
+        row: slot.reader.row(collection, id) ?? {},
+        seed: world.seed,
+        step: index,
+      });
+      await slot.device.sync.store.update(collection, id, sized as never);
+    }
     world.created(slot, index, collection, ids);
     return undefined;
   },
-  describe: (b) => `create ${b.collection}/${b.id} on ${b.device}`,
+  describe: (b) => `create ${b.collection}/${b.id} on ${b.device}${describeLarge(b.fields)}`,
   fuzz: [
     [
       20,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { advance } from './advance';
 import { answer } from './answer';
 import { cleanup } from './cleanup';
+import { clock } from './clock';
 import { crash } from './crash';
 import { create } from './create';
 import { remove } from './delete';
@@ -40,6 +41,7 @@ export const STEP_KINDS = [
   cleanup,
   write,
   expect,
+  clock,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];

@@ -85,8 +85,8 @@ export interface FuzzWorld {
   /** Random field values for an edit of this collection. */
   fields(collection: string): Record<string, unknown>;
   withSecondUser: boolean;
-  /** Every device target (`fuzz/phone`, …, `other/phone`). */
-  targets: string[];
+  /** Every device a step may name (`fuzz/phone`, …), for actors that draw their own. */
+  targets: readonly string[];
   steps: Array<Record<string, unknown>>;
   /** The scenario's final expectations (the actors add to them). */
   expect: { parked?: Array<Record<string, unknown>> };

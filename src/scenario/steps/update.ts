@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Collection, Fields, RecordId } from './fields';
+import { Collection, RecordId } from './fields';
+import { describeLarge, largeFieldValues, literalFields, WriteFields } from './large-value';
 import { defineStep } from './step-kind';
 
 /** `update`: one device edits a record it has, now or while its next push is in flight. */
@@ -9,7 +10,7 @@ export const update = defineStep({
     device: z.string().min(1),
     collection: Collection,
     id: RecordId,
-    fields: Fields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
+    fields: WriteFields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
     /** `push`: the edit is made while this device's next push is in flight. */
     during: z.literal('push').optional(),
   }),
@@ -18,8 +19,22 @@ export const update = defineStep({
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
     const edit = async () => {
-      await slot.device.sync.store.update(collection, id, fields as never);
-      world.recordWrite(slot, index, collection, id, 'update', fields);
+      // Large values are sized against the record as it stands when the edit is made.
+      const literal = literalFields(fields);
+      const values = {
+        ...literal,
+        ...largeFieldValues({
+          fields,
+          table: collection,
+          id,
+          deviceId: slot.options.deviceId,
+          row: { ...slot.reader.row(collection, id), ...literal },
+          seed: world.seed,
+          step: index,
+        }),
+      };
+      await slot.device.sync.store.update(collection, id, values as never);
+      world.recordWrite(slot, index, collection, id, 'update', values);
     };
     if (during !== 'push') return void (await edit());
     let edited = false;
@@ -35,7 +50,8 @@ export const update = defineStep({
     }
     return undefined;
   },
-  describe: (b) => `update ${b.collection}/${b.id} on ${b.device}${b.during ? ' during push' : ''}`,
+  describe: (b) =>
+    `update ${b.collection}/${b.id} on ${b.device}${describeLarge(b.fields)}${b.during ? ' during push' : ''}`,
   fuzz: [
     [
       25,
