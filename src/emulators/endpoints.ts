@@ -26,7 +26,7 @@ export interface EndpointInputs {
 
 /**
  * Anything already running wins, in this order: `--firestore/--storage HOST:PORT`, the standard
- * FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST variables (e.g. a
+ * FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST (or STORAGE_EMULATOR_HOST) variables (e.g. a
  * `firebase emulators:start` the app developer runs), then a running `personalai-sync emulators
  * start` registered in the data directory. Auth likewise: `--auth`, FIREBASE_AUTH_EMULATOR_HOST,
  * the registration. What is still missing is started by the caller.
@@ -53,7 +53,10 @@ export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
   );
   const storage = pick(
     inputs.storageFlag,
-    env.FIREBASE_STORAGE_EMULATOR_HOST,
+    // @google-cloud/storage's own variable is a URL (http://127.0.0.1:9199): honoured too.
+    env.FIREBASE_STORAGE_EMULATOR_HOST ||
+      env.STORAGE_EMULATOR_HOST?.replace(/^https?:\/\//, '').replace(/\/+$/, '') ||
+      undefined,
     registration?.storage,
   );
   const auth = pick(inputs.authFlag, env.FIREBASE_AUTH_EMULATOR_HOST, registration?.auth);
