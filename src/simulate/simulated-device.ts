@@ -11,6 +11,7 @@ import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
 import { SimulatedNetwork } from './network';
+import { DEFAULT_SAFETY_MS, VirtualLink } from './virtual-link';
 
 /**
  * One simulated phone: its own database in the data directory, its own network (fault proxies
@@ -32,8 +33,10 @@ export interface SimulatedDeviceOptions {
   decide?: DecideFn;
   faults: FaultModel;
   link: LinkFaults;
-  /** Client-side deadline of every remote call. */
+  /** Client-side deadline of every remote call, on the device's clock (virtual-link.ts). */
   deadlineMs: number;
+  /** Real time the emulator may take to answer a call on a healthy link (default 60 s). */
+  safetyMs?: number;
   /** Names this device's random streams (default user/device); scenarios keep it stable across runs. */
   randomScope?: string;
   /** Where this device's process dies once (then the simulator restarts it). */
@@ -50,6 +53,8 @@ export interface SimulatedDevice {
   network: SimulatedNetwork;
   generator: DataGenerator;
   injector: FaultInjector;
+  /** Deadlines, black holes, latency, bandwidth and drops on the device's clock. */
+  link: VirtualLink;
   proxies: FaultProxy[];
   close(): Promise<void>;
 }
@@ -67,35 +72,44 @@ export async function openSimulatedDevice(
   let wiring: { close(): Promise<void> } | null = null;
   let opened: OpenedDatabase | null = null;
   try {
-    proxies.push(
-      await FaultProxy.start({ target: options.firestore, random: seedFor('firestore-link') }),
-    );
-    if (options.storage)
-      proxies.push(
-        await FaultProxy.start({ target: options.storage, random: seedFor('storage-link') }),
-      );
+    proxies.push(await FaultProxy.start({ target: options.firestore }));
+    if (options.storage) proxies.push(await FaultProxy.start({ target: options.storage }));
     const network = new SimulatedNetwork(proxies);
     network.setFaults(options.link);
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
     const sdk = await deviceSdk(opened.database, options.sdk);
     const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
+    const safetyMs = options.safetyMs ?? DEFAULT_SAFETY_MS;
+    const link = new VirtualLink({
+      clock: options.clock,
+      network,
+      deadlineMs: options.deadlineMs,
+      safetyMs,
+      drawFor: (key) => seedFor(`link/${key}`),
+    });
+    // The SDKs' own real-time bounds sit beyond the link's safety bound, so that the link (which
+    // counts and names it) is the one to give up on a stalled emulator; grpc-js reconnects fast.
+    const sdkBoundMs = safetyMs + 5_000;
     const wired = wireDevice({
       endpoints: {
         projectId: options.projectId,
         firestore: proxies[0].endpoint,
         storage: proxies[1]?.endpoint,
-        storageTimeoutMs: options.deadlineMs,
+        storageTimeoutMs: sdkBoundMs,
       },
       database: opened.database,
       deviceId: options.deviceId,
       sdk,
       userId: options.userId,
-      // Faults and crash points sit outside the deadline: a dead process has no deadline.
-      deadlineMs: options.deadlineMs,
-      wrapRemote: (remote) => injector.remote(remote),
+      grpc: { callTimeoutMs: sdkBoundMs, maxReconnectBackoffMs: 1_000 },
+      // Not the deadline: it is virtual, and may be minutes. Calls held by a black hole cannot
+      // finish before close anyway (the proxies close after, dropping what they hold).
+      settleOnCloseMs: 2_000,
+      // Faults and crash points sit outside the link: a dead process has no deadline.
+      wrapRemote: (remote) => injector.remote(link.remote(remote)),
       withMedia: Boolean(options.storage),
       publicStorageEndpoint: `http://${options.storage}`,
-      wrapMedia: (media) => injector.media(media),
+      wrapMedia: (media) => injector.media(link.media(media)),
       clock: options.clock,
       random: seedFor('retry-jitter'),
       strategy: options.strategy,
@@ -121,6 +135,7 @@ export async function openSimulatedDevice(
       network,
       generator,
       injector,
+      link,
       proxies,
       async close() {
         await ownDb.close();
