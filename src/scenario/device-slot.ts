@@ -114,13 +114,13 @@ export class DeviceSlot {
   }
 
   async setMode(mode: NetworkMode, options: { cut?: boolean } = {}): Promise<void> {
-    const endsHole = this.mode === 'blackhole' && mode === 'online';
     this.mode = mode;
     this.cut = mode === 'blackhole' && Boolean(options.cut);
     await this.device.network.setMode(mode, { cut: this.cut });
-    // What the hole held is delivered now; it lands before the scenario goes on, so the next
-    // step meets the same server on every replay (real time, bounded by the link's safety).
-    if (endsHole) await this.device.link.settle();
+    // What a black hole held is delivered now (and calls it cut retry on the new connection):
+    // they land before the scenario goes on, so the next step meets the same server on every
+    // replay (real time, bounded by the link's safety bound; at once when nothing was held).
+    if (mode === 'online') await this.device.link.settle();
   }
 
   setLink(link: LinkFaults): void {
