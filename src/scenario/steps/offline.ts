@@ -16,7 +16,7 @@ export const offline = defineStep({
       .strictObject({
         device: DeviceRef,
         mode: z.enum(['refuse', 'blackhole']).default('refuse'),
-        cut: z.boolean().default(false),
+        cut: z.boolean().optional(),
       })
       .refine((b) => !b.cut || b.mode === 'blackhole', {
         message: '`cut` applies to `mode: blackhole` only',
