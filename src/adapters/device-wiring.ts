@@ -36,6 +36,14 @@ export interface DeviceWiringOptions extends Omit<SyncManagerOptions, 'remote' |
   withMedia?: boolean;
   /** Per-call deadline of the Firestore remote (src/sync/deadline-remote.ts). */
   deadlineMs?: number;
+  /**
+   * The gRPC deadline of firebase-admin's calls (default `deadlineMs`) and its reconnect backoff
+   * cap. A simulated device keeps its deadline on the virtual clock (src/simulate/virtual-link.ts)
+   * and gives the SDK only a generous real bound, with a short reconnect backoff.
+   */
+  grpc?: { callTimeoutMs: number; maxReconnectBackoffMs: number };
+  /** Real time close() gives abandoned calls to finish (default: two deadlines and a second). */
+  settleOnCloseMs?: number;
   /** `http://host:port` the download URLs should name (a proxy, or the public emulator host). */
   publicStorageEndpoint?: string;
   /** Wrappers around the real remote and media store (fault injection, interception). */
@@ -56,6 +64,8 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     endpoints,
     withMedia,
     deadlineMs,
+    grpc,
+    settleOnCloseMs,
     publicStorageEndpoint,
     wrapRemote,
     wrapMedia,
@@ -64,7 +74,11 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     mediaFiles,
     ...managerOptions
   } = options;
-  const clients = createFirebaseClients(endpoints, options.deviceId, { callTimeoutMs: deadlineMs });
+  const clients = createFirebaseClients(
+    endpoints,
+    options.deviceId,
+    grpc ?? { callTimeoutMs: deadlineMs },
+  );
   const client = sdk === 'client' ? openClient(endpoints, userId, options.deviceId) : null;
   const firestore = client ? new ClientRemote(client) : new FirestoreRemote(clients.firestore);
   const bounded = deadlineMs === undefined ? firestore : withDeadline(firestore, deadlineMs);
@@ -89,7 +103,9 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     // Abandoned calls finish first (a deadline gave up on them, the SDK did not), at most for
     // two deadlines and a second: on a network that is back they do at once.
     if (firestore instanceof FirestoreRemote)
-      await firestore.settle(deadlineMs === undefined ? 0 : 2 * deadlineMs + 1000);
+      await firestore.settle(
+        settleOnCloseMs ?? (deadlineMs === undefined ? 0 : 2 * deadlineMs + 1000),
+      );
     await Promise.all([clients.close(), client?.close(), storage?.close()]);
   };
   return { clients, remote, media, sync, close };

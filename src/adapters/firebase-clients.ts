@@ -70,6 +70,8 @@ export function createFirebaseClients(
   options: {
     /** The gRPC deadline of every Firestore call but listens (emulator clients only). */
     callTimeoutMs?: number;
+    /** grpc-js's reconnect backoff cap; default max(1 s, callTimeoutMs). */
+    maxReconnectBackoffMs?: number;
   } = {},
 ): FirebaseClients {
   preventMetadataServerProbe();
@@ -91,7 +93,12 @@ export function createFirebaseClients(
     db.settings({
       host: endpoints.firestore,
       ssl: false,
-      ...(options.callTimeoutMs === undefined ? {} : boundedCalls(options.callTimeoutMs)),
+      ...(options.callTimeoutMs === undefined
+        ? {}
+        : boundedCalls(
+            options.callTimeoutMs,
+            options.maxReconnectBackoffMs ?? Math.max(1000, options.callTimeoutMs),
+          )),
     });
     return db;
   });
@@ -123,11 +130,11 @@ export function createFirebaseClients(
  * the same way: after resets grpc-js waited up to 120 s before reconnecting, long after the
  * network was back (a phone's SDK reconnects when connectivity returns). Listens are not bounded.
  */
-function boundedCalls(ms: number): Record<string, unknown> {
+function boundedCalls(ms: number, reconnectMs: number): Record<string, unknown> {
   const methods = ['Commit', 'RunQuery', 'BatchGetDocuments', 'RunAggregationQuery'];
   const transactions = ['BeginTransaction', 'Rollback'];
   return {
-    'grpc.max_reconnect_backoff_ms': Math.max(1000, ms),
+    'grpc.max_reconnect_backoff_ms': reconnectMs,
     clientConfig: {
       interfaces: {
         'google.firestore.v1.Firestore': {

@@ -16,6 +16,16 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
   out.line(
     `  ${report.devices.length} device(s)${clientCount(report) ? ` (${clientCount(report)} on the client SDK)` : ''}; ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
   );
+  const link = t.link;
+  if (link && (link.blackHoleDeadlines > 0 || link.drops > 0))
+    out.line(
+      `  link: ${link.blackHoleDeadlines} call(s) failed at the deadline in a black hole, ${link.drops} dropped by a flaky link (virtual time)`,
+    );
+  // Not a simulated fault: the machine or the emulator stalled, so this run is not a faithful replay.
+  if (link && link.emulatorStalls > 0)
+    out.line(
+      `  ⚠ the emulator did not answer ${link.emulatorStalls} call(s) within the real safety bound (EMULATOR_NOT_ANSWERING): this run may not replay its seed exactly`,
+    );
   for (const w of report.otherWrites ?? [])
     out.line(
       `  other writer at step #${w.step + 1} (${w.as}, ${w.format}): ${

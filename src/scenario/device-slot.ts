@@ -65,6 +65,8 @@ export class DeviceSlot {
   device!: SimulatedDevice;
   reader!: DeviceReader;
   mode: NetworkMode = 'online';
+  /** The black hole cuts open connections (the old kind) instead of holding them. */
+  cut = false;
   link: LinkFaults = HEALTHY_LINK;
   faults: FaultModel = NO_FAULTS;
   strategy: StrategySettingValue;
@@ -112,7 +114,7 @@ export class DeviceSlot {
       link: this.link,
       deadlineMs: o.deadlineMs,
     });
-    await this.device.network.setMode(this.mode);
+    await this.device.network.setMode(this.mode, { cut: this.cut });
     this.reader ??= new DeviceReader(this.key, this.device.folders.databaseFile!);
   }
 
@@ -122,9 +124,14 @@ export class DeviceSlot {
     return decision;
   }
 
-  async setMode(mode: NetworkMode): Promise<void> {
+  async setMode(mode: NetworkMode, options: { cut?: boolean } = {}): Promise<void> {
     this.mode = mode;
-    await this.device.network.setMode(mode);
+    this.cut = mode === 'blackhole' && Boolean(options.cut);
+    await this.device.network.setMode(mode, { cut: this.cut });
+    // What a black hole held is delivered now (and calls it cut retry on the new connection):
+    // they land before the scenario goes on, so the next step meets the same server on every
+    // replay (real time, bounded by the link's safety bound; at once when nothing was held).
+    if (mode === 'online') await this.device.link.settle();
   }
 
   setLink(link: LinkFaults): void {

@@ -125,7 +125,7 @@ const scenarioShape = (step: z.ZodType) =>
     files: z.boolean().default(true),
     /** The app's background sync interval on the virtual clock; 0 turns it off. */
     background: Duration.default(15 * 60_000),
-    /** Client deadline of every remote call (real time: a black-holed call costs this much). */
+    /** Client deadline of every remote call, on the device's clock (src/simulate/virtual-link.ts). */
     deadline: Duration.default(1500),
     /** A step that cannot apply (its record is not on the device) is skipped, not a failure. */
     skipInapplicableSteps: z.boolean().default(false),

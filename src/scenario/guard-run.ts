@@ -105,6 +105,7 @@ function diedReport(identity: RunIdentity, error: string, wallMs: number): Scena
       crashes: 0,
       acksLost: 0,
       faultsInjected: {},
+      link: { blackHoleDeadlines: 0, drops: 0, emulatorStalls: 0 },
       healRounds: 0,
       drained: false,
     },

@@ -10,6 +10,7 @@ import type { InvariantResult } from '../judge/verdict';
 import type { FaultInjector } from '../simulate/fault-model';
 import { freshStart } from '../simulate/fresh-start';
 import { OtherWriters } from '../simulate/other-writer';
+import { type LinkCounts, sumLinkCounts } from '../simulate/virtual-link';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
 import { engineKnobs, type KnobSpec, overlayStrategy } from './device-settings';
@@ -76,6 +77,12 @@ export interface ScenarioReport {
   /** The SDK each device synced through. */
   sdks: Record<string, Sdk>;
   virtualMs: number;
+  /**
+   * Each device's own clock at the end, from the scenario's start: the scenario's time plus its
+   * offset and drift, plus what it spent alone (retry backoff, deadlines in a black hole, link
+   * latency), which moves only its clock.
+   */
+  deviceClocksMs?: Record<string, number>;
   wallMs: number;
   steps: StepReport[];
   timeline: {
@@ -98,6 +105,12 @@ export interface ScenarioReport {
     crashes: number;
     acksLost: number;
     faultsInjected: Record<string, number>;
+    /**
+     * The virtual link's counts over every device's lives: calls failed by a black hole's
+     * deadline, calls a flaky link dropped, and calls the real emulator did not answer within the
+     * real safety bound (`emulatorStalls`: the machine, not the scenario; should be 0).
+     */
+    link?: LinkCounts;
     healRounds: number;
     drained: boolean;
   };
@@ -162,6 +175,9 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
     devices: slots.map((s) => s.key),
     sdks: Object.fromEntries(slots.map((s) => [s.key, s.options.sdk ?? 'admin'])),
     virtualMs: sim.at(),
+    deviceClocksMs: Object.fromEntries(
+      slots.map((s) => [s.key, s.clock.now() - (sim.clock.now() - sim.at())]),
+    ),
     wallMs: Date.now() - wallStart,
     steps,
     timeline: {
@@ -181,6 +197,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       crashes: sim.totals.crashes,
       acksLost: devices.reduce((n, d) => n + d.injector.counts.acksLost, 0),
       faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
+      link: sumLinkCounts(devices.map((d) => d.link.counts)),
       healRounds: healed.rounds,
       drained: healed.drained,
     },

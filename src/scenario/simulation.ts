@@ -117,7 +117,11 @@ export class Simulation implements StepWorld {
   }
 
   /** Network mode of one device; offline windows are kept for the report's timeline. */
-  async setMode(slot: DeviceSlot, mode: NetworkMode): Promise<void> {
+  async setMode(
+    slot: DeviceSlot,
+    mode: NetworkMode,
+    options: { cut?: boolean } = {},
+  ): Promise<void> {
     const open = this.openWindows.get(slot.key);
     if (open && open.mode !== mode) {
       this.offline.push({
@@ -130,7 +134,7 @@ export class Simulation implements StepWorld {
     }
     if (mode !== 'online' && !this.openWindows.has(slot.key))
       this.openWindows.set(slot.key, { mode, fromMs: this.at() });
-    await slot.setMode(mode);
+    await slot.setMode(mode, options);
   }
 
   /** One sync pass of these devices: one after another, or together (one round). */

@@ -5,10 +5,16 @@ import type { Random } from '../core/random';
  * A TCP proxy on loopback in front of an emulator, through which a simulated device's real SDKs
  * connect (gRPC for Firestore, HTTP for Storage). The network it simulates can be switched
  * while running:
- *   online     bytes flow (optionally delayed, throttled or flaky)
+ *   online     bytes flow
  *   refuse     "offline": nothing listens, connections are refused; open ones are cut
- *   blackhole  connections are accepted and then nothing ever comes back; open ones are cut
- * All random draws (jitter, drops) come from the injected seeded source.
+ *   blackhole  a real black hole: open connections stay open and new ones are accepted, but no
+ *              byte gets through either way; what was sent is held and delivered, in order, when
+ *              the hole ends (a request whose client gave up still reaches the server late)
+ *   blackhole with `cut`  the old, harsher one: open connections are cut when it begins, new
+ *              ones are accepted and whatever they send is swallowed for good
+ * Latency, bandwidth and drops are not applied here but on the device's virtual clock, per call
+ * (src/simulate/virtual-link.ts): bytes flow as fast as the machine moves them, so a loaded
+ * machine changes no outcome.
  */
 export type NetworkMode = 'online' | 'refuse' | 'blackhole';
 
@@ -17,7 +23,7 @@ export interface LinkFaults {
   jitterMs: number;
   /** null: unlimited. */
   bytesPerSecond: number | null;
-  /** Probability that a new connection is reset at once, and (a twentieth of it) per chunk. */
+  /** Probability that a call's connection is reset (src/simulate/virtual-link.ts). */
   dropRate: number;
 }
 
@@ -30,28 +36,42 @@ export const HEALTHY_LINK: LinkFaults = {
 
 export interface ProxyStats {
   connections: number;
-  reset: number;
   bytesUp: number;
   bytesDown: number;
+  /** Bytes held by a black hole and delivered when it ended. */
+  bytesDeliveredLate: number;
+}
+
+/** One direction of one connection: while the network holds, its chunks wait here, in order. */
+interface Pipe {
+  to: net.Socket;
+  held: Buffer[];
 }
 
 export class FaultProxy {
-  readonly stats: ProxyStats = { connections: 0, reset: 0, bytesUp: 0, bytesDown: 0 };
+  readonly stats: ProxyStats = {
+    connections: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    bytesDeliveredLate: 0,
+  };
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pipes = new Set<Pipe>();
   private mode: NetworkMode = 'online';
-  private faults: LinkFaults = HEALTHY_LINK;
+  /** A cut black hole: what connections send is dropped, not held. */
+  private swallowing = false;
 
   private constructor(
     private readonly target: { host: string; port: number },
     readonly host: string,
     public port: number,
-    private readonly random: Random,
   ) {}
 
   static async start(options: {
     target: string;
-    random: Random;
+    /** Unused since drops moved to the virtual link; accepted so callers need not change. */
+    random?: Random;
     host?: string;
   }): Promise<FaultProxy> {
     const [targetHost, targetPort] = splitHostPort(options.target);
@@ -59,7 +79,6 @@ export class FaultProxy {
       { host: targetHost, port: targetPort },
       options.host ?? '127.0.0.1',
       0,
-      options.random,
     );
     await proxy.listen();
     return proxy;
@@ -73,16 +92,25 @@ export class FaultProxy {
     return this.mode;
   }
 
-  async setMode(mode: NetworkMode): Promise<void> {
-    if (mode === this.mode) return;
-    this.mode = mode;
-    this.cutAll(); // a changed network breaks the connections that were open
-    if (mode === 'refuse') await this.unlisten();
-    else if (!this.server) await this.listen();
+  /** Bytes a black hole holds right now (both directions). */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const pipe of this.pipes) for (const chunk of pipe.held) bytes += chunk.length;
+    return bytes;
   }
 
-  setFaults(faults: Partial<LinkFaults>): void {
-    this.faults = { ...this.faults, ...faults };
+  async setMode(mode: NetworkMode, options: { cut?: boolean } = {}): Promise<void> {
+    const cut = mode === 'blackhole' && Boolean(options.cut);
+    if (mode === this.mode && cut === this.swallowing) return;
+    const wasSwallowing = this.swallowing;
+    this.mode = mode;
+    this.swallowing = cut;
+    // A changed network breaks the connections that were open, except a true black hole, which
+    // only stops answering (and its end, which delivers what it held).
+    if (mode === 'refuse' || cut || wasSwallowing) this.cutAll();
+    if (mode === 'online') this.release();
+    if (mode === 'refuse') await this.unlisten();
+    else if (!this.server) await this.listen();
   }
 
   async close(): Promise<void> {
@@ -112,48 +140,53 @@ export class FaultProxy {
   private cutAll(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.pipes.clear();
+  }
+
+  /** The hole ends: what it held goes on, in the order it was sent. */
+  private release(): void {
+    for (const pipe of this.pipes) {
+      const held = pipe.held.splice(0);
+      for (const chunk of held) {
+        this.stats.bytesDeliveredLate += chunk.length;
+        if (pipe.to.writable) pipe.to.write(chunk);
+      }
+    }
   }
 
   private accept(client: net.Socket): void {
     this.stats.connections += 1;
     this.track(client);
-    if (this.mode === 'blackhole') {
+    if (this.swallowing) {
       client.on('data', () => {}); // swallowed; nothing ever answers
-      return;
-    }
-    if (this.random() < this.faults.dropRate) {
-      this.stats.reset += 1;
-      client.resetAndDestroy();
       return;
     }
     const upstream = net.connect(this.target.port, this.target.host);
     this.track(upstream);
+    const up: Pipe = { to: upstream, held: [] };
+    const down: Pipe = { to: client, held: [] };
+    this.pipes.add(up);
+    this.pipes.add(down);
     // A pair lives and dies together.
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    const pipe = (from: net.Socket, to: net.Socket, direction: 'bytesUp' | 'bytesDown') => {
-      let ready = Date.now();
+    client.on('close', () => {
+      upstream.destroy();
+      this.pipes.delete(up);
+    });
+    upstream.on('close', () => {
+      client.destroy();
+      this.pipes.delete(down);
+    });
+    const pipe = (from: net.Socket, into: Pipe, direction: 'bytesUp' | 'bytesDown') => {
       from.on('data', (chunk: Buffer) => {
         this.stats[direction] += chunk.length;
-        if (this.faults.dropRate > 0 && this.random() < this.faults.dropRate / 20) {
-          this.stats.reset += 1;
-          client.resetAndDestroy();
-          upstream.destroy();
-          return;
-        }
-        const delay = this.faults.latencyMs + this.random() * this.faults.jitterMs;
-        const transfer = this.faults.bytesPerSecond
-          ? (chunk.length / this.faults.bytesPerSecond) * 1000
-          : 0;
-        // Order is kept: a chunk never overtakes the one before it.
-        ready = Math.max(ready, Date.now() + delay) + transfer;
-        const wait = ready - Date.now();
-        if (wait <= 0) to.write(chunk);
-        else setTimeout(() => to.writable && to.write(chunk), wait).unref();
+        if (this.swallowing) return;
+        // Held while the hole lasts, and behind anything held before it: order is kept.
+        if (this.mode === 'blackhole' || into.held.length > 0) into.held.push(chunk);
+        else into.to.write(chunk);
       });
     };
-    pipe(client, upstream, 'bytesUp');
-    pipe(upstream, client, 'bytesDown');
+    pipe(client, up, 'bytesUp');
+    pipe(upstream, down, 'bytesDown');
   }
 
   private track(socket: net.Socket): void {

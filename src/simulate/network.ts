@@ -1,4 +1,4 @@
-import type { FaultProxy, LinkFaults, NetworkMode } from './fault-proxy';
+import { type FaultProxy, HEALTHY_LINK, type LinkFaults, type NetworkMode } from './fault-proxy';
 
 /**
  * One simulated device's network: its fault proxies (Firestore, Storage) switched together, and
@@ -8,7 +8,10 @@ import type { FaultProxy, LinkFaults, NetworkMode } from './fault-proxy';
  */
 export class SimulatedNetwork {
   private mode: NetworkMode = 'online';
+  private cut = false;
+  private faults: LinkFaults = HEALTHY_LINK;
   private readonly listeners = new Set<(online: boolean) => void>();
+  private readonly modeListeners = new Set<(mode: NetworkMode) => void>();
 
   constructor(private readonly proxies: FaultProxy[]) {}
 
@@ -20,6 +23,24 @@ export class SimulatedNetwork {
     return this.mode;
   }
 
+  /** A black hole that cut the open connections (the old kind), rather than holding them. */
+  get cutsConnections(): boolean {
+    return this.cut;
+  }
+
+  /** Latency, jitter, bandwidth and drops, applied per call on the virtual clock (virtual-link.ts). */
+  get link(): LinkFaults {
+    return this.faults;
+  }
+
+  /** Every mode change, black holes included (the app's listeners above hear only online/offline). */
+  onModeChange(listener: (mode: NetworkMode) => void): () => void {
+    this.modeListeners.add(listener);
+    return () => {
+      this.modeListeners.delete(listener);
+    };
+  }
+
   onStatusChange(listener: (online: boolean) => void): () => void {
     this.listeners.add(listener);
     return () => {
@@ -27,16 +48,18 @@ export class SimulatedNetwork {
     };
   }
 
-  async setMode(mode: NetworkMode): Promise<void> {
+  async setMode(mode: NetworkMode, options: { cut?: boolean } = {}): Promise<void> {
     const wasOnline = this.isOnline();
     this.mode = mode;
-    await Promise.all(this.proxies.map((p) => p.setMode(mode)));
+    this.cut = mode === 'blackhole' && Boolean(options.cut);
+    await Promise.all(this.proxies.map((p) => p.setMode(mode, options)));
+    for (const listener of this.modeListeners) listener(mode);
     if (wasOnline !== this.isOnline())
       for (const listener of this.listeners) listener(this.isOnline());
   }
 
   setFaults(faults: Partial<LinkFaults>): void {
-    for (const proxy of this.proxies) proxy.setFaults(faults);
+    this.faults = { ...this.faults, ...faults };
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
 import { FaultProxy, type LinkFaults } from './fault-proxy';
 import { SimulatedNetwork } from './network';
+import { DEFAULT_SAFETY_MS, VirtualLink } from './virtual-link';
 import { WriteCounter } from './write-counter';
 
 /**
@@ -38,8 +39,10 @@ export interface SimulatedDeviceOptions {
   decide?: DecideFn;
   faults: FaultModel;
   link: LinkFaults;
-  /** Client-side deadline of every remote call. */
+  /** Client-side deadline of every remote call, on the device's clock (virtual-link.ts). */
   deadlineMs: number;
+  /** Real time the emulator may take to answer a call on a healthy link (default 60 s). */
+  safetyMs?: number;
   /** Names this device's random streams (default user/device); scenarios keep it stable across runs. */
   randomScope?: string;
   /** Where this device's process dies once (then the simulator restarts it). */
@@ -58,6 +61,8 @@ export interface SimulatedDevice {
   injector: FaultInjector;
   /** Commits that reached the server, and the documents they wrote. */
   writes: WriteCounter;
+  /** Deadlines, black holes, latency, bandwidth and drops on the device's clock. */
+  link: VirtualLink;
   proxies: FaultProxy[];
   close(): Promise<void>;
 }
@@ -75,36 +80,46 @@ export async function openSimulatedDevice(
   let wiring: { close(): Promise<void> } | null = null;
   let opened: OpenedDatabase | null = null;
   try {
-    proxies.push(
-      await FaultProxy.start({ target: options.firestore, random: seedFor('firestore-link') }),
-    );
-    if (options.storage)
-      proxies.push(
-        await FaultProxy.start({ target: options.storage, random: seedFor('storage-link') }),
-      );
+    proxies.push(await FaultProxy.start({ target: options.firestore }));
+    if (options.storage) proxies.push(await FaultProxy.start({ target: options.storage }));
     const network = new SimulatedNetwork(proxies);
     network.setFaults(options.link);
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
     const sdk = await deviceSdk(opened.database, options.sdk);
     const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
     const writes = new WriteCounter();
+    const safetyMs = options.safetyMs ?? DEFAULT_SAFETY_MS;
+    const link = new VirtualLink({
+      clock: options.clock,
+      network,
+      deadlineMs: options.deadlineMs,
+      safetyMs,
+      drawFor: (key) => seedFor(`link/${key}`),
+    });
+    // The SDKs' own real-time bounds sit beyond the link's safety bound, so that the link (which
+    // counts and names it) is the one to give up on a stalled emulator; grpc-js reconnects fast.
+    const sdkBoundMs = safetyMs + 5_000;
     const wired = wireDevice({
       endpoints: {
         projectId: options.projectId,
         firestore: proxies[0].endpoint,
         storage: proxies[1]?.endpoint,
-        storageTimeoutMs: options.deadlineMs,
+        storageTimeoutMs: sdkBoundMs,
       },
       database: opened.database,
       deviceId: options.deviceId,
       sdk,
       userId: options.userId,
-      // Faults and crash points sit outside the deadline: a dead process has no deadline.
-      deadlineMs: options.deadlineMs,
-      wrapRemote: (remote) => injector.remote(writes.remote(remote)),
+      grpc: { callTimeoutMs: sdkBoundMs, maxReconnectBackoffMs: 1_000 },
+      // Not the deadline: it is virtual, and may be minutes. Calls held by a black hole cannot
+      // finish before close anyway (the proxies close after, dropping what they hold).
+      settleOnCloseMs: 2_000,
+      // Faults and crash points sit outside the link: a dead process has no deadline.
+      // The write counter sits next to the real remote: it counts what the server answered.
+      wrapRemote: (remote) => injector.remote(link.remote(writes.remote(remote))),
       withMedia: Boolean(options.storage),
       publicStorageEndpoint: `http://${options.storage}`,
-      wrapMedia: (media) => injector.media(media),
+      wrapMedia: (media) => injector.media(link.media(media)),
       clock: options.clock,
       random: seedFor('retry-jitter'),
       strategy: options.strategy,
@@ -132,6 +147,7 @@ export async function openSimulatedDevice(
       generator,
       injector,
       writes,
+      link,
       proxies,
       async close() {
         await ownDb.close();

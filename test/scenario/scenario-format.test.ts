@@ -90,6 +90,18 @@ describe('scenario files', () => {
     expect(describeStep(s.steps[3], 3)).toBe('#4 generate 10 records on alice at 30/min');
   });
 
+  it('a black hole may be the cutting kind; cut on a refused network is refused', () => {
+    const s = parseScenarioText(
+      `${HEADER}steps:\n  - offline: { device: phone, mode: blackhole, cut: true }\n`,
+    );
+    expect(s.steps).toEqual([{ offline: { device: 'phone', mode: 'blackhole', cut: true } }]);
+    expect(describeStep(s.steps[0], 0)).toBe('#1 offline (blackhole, cut) phone');
+    const problems = problemsOf(`${HEADER}steps:\n  - offline: { device: phone, cut: true }\n`);
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      ['steps[0].offline.cut', '`cut` applies to `mode: blackhole` only'],
+    ]);
+  });
+
   it('docs/scenario.schema.json is generated from the zod schema and accepts the library', () => {
     const published = JSON.parse(
       fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'scenario.schema.json'), 'utf8'),

@@ -52,7 +52,11 @@ export interface StepWorld {
   now(): number;
   at(): number;
   slotsFor(ref: string | string[]): DeviceSlot[];
-  setMode(slot: DeviceSlot, mode: 'online' | 'refuse' | 'blackhole'): Promise<void>;
+  setMode(
+    slot: DeviceSlot,
+    mode: 'online' | 'refuse' | 'blackhole',
+    options?: { cut?: boolean },
+  ): Promise<void>;
   /** One sync pass of these devices (one by one, or together: the runner's choice). */
   sync(slots: DeviceSlot[]): Promise<void>;
   /** Moves time forward, running background sync as it goes. */
