@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { Collection, Fields, RecordId } from './fields';
 import { defineStep } from './step-kind';
 
@@ -10,21 +11,28 @@ export const create = defineStep({
     collection: Collection,
     id: RecordId,
     fields: Fields.default({}),
+    during: MidPush.optional(),
   }),
-  async run(world, { device, collection, id, fields }, index) {
+  async run(world, { device, collection, id, fields, during }, index) {
     const slot = world.slotsFor(device)[0];
     if (slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} already exists on ${slot.key}`;
-    const values = {
-      ...(await slot.device.generator.record(collection, slot.clock.now())),
-      ...fields,
-      id,
+    const make = async () => {
+      // Read at the moment it happens: a create during a push may come after the one it races.
+      if (slot.reader.row(collection, id)) return;
+      const values = {
+        ...(await slot.device.generator.record(collection, slot.clock.now())),
+        ...fields,
+        id,
+      };
+      const ids = await slot.device.sync.store.create(collection, [values as never]);
+      world.created(slot, index, collection, ids);
     };
-    const ids = await slot.device.sync.store.create(collection, [values as never]);
-    world.created(slot, index, collection, ids);
-    return undefined;
+    if (!during) return void (await make());
+    return runMidPush(world, [slot], during, make);
   },
-  describe: (b) => `create ${b.collection}/${b.id} on ${b.device}`,
+  describe: (b) =>
+    `create ${b.collection}/${b.id} on ${b.device}${b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       20,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { Collection, Fields, RecordId } from './fields';
+import { insertMidPushSteps } from './mid-push-fuzz';
 import { defineStep } from './step-kind';
 
 /** `update`: one device edits a record it has, now or while its next push is in flight. */
@@ -10,8 +12,11 @@ export const update = defineStep({
     collection: Collection,
     id: RecordId,
     fields: Fields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
-    /** `push`: the edit is made while this device's next push is in flight. */
-    during: z.literal('push').optional(),
+    /**
+     * `push`: the edit is made while this device's next push of the collection is in flight
+     * (before its first commit); `{ push, batch, when }`: at a given commit of a push.
+     */
+    during: z.union([z.literal('push'), MidPush]).optional(),
   }),
   async run(world, { device, collection, id, fields, during }, index) {
     const slot = world.slotsFor(device)[0];
@@ -21,7 +26,8 @@ export const update = defineStep({
       await slot.device.sync.store.update(collection, id, fields as never);
       world.recordWrite(slot, index, collection, id, 'update', fields);
     };
-    if (during !== 'push') return void (await edit());
+    if (during === undefined) return void (await edit());
+    if (during !== 'push') return runMidPush(world, [slot], during, edit);
     let edited = false;
     slot.device.injector.duringNextPush(collection, async () => {
       edited = true;
@@ -35,7 +41,8 @@ export const update = defineStep({
     }
     return undefined;
   },
-  describe: (b) => `update ${b.collection}/${b.id} on ${b.device}${b.during ? ' during push' : ''}`,
+  describe: (b) =>
+    `update ${b.collection}/${b.id} on ${b.device}${b.during === 'push' ? ' during push' : b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       25,
@@ -58,4 +65,6 @@ export const update = defineStep({
       },
     ],
   ],
+  // Mid-push events of every kind (this one among them): an actor with a stream of its own.
+  fuzzActor: { stream: 'mid-push', insert: insertMidPushSteps },
 });
