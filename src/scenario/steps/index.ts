@@ -8,6 +8,7 @@ import { remove } from './delete';
 import { faults } from './faults';
 import { flaky } from './flaky';
 import { generate } from './generate';
+import { kill } from './kill';
 import { offline } from './offline';
 import { online } from './online';
 import { restart } from './restart';
@@ -38,6 +39,7 @@ export const STEP_KINDS = [
   answer,
   cleanup,
   write,
+  kill,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];

@@ -68,6 +68,8 @@ export interface StepWorld {
   /** Writes down records a device created (their stored values) for the judge. */
   created(slot: DeviceSlot, step: number, table: DataTable, ids: string[]): void;
   event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void;
+  /** Writes down a pass run in a child process (`kill`): killed (what to report) or not (null). */
+  childPass(slot: DeviceSlot, killed: string | null): void;
 }
 
 /** The fuzzer's drawing board: one seeded stream and the pieces every kind draws from. */
