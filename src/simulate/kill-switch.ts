@@ -60,8 +60,12 @@ export class KillSwitch {
     else die();
   }
 
-  /** Phase markers around the remote calls (the engine's own code runs unchanged). */
-  markedRemote(remote: RemoteStore): RemoteStore {
+  /**
+   * Phase markers around the remote calls (the engine's own code runs unchanged).
+   * `findUnseen: false` leaves the pull's completeness check out (the crash-safety device runs
+   * without it, as it always has); a scenario device has it.
+   */
+  markedRemote(remote: RemoteStore, { findUnseen = true } = {}): RemoteStore {
     return {
       pullPage: async (table, userId, after, limit) => {
         this.mark('pull-request');
@@ -70,7 +74,7 @@ export class KillSwitch {
         return page;
       },
       getMany: (table, ids) => remote.getMany(table, ids),
-      ...(remote.findUnseen && { findUnseen: remote.findUnseen.bind(remote) }),
+      ...(findUnseen && remote.findUnseen && { findUnseen: remote.findUnseen.bind(remote) }),
       commit: async (table, writes, deviceId) => {
         this.mark('commit-sent');
         const outcomes = await remote.commit(table, writes, deviceId);
