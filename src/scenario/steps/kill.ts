@@ -60,8 +60,10 @@ export const kill = defineStep({
 
 /**
  * The kill actor: in a fifth of the runs, one real kill at a random place (a child process per
- * kill costs a second or two of start-up, so not more). Drawn from a stream of its own and
- * inserted among the steps drawn before, so a seed's other steps stay what they were.
+ * kill costs a second or two of start-up, so not more), after something that brings its pass to
+ * the point: an edit to push, or for `pull-page` another device's pushed edit to pull. Drawn
+ * from a stream of its own and inserted among the steps drawn before, so a seed's other steps
+ * stay what they were.
  */
 function insertKill(fuzz: FuzzWorld, random: Random): void {
   if (random() >= 0.2) return;
@@ -73,6 +75,27 @@ function insertKill(fuzz: FuzzWorld, random: Random): void {
     ...(fuzz.withSecondUser ? ['other/phone'] : []),
   ]);
   const nth = at === 'sql-in-transaction' ? 1 + Math.floor(random() * 4) : 1;
+  const record = pick([
+    { collection: 'text_notes', id: 'n1' },
+    { collection: 'health_data', id: 'h1' },
+  ]);
+  // Who makes the change the pass meets: the device itself, or (to pull) the user's other one.
+  const writer =
+    at !== 'pull-page' || device === 'other/phone'
+      ? device
+      : device === 'fuzz/phone'
+        ? 'fuzz/tablet'
+        : 'fuzz/phone';
+  const id = writer.startsWith('other/') ? `o-${record.id}` : record.id;
+  const fields =
+    record.collection === 'health_data'
+      ? { value: 60 + Math.floor(random() * 100) }
+      : { title: 'before the kill' };
+  const lead: Array<Record<string, unknown>> = [
+    { create: { device: writer, collection: record.collection, id, fields: {} } },
+    { update: { device: writer, collection: record.collection, id, fields } },
+  ];
+  if (writer !== device) lead.push({ sync: writer });
   const place = Math.floor(random() * (fuzz.steps.length + 1));
-  fuzz.steps.splice(place, 0, { kill: { device, at, nth } });
+  fuzz.steps.splice(place, 0, ...lead, { kill: { device, at, nth } });
 }
