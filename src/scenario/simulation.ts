@@ -262,6 +262,20 @@ export class Simulation implements StepWorld {
     }
   }
 
+  /**
+   * A pass that ran in a process of its own (the `kill` step): a pass, and a crash when it was
+   * killed; the device was reopened from its database, and the ledger looks at it again.
+   */
+  childPass(slot: DeviceSlot, killed: string | null): void {
+    this.totals.passes += 1;
+    if (killed !== null) {
+      this.totals.crashes += 1;
+      this.event(slot, 'crash', killed);
+    }
+    this.ledger.nextRound();
+    this.ledger.observe(slot.key, slot.reader);
+  }
+
   event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void {
     this.events.push({ atMs: this.at(), device: slot.key, kind, detail });
   }

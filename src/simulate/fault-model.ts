@@ -1,6 +1,7 @@
 import type { Random } from '../core/random';
 import type { MediaStore } from '../files/media-store';
 import type { RemoteStore } from '../sync/remote-store';
+import { type PushTrigger, type PushTriggerReport, PushTriggers } from './push-trigger';
 
 /**
  * Faults above the wire: the errors the app meets from Firebase, drawn per operation from one
@@ -65,7 +66,7 @@ export class FaultInjector {
   /** Resolves when the device dies at its armed crash point. */
   readonly crashed: Promise<CrashPoint>;
   private signalCrash: (point: CrashPoint) => void = () => {};
-  private beforeCommit: { table: string; action: () => Promise<void> } | null = null;
+  private readonly pushTriggers = new PushTriggers();
 
   constructor(
     private model: FaultModel,
@@ -93,7 +94,15 @@ export class FaultInjector {
    * null disarms it.
    */
   duringNextPush(table: string, action: (() => Promise<void>) | null): void {
-    this.beforeCommit = action ? { table, action } : null;
+    this.atPush(action ? { table, batch: 1, when: 'before-commit', action } : null);
+  }
+
+  /**
+   * Arms a trigger at commit N of a table's push, before it is sent or after it is acknowledged
+   * (src/simulate/push-trigger.ts); null disarms. Returns what became of the trigger it replaces.
+   */
+  atPush(trigger: PushTrigger | null): PushTriggerReport {
+    return this.pushTriggers.arm(trigger);
   }
 
   /** Dies here if this is the armed crash point (once). */
@@ -136,11 +145,7 @@ export class FaultInjector {
       reportProgress: (...args) => real.reportProgress(...args),
       commit: async (...args) => {
         if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
-        const during = this.beforeCommit;
-        if (during && during.table === args[0]) {
-          this.beforeCommit = null;
-          await during.action();
-        }
+        const commitNumber = await this.pushTriggers.beforeCommit(args[0]);
         await this.maybeCrash('before-remote-write');
         this.wire.commits += 1;
         this.wire.largestCommit = Math.max(this.wire.largestCommit, args[1].length);
@@ -153,6 +158,7 @@ export class FaultInjector {
             { code: 4 },
           );
         }
+        await this.pushTriggers.afterAck(args[0], commitNumber);
         return outcomes;
       },
     };

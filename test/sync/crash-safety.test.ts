@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -8,6 +7,7 @@ import { openDatabase } from '../../src/db/open-database';
 import { DATA_TABLES } from '../../src/db/schema-current';
 import { LOCAL_ONLY } from '../../src/judge/columns';
 import { judgeRun } from '../../src/judge/judge-run';
+import { onJsonLines, spawnTsChild } from '../../src/simulate/child-process';
 import { testClients, testEndpoints, uniqueUserId } from '../helpers/backend';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -98,15 +98,7 @@ function runDevice(
   { warmLimitMs, hardLimitMs }: { warmLimitMs: number; hardLimitMs: number },
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    // tsx's CommonJS hook only: the package is CommonJS, and it boots ~0.5 s faster than --import tsx.
-    const child = spawn(
-      process.execPath,
-      ['--require', 'tsx/cjs', FIXTURE, JSON.stringify(config)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
-      },
-    );
+    const child = spawnTsChild(FIXTURE, config);
     const run: ChildRun = {
       events: [],
       signal: null,
@@ -115,7 +107,6 @@ function runDevice(
       selfKilled: false,
       fallbackKill: false,
     };
-    let buffer = '';
     let afterReady = 0;
     const timers: NodeJS.Timeout[] = [];
     const kill = () => {
@@ -128,21 +119,10 @@ function runDevice(
     timers.push(setTimeout(fallback, 30_000 + hardLimitMs));
     let warm = false;
     if (plan?.kind === 'startup') timers.push(setTimeout(kill, plan.afterSpawnMs));
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.trim()) continue;
-        let event: DeviceEvent;
-        try {
-          event = JSON.parse(line) as DeviceEvent;
-        } catch {
-          reject(new Error(`crash-device printed a line that is not JSON: ${line}`));
-          kill();
-          return;
-        }
+    onJsonLines(
+      child.stdout,
+      (line) => {
+        const event = line as DeviceEvent;
         run.events.push(event);
         if (event.ev === 'self-kill') run.selfKilled = true;
         if (event.ev === 'ready') {
@@ -156,8 +136,12 @@ function runDevice(
           afterReady += 1;
           if (plan?.kind === 'events' && afterReady === plan.count) kill();
         }
-      }
-    });
+      },
+      (line) => {
+        reject(new Error(`crash-device printed a line that is not JSON: ${line}`));
+        kill();
+      },
+    );
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       run.stderr += chunk;

@@ -1,20 +1,30 @@
 import { z } from 'zod';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { Collection, RecordId } from './fields';
 import { defineStep } from './step-kind';
 
 /** `delete`: one device deletes a record it has. */
 export const remove = defineStep({
   name: 'delete',
-  body: z.strictObject({ device: z.string().min(1), collection: Collection, id: RecordId }),
-  async run(world, { device, collection, id }, index) {
+  body: z.strictObject({
+    device: z.string().min(1),
+    collection: Collection,
+    id: RecordId,
+    during: MidPush.optional(),
+  }),
+  async run(world, { device, collection, id, during }, index) {
     const slot = world.slotsFor(device)[0];
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
-    await slot.device.sync.store.delete(collection, [id]);
-    world.recordWrite(slot, index, collection, id, 'delete', {});
-    return undefined;
+    const remove = async () => {
+      await slot.device.sync.store.delete(collection, [id]);
+      world.recordWrite(slot, index, collection, id, 'delete', {});
+    };
+    if (!during) return void (await remove());
+    return runMidPush(world, [slot], during, remove);
   },
-  describe: (b) => `delete ${b.collection}/${b.id} on ${b.device}`,
+  describe: (b) =>
+    `delete ${b.collection}/${b.id} on ${b.device}${b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       7,

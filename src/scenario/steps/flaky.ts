@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DeviceSlot } from '../device-slot';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { DeviceRef, Duration, on, Probability } from './fields';
 import { defineStep } from './step-kind';
 
@@ -11,9 +13,10 @@ export const flaky = defineStep({
     latency: Duration.default(0),
     jitter: Duration.default(0),
     bytesPerSecond: z.number().int().positive().nullable().default(null),
+    during: MidPush.optional(),
   }),
   async run(world, f) {
-    for (const slot of world.slotsFor(f.device)) {
+    const degrade = async (slot: DeviceSlot) => {
       slot.setLink({
         latencyMs: f.latency,
         jitterMs: f.jitter,
@@ -21,10 +24,14 @@ export const flaky = defineStep({
         dropRate: f.dropRate,
       });
       await world.setMode(slot, 'online');
-    }
+    };
+    const slots = world.slotsFor(f.device);
+    if (f.during) return runMidPush(world, slots, f.during, degrade);
+    for (const slot of slots) await degrade(slot);
     return undefined;
   },
-  describe: (b) => `flaky ${on(b.device)} (drop ${b.dropRate})`,
+  describe: (b) =>
+    `flaky ${on(b.device)} (drop ${b.dropRate})${b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       4,

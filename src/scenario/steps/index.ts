@@ -10,6 +10,7 @@ import { expect } from './expect';
 import { faults } from './faults';
 import { flaky } from './flaky';
 import { generate } from './generate';
+import { kill } from './kill';
 import { offline } from './offline';
 import { online } from './online';
 import { restart } from './restart';
@@ -42,6 +43,7 @@ export const STEP_KINDS = [
   write,
   expect,
   clock,
+  kill,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];

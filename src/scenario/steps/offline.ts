@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Random } from '../../core/random';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { DeviceRef, on, shorthand } from './fields';
 import { defineStep, type FuzzWorld } from './step-kind';
 
@@ -17,17 +18,22 @@ export const offline = defineStep({
         device: DeviceRef,
         mode: z.enum(['refuse', 'blackhole']).default('refuse'),
         cut: z.boolean().optional(),
+        during: MidPush.optional(),
       })
       .refine((b) => !b.cut || b.mode === 'blackhole', {
         message: '`cut` applies to `mode: blackhole` only',
         path: ['cut'],
       }),
   ),
-  async run(world, { device, mode, cut }) {
-    for (const slot of world.slotsFor(device)) await world.setMode(slot, mode, { cut });
+  async run(world, { device, mode, cut, during }) {
+    const slots = world.slotsFor(device);
+    if (during)
+      return runMidPush(world, slots, during, (slot) => world.setMode(slot, mode, { cut }));
+    for (const slot of slots) await world.setMode(slot, mode, { cut });
     return undefined;
   },
-  describe: (b) => `offline (${b.mode}${b.cut ? ', cut' : ''}) ${on(b.device)}`,
+  describe: (b) =>
+    `offline (${b.mode}${b.cut ? ', cut' : ''}) ${on(b.device)}${b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       8,

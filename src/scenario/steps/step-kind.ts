@@ -75,6 +75,8 @@ export interface StepWorld {
   event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void;
   /** Checks expectations now (an `expect` step); failures are kept for the judge. */
   expectNow(expect: Expectations, index: number): Promise<string | undefined>;
+  /** Writes down a pass run in a child process (`kill`): killed (what to report) or not (null). */
+  childPass(slot: DeviceSlot, killed: string | null): void;
 }
 
 /** The fuzzer's drawing board: one seeded stream and the pieces every kind draws from. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { describeMidPush, MidPush, runMidPush } from './during-push';
 import { Collection, RecordId } from './fields';
 import { describeLarge, largeFieldValues, literalFields, WriteFields } from './large-value';
+import { insertMidPushSteps } from './mid-push-fuzz';
 import { defineStep } from './step-kind';
 
 /** `update`: one device edits a record it has, now or while its next push is in flight. */
@@ -11,8 +13,11 @@ export const update = defineStep({
     collection: Collection,
     id: RecordId,
     fields: WriteFields.refine((f) => Object.keys(f).length > 0, 'name at least one field'),
-    /** `push`: the edit is made while this device's next push is in flight. */
-    during: z.literal('push').optional(),
+    /**
+     * `push`: the edit is made while this device's next push of the collection is in flight
+     * (before its first commit); `{ push, batch, when }`: at a given commit of a push.
+     */
+    during: z.union([z.literal('push'), MidPush]).optional(),
   }),
   async run(world, { device, collection, id, fields, during }, index) {
     const slot = world.slotsFor(device)[0];
@@ -36,7 +41,8 @@ export const update = defineStep({
       await slot.device.sync.store.update(collection, id, values as never);
       world.recordWrite(slot, index, collection, id, 'update', values);
     };
-    if (during !== 'push') return void (await edit());
+    if (during === undefined) return void (await edit());
+    if (during !== 'push') return runMidPush(world, [slot], during, edit);
     let edited = false;
     slot.device.injector.duringNextPush(collection, async () => {
       edited = true;
@@ -51,7 +57,7 @@ export const update = defineStep({
     return undefined;
   },
   describe: (b) =>
-    `update ${b.collection}/${b.id} on ${b.device}${describeLarge(b.fields)}${b.during ? ' during push' : ''}`,
+    `update ${b.collection}/${b.id} on ${b.device}${describeLarge(b.fields)}${b.during === 'push' ? ' during push' : b.during ? describeMidPush(b.during) : ''}`,
   fuzz: [
     [
       25,
@@ -74,4 +80,6 @@ export const update = defineStep({
       },
     ],
   ],
+  // Mid-push events of every kind (this one among them): an actor with a stream of its own.
+  fuzzActor: { stream: 'mid-push', insert: insertMidPushSteps },
 });
