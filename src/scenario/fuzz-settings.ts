@@ -47,7 +47,12 @@ export function drawSettings(scenario: ScenarioInput, random: Random): void {
       step.strategy.use = { [pick(['text_notes', 'health_data'])]: step.strategy.use };
   // A large note now and then: under the document limit only, since a record rightly parked
   // over it fails the heal's drained check (until the heal leaves such records alone).
-  const notes = steps.filter((s) => (s.create ?? s.update)?.collection === 'text_notes');
+  // Not a note the expectations name (the expect actor's oversized one must stay oversized).
+  const named = new Set((scenario.expect?.parked ?? []).map((p) => `${p.collection}/${p.id}`));
+  const notes = steps.filter((s) => {
+    const body = s.create ?? s.update;
+    return body?.collection === 'text_notes' && !named.has(`text_notes/${body.id}`);
+  });
   if (notes.length > 0 && random() < 0.12) {
     const body = pick(notes);
     const edit = (body.create ?? body.update) as { fields?: Record<string, unknown> };

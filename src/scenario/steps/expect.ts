@@ -66,11 +66,14 @@ function insertExpectations(fuzz: FuzzWorld, random: Random): void {
  */
 function boundsBefore(before: Array<Record<string, unknown>>, fuzz: FuzzWorld) {
   let armed = 0;
-  for (const step of before)
+  for (const step of before) {
     if ('crash' in step) {
       const device = (step.crash as { device: string | string[] }).device;
       armed += device === 'all' ? fuzz.targets.length : Array.isArray(device) ? device.length : 1;
     }
+    // A `kill` (a real SIGKILL) is a crash too, one device each.
+    if ('kill' in step) armed += 1;
+  }
   const expectation: Record<string, unknown> = {
     crashes: { max: armed },
     wallTime: { max: '20m' },

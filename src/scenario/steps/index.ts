@@ -41,9 +41,10 @@ export const STEP_KINDS = [
   answer,
   cleanup,
   write,
-  expect,
   clock,
   kill,
+  // Last: its actor bounds what the steps before it may do (crashes, kills), so it must see them.
+  expect,
 ] as const;
 
 type Kind = (typeof STEP_KINDS)[number];
