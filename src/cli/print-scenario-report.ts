@@ -3,8 +3,11 @@ import type { ScenarioReport } from '../scenario/run-scenario';
 import type { Printer } from './output';
 
 /** The exact command that replays a scenario run (same file, same seed). */
-export function replayCommand(report: Pick<ScenarioReport, 'file' | 'seed'>): string {
-  return `npx personalai-sync scenario run ${report.file ?? '<file>'} --seed ${report.seed}`;
+export function replayCommand(
+  report: Pick<ScenarioReport, 'file' | 'seed'> & { defects?: string[] },
+): string {
+  const inject = report.defects?.length ? ` --inject ${report.defects.join(',')}` : '';
+  return `npx personalai-sync scenario run ${report.file ?? '<file>'} --seed ${report.seed}${inject}`;
 }
 
 export function printScenarioReport(report: ScenarioReport, out: Printer): void {
@@ -16,6 +19,8 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
   out.line(
     `  ${report.devices.length} device(s)${clientCount(report) ? ` (${clientCount(report)} on the client SDK)` : ''}; ${t.writes} writes, ${t.acknowledged} acknowledged; ${t.passes} sync passes, ${t.conflicts} conflicts, ${t.syncErrors} sync errors, ${t.crashes} crashes, ${t.acksLost} acks lost; healed in ${t.healRounds} round(s)${t.drained ? '' : ' (NOT drained)'}`,
   );
+  if (report.defects?.length)
+    out.line(`  defects injected (test only): ${report.defects.join(', ')}`);
   for (const w of report.otherWrites ?? [])
     out.line(
       `  other writer at step #${w.step + 1} (${w.as}, ${w.format}): ${

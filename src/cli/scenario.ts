@@ -7,13 +7,14 @@ import type { ScenarioSpec } from '../scenario/format';
 import { guardRun } from '../scenario/guard-run';
 import { loadScenarioFile } from '../scenario/load-scenario';
 import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
+import type { DefectName } from '../sync/defects';
 import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
 import { parseSdk } from './run-options';
-import { registerFuzzCommand } from './scenario-fuzz';
+import { parseInjectFlag, registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
 
@@ -35,6 +36,10 @@ export function registerScenarioCommand(program: Command): void {
     .option('--report <file.html>', 'write a self-contained HTML report with timelines')
     .option('--keep', "keep each run's device databases and emulator data for inspection", false)
     .option(
+      '--inject <defects>',
+      'FOR TESTING THE HARNESS: replay with named engine defects switched on (comma-separated; see `scenario detect`); emulators only',
+    )
+    .option(
       '--sdk <sdk>',
       "the SDK of devices that do not name one: admin, client (the app's SDK, rules enforced) or mixed (alternating); default: each scenario's own `sdk`",
     )
@@ -49,12 +54,14 @@ export function registerScenarioCommand(program: Command): void {
           report?: string;
           keep: boolean;
           sdk?: string;
+          inject?: string;
         };
         const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
+        const defects = parseInjectFlag(flags.inject);
         const files = expandFiles(command.args);
         const loaded = files.map((file) => ({ file, scenario: loadScenarioFile(file) }));
         await guardTarget(options, 'scenario run');
-        const reports = await replayAll(loaded, options, flags.keep, sdk);
+        const reports = await replayAll(loaded, options, flags.keep, sdk, defects);
         writeReports(reports, flags);
         const failed = reports.filter((r) => !r.passed).length;
         return {
@@ -119,6 +126,7 @@ export async function replayAll(
   options: GlobalOptions,
   keep: boolean,
   sdk?: FleetSdk,
+  defects?: ReadonlySet<DefectName>,
 ): Promise<ScenarioReport[]> {
   const out = printerFor(options);
   const backend = await openBackend({
@@ -147,6 +155,7 @@ export async function replayAll(
             storage: backend.storage,
             dataDir: options.dataDir,
             keep,
+            defects,
             onStep: (_i, label) => spinner.update(`${scenario.name}: ${label}`),
           }),
         );

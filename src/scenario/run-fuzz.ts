@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { DefectName } from '../sync/defects';
 import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
 import { runScenario, type ScenarioReport } from './run-scenario';
@@ -19,6 +20,10 @@ export interface FuzzOptions {
   firestore: string;
   storage: string | null;
   dataDir: string;
+  /** Test-only engine defects every device runs with (`--inject`, src/sync/defects.ts). */
+  defects?: ReadonlySet<DefectName>;
+  /** Stop at the first failure (after shrinking it): `scenario detect` wants runs to detection. */
+  stopAtFirstFailure?: boolean;
   onRun?: (run: number, report: ScenarioReport) => void;
   onShrink?: (run: number, attempt: number, steps: number) => void;
 }
@@ -34,6 +39,8 @@ export interface FuzzFailure {
   seen: string[];
   steps: number;
   shrunkSteps: number | null;
+  /** Devices of the shrunk scenario (of the generated one without shrinking). */
+  shrunkDevices: number;
   shrinkAttempts: number;
   file: string | null;
   replay: string;
@@ -42,6 +49,10 @@ export interface FuzzFailure {
 export interface FuzzSummary {
   seed: number;
   runs: number;
+  /** Scenarios actually run (fewer than `runs` when stopped at the first failure). */
+  ran: number;
+  /** The defects injected into the engine (defect zoo); empty: the real engine. */
+  injected: string[];
   passed: number;
   failures: FuzzFailure[];
   reports: ScenarioReport[];
@@ -58,11 +69,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       firestore: options.firestore,
       storage: options.storage,
       dataDir: options.dataDir,
+      defects: options.defects,
     });
+  const inject = options.defects && options.defects.size > 0 ? [...options.defects] : [];
+  let ran = 0;
   for (let run = 0; run < options.runs; run += 1) {
     const input = generateScenario(options.seed, run);
     const report = await replay(input, null);
     reports.push(report);
+    ran += 1;
     options.onRun?.(run, report);
     if (report.passed) continue;
     const violated = report.invariants.filter((i) => !i.holds).map((i) => i.name);
@@ -79,12 +94,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     }
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `fuzz-${options.seed}-${run}.yaml`);
+    const injectFlag = inject.length > 0 ? ` --inject ${inject.join(',')}` : '';
     const header = [
-      `# Found by: personalai-sync scenario fuzz --runs ${options.runs} --seed ${options.seed} (run ${run})`,
+      `# Found by: personalai-sync scenario fuzz --runs ${options.runs} --seed ${options.seed}${injectFlag} (run ${run})`,
+      ...(inject.length > 0
+        ? [`# Injected defects: ${inject.join(', ')} (replay with the same --inject)`]
+        : []),
       `# Violated: ${violated.join(', ')}`,
       ...seen.map((line) => `#   ${line}`),
       `# Shrunk from ${input.steps?.length ?? 0} to ${shrunk.scenario.steps?.length ?? 0} steps in ${shrunk.attempts} replays.`,
-      `# Replay: npx personalai-sync scenario run ${file}`,
+      `# Replay: npx personalai-sync scenario run ${file}${injectFlag}`,
     ].join('\n');
     fs.writeFileSync(
       file,
@@ -97,15 +116,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       seen,
       steps: input.steps?.length ?? 0,
       shrunkSteps: options.shrink ? (shrunk.scenario.steps?.length ?? 0) : null,
+      shrunkDevices: shrunk.scenario.users.reduce((n, u) => n + u.devices.length, 0),
       shrinkAttempts: shrunk.attempts,
       file,
-      replay: `npx personalai-sync scenario run ${file}`,
+      replay: `npx personalai-sync scenario run ${file}${injectFlag}`,
     });
+    if (options.stopAtFirstFailure) break;
   }
   return {
     seed: options.seed,
     runs: options.runs,
-    passed: options.runs - failures.length,
+    ran,
+    injected: inject,
+    passed: ran - failures.length,
     failures,
     reports,
   };

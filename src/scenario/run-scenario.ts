@@ -9,6 +9,8 @@ import { judgeScenario } from '../judge/judge-scenario';
 import type { InvariantResult } from '../judge/verdict';
 import { freshStart } from '../simulate/fresh-start';
 import { OtherWriters } from '../simulate/other-writer';
+import type { DefectName } from '../sync/defects';
+import { judgeBatchedWrites } from './batched-writes';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
 import { DeviceSlot } from './device-slot';
@@ -41,6 +43,8 @@ export interface ScenarioRunOptions {
   /** Keep the run's databases and the user's emulator data afterwards (for inspection). */
   keep?: boolean;
   onStep?: (index: number, label: string) => void;
+  /** Test-only engine defects every device runs with (the defect zoo, src/sync/defects.ts). */
+  defects?: ReadonlySet<DefectName>;
   /**
    * Runs after the heal, with every device closed, just before the judge reads the state. Tests
    * use it to damage the state on purpose and show the judge notices.
@@ -89,10 +93,15 @@ export interface ScenarioReport {
     faultsInjected: Record<string, number>;
     healRounds: number;
     drained: boolean;
+    /** Commits the devices' engines asked for, and the most writes one carried (batched-writes). */
+    commits?: number;
+    largestCommit?: number;
   };
   /** What each `write` step (another writer, not a device) did. */
   otherWrites: OtherWriteReport[];
   invariants: InvariantResult[];
+  /** The defects injected into every device's engine (defect zoo); absent when none. */
+  defects?: string[];
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioReport> {
@@ -118,6 +127,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
         name: 'judge',
         async run() {
           invariants = await judgeScenarioRun(options, sim, { users, steps, runTag, runDir });
+          invariants.push(judgeBatchedWrites(slots));
         },
       },
     ]);
@@ -153,9 +163,12 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       faultsInjected: mergeCounts(devices.map((d) => d.injector.counts.injected)),
       healRounds: healed.rounds,
       drained: healed.drained,
+      commits: slots.reduce((n, s) => n + s.commitLog.commits, 0),
+      largestCommit: Math.max(0, ...slots.map((s) => s.commitLog.largestCommit)),
     },
     otherWrites: sim.otherWrites,
     invariants,
+    ...(options.defects && options.defects.size > 0 ? { defects: [...options.defects] } : {}),
   };
 }
 
@@ -202,6 +215,7 @@ function scenarioSimulation(
           sdk: ('sdk' in d && d.sdk) || sdkOf(fleet, slots.length),
           deadlineMs: scenario.deadline,
           askUserDefault: scenario.askUserDefault,
+          defects: options.defects,
         }),
       );
   const sim = new Simulation({

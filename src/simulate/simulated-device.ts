@@ -6,6 +6,8 @@ import { type DeviceFolders, deviceFolders } from '../db/device-paths';
 import { deviceSdk } from '../db/device-sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import type { DefectName } from '../sync/defects';
+import type { RemoteStore } from '../sync/remote-store';
 import type { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
 import { type CrashPoint, FaultInjector, type FaultModel } from './fault-model';
@@ -38,6 +40,10 @@ export interface SimulatedDeviceOptions {
   randomScope?: string;
   /** Where this device's process dies once (then the simulator restarts it). */
   crashAt?: CrashPoint | null;
+  /** Sees the device's remote as its engine does (outside the faults): e.g. counting commits. */
+  observeRemote?: (remote: RemoteStore) => RemoteStore;
+  /** Test-only engine defects (src/sync/defects.ts): the defect zoo's fuzzing. */
+  defects?: ReadonlySet<DefectName>;
 }
 
 export interface SimulatedDevice {
@@ -92,7 +98,10 @@ export async function openSimulatedDevice(
       userId: options.userId,
       // Faults and crash points sit outside the deadline: a dead process has no deadline.
       deadlineMs: options.deadlineMs,
-      wrapRemote: (remote) => injector.remote(remote),
+      wrapRemote: (remote) => {
+        const faulty = injector.remote(remote);
+        return options.observeRemote ? options.observeRemote(faulty) : faulty;
+      },
       withMedia: Boolean(options.storage),
       publicStorageEndpoint: `http://${options.storage}`,
       wrapMedia: (media) => injector.media(media),
@@ -101,6 +110,7 @@ export async function openSimulatedDevice(
       strategy: options.strategy,
       decide: options.decide,
       network,
+      defects: options.defects,
     });
     wiring = wired;
     const sync = wired.sync;
