@@ -14,6 +14,7 @@ import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
 import { parseSdk } from './run-options';
+import { registerDetectCommand } from './scenario-detect';
 import { parseInjectFlag, registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
@@ -74,6 +75,7 @@ export function registerScenarioCommand(program: Command): void {
     );
 
   registerFuzzCommand(scenario);
+  registerDetectCommand(scenario);
 
   scenario
     .command('check')

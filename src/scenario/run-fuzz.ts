@@ -24,6 +24,8 @@ export interface FuzzOptions {
   defects?: ReadonlySet<DefectName>;
   /** Stop at the first failure (after shrinking it): `scenario detect` wants runs to detection. */
   stopAtFirstFailure?: boolean;
+  /** Most replays one shrink may make (default: shrinkScenario's). */
+  shrinkBudget?: number;
   onRun?: (run: number, report: ScenarioReport) => void;
   onShrink?: (run: number, attempt: number, steps: number) => void;
 }
@@ -85,12 +87,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     let shrunk = { scenario: input, attempts: 0 };
     if (options.shrink) {
       let attempt = 0;
-      shrunk = await shrinkScenario(input, async (candidate) => {
-        attempt += 1;
-        const again = await replay(candidate, null);
-        options.onShrink?.(run, attempt, candidate.steps?.length ?? 0);
-        return again.invariants.some((i) => !i.holds && violated.includes(i.name));
-      });
+      shrunk = await shrinkScenario(
+        input,
+        async (candidate) => {
+          attempt += 1;
+          const again = await replay(candidate, null);
+          options.onShrink?.(run, attempt, candidate.steps?.length ?? 0);
+          return again.invariants.some((i) => !i.holds && violated.includes(i.name));
+        },
+        options.shrinkBudget,
+      );
     }
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `fuzz-${options.seed}-${run}.yaml`);
