@@ -75,11 +75,11 @@ export const DEFECTS = {
     hook: 'plan-settle.ts planWritten',
   },
   'tombstone-purged-early': {
-    what: 'the device reports it has pulled everything up to now, not up to its checkpoint, so the purge job removes tombstones it has not seen',
+    what: 'the device reports its pull progress a late-write window past its checkpoint (the floor’s lag “corrected”), so the purge job may remove tombstones it has not pulled',
     caught: 'deletions, converged (a device keeps a record deleted elsewhere)',
     hook: 'sync-manager.ts reportProgress',
     missing:
-      'a step that runs the server’s tombstone purge (src/adapters/tombstone-purge.ts) between passes (steps)',
+      'a step that runs the server’s tombstone purge (src/adapters/tombstone-purge.ts) between passes (steps), and a tombstone that becomes visible late (vtime: commit latency on the scenario clock)',
   },
   'checkpoint-before-apply': {
     what: 'the pull saves its checkpoint before applying the page, so a crash in between skips the page',
@@ -90,6 +90,8 @@ export const DEFECTS = {
     what: 'the retention cleanup deletes old sensor records whatever their sync status, pending ones included',
     caught: 'acknowledged-writes, converged',
     hook: 'files/storage-manager.ts clearOldData',
+    missing:
+      'a `cleanup` step drawn by the fuzzer (none is), and a judge that sees a device lose its own never-synced records: they were never acknowledged, so acknowledged-writes does not hold them, and the leftover queue row pushes a tombstone, so the state converges (expect: an invariant on the ledger’s unacknowledged creates)',
   },
   'own-echo-differs': {
     what: 'any document last written by this device is taken as an echo, even when its content differs from the record',

@@ -25,7 +25,7 @@ import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
-import { encodeVersion } from './version';
+import { versionMinus } from './version';
 
 export interface SyncManagerOptions {
   database: Database;
@@ -373,13 +373,13 @@ export class SyncManager {
     const progress: Partial<Record<DataTable, string>> = {};
     for (const table of DATA_TABLES) {
       const cursor = await loadCheckpoint(this.db, table);
-      // Defect zoo: tombstone-purged-early, progress claimed up to the device's now (its clock, not
-      // the server's), not up to the checkpoint.
+      // Defect zoo: tombstone-purged-early, the checkpoint's late-write lag "corrected" for:
+      // progress claimed a window past what was pulled.
       if (cursor && hasDefect(this.options.defects, 'tombstone-purged-early'))
-        progress[table] = encodeVersion({
-          seconds: Math.floor(this.clock.now() / 1000),
-          nanoseconds: 0,
-        });
+        progress[table] = versionMinus(
+          cursor.time,
+          -(this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS),
+        );
       else if (cursor) progress[table] = pulledThrough(cursor);
     }
     try {
