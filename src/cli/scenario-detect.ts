@@ -8,9 +8,9 @@ import { detectionMarkdown } from '../scenario/detection-markdown';
 import { DEFECT_NAMES, type DefectName } from '../sync/defects';
 import { EXIT } from './errors';
 import { parseInteger } from './global-options';
+import { parseInjectFlag } from './inject-flag';
 import { type Printer, printerFor, wrapAction } from './output';
 import { guardTarget } from './production-guard';
-import { parseInjectFlag } from './scenario-fuzz';
 
 /** The seed the committed table was made with: a fixed one, so the table reproduces. */
 export const DETECT_SEED = 20261125;

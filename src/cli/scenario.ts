@@ -10,12 +10,13 @@ import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
 import type { DefectName } from '../sync/defects';
 import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
+import { INJECT_HELP, parseInjectFlag } from './inject-flag';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
 import { parseSdk } from './run-options';
 import { registerDetectCommand } from './scenario-detect';
-import { parseInjectFlag, registerFuzzCommand } from './scenario-fuzz';
+import { registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
 
@@ -36,10 +37,7 @@ export function registerScenarioCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (one test case per scenario and invariant)')
     .option('--report <file.html>', 'write a self-contained HTML report with timelines')
     .option('--keep', "keep each run's device databases and emulator data for inspection", false)
-    .option(
-      '--inject <defects>',
-      'FOR TESTING THE HARNESS: replay with named engine defects switched on (comma-separated; see `scenario detect`); emulators only',
-    )
+    .option('--inject <defects>', INJECT_HELP)
     .option(
       '--sdk <sdk>',
       "the SDK of devices that do not name one: admin, client (the app's SDK, rules enforced) or mixed (alternating); default: each scenario's own `sdk`",

@@ -74,7 +74,7 @@ export async function detectDefects(options: DetectOptions): Promise<DetectionRo
     const row: DetectionRow = {
       defect,
       found: failure !== null,
-      runs: summary.ran,
+      runs: summary.runs,
       msToDetection: detectedAt === null ? null : detectedAt - started,
       wallMs: Date.now() - started,
       shrunkSteps: failure ? (failure.shrunkSteps ?? failure.steps) : null,

@@ -26,29 +26,41 @@ export function detectionMarkdown(t: DetectionTable): string {
     '',
     `**${found} of ${t.defects.length} defects found**${notRun.length > 0 ? ` (${notRun.length} not run yet: ${notRun.join(', ')})` : ''}.`,
     '',
-    '| defect | found | runs to detection | time to detection | shrunk (steps, devices) | failing invariants | shrunk file |',
-    '|---|---|---|---|---|---|---|',
   ];
-  for (const defect of t.defects) {
+  const results = t.defects.map((defect) => {
     const r = byName.get(defect);
-    if (!r) {
-      lines.push(`| \`${defect}\` | not run | | | | | |`);
-      continue;
-    }
-    lines.push(
-      `| \`${defect}\` | ${r.found ? 'yes' : `**no** (in ${r.runs})`} | ${r.found ? r.runs : '—'} | ${
-        r.msToDetection === null ? '—' : formatSeconds(r.msToDetection)
-      } | ${r.found ? `${r.shrunkSteps} steps, ${r.shrunkDevices} devices (from ${r.steps})` : '—'} | ${
-        r.violated.join(', ') || '—'
-      } | ${r.file ? `\`${r.file}\`` : '—'} |`,
-    );
-  }
+    if (!r) return [`\`${defect}\``, 'not run', '', '', '', '', ''];
+    return [
+      `\`${defect}\``,
+      r.found ? 'yes' : `**no** (in ${r.runs})`,
+      r.found ? String(r.runs) : '—',
+      r.msToDetection === null ? '—' : formatSeconds(r.msToDetection),
+      r.found ? `${r.shrunkSteps} steps, ${r.shrunkDevices} devices (from ${r.steps})` : '—',
+      r.violated.join(', ') || '—',
+      r.file ? `\`${r.file}\`` : '—',
+    ];
+  });
+  lines.push(
+    ...markdownTable(
+      [
+        'defect',
+        'found',
+        'runs to detection',
+        'time to detection',
+        'shrunk (steps, devices)',
+        'failing invariants',
+        'shrunk file',
+      ],
+      results,
+    ),
+  );
   lines.push('', '## The defects', '');
-  lines.push('| defect | what goes wrong | should be caught by |', '|---|---|---|');
-  for (const defect of t.defects) {
-    const d = DEFECTS[defect];
-    lines.push(`| \`${defect}\` | ${d.what} | ${d.caught} |`);
-  }
+  lines.push(
+    ...markdownTable(
+      ['defect', 'what goes wrong', 'should be caught by'],
+      t.defects.map((defect) => [`\`${defect}\``, DEFECTS[defect].what, DEFECTS[defect].caught]),
+    ),
+  );
   const missed = t.rows.filter((r) => !r.found);
   if (missed.length > 0) {
     lines.push('', '## Not found: what generator is missing', '');
@@ -60,10 +72,10 @@ export function detectionMarkdown(t: DetectionTable): string {
     '',
     '- Each defect is a plausible engine bug switched on by name for testing only (`src/sync/defects.ts`;',
     '  never reachable from a production target). The fuzzer runs with it from the same seed until the',
-    '  first scenario the judge fails; *runs to detection* counts that run, *time* is wall time to the',
+    '  first scenario the judge fails; _runs to detection_ counts that run, _time_ is wall time to the',
     "  end of that run (shrinking excluded; it depends on the machine's load, the runs do not).",
-    '- *Shrunk* is the failing scenario after shrinking (steps dropped while the same invariant still',
-    "  fails); the file is kept. *From* is the generated scenario's step count.",
+    '- _Shrunk_ is the failing scenario after shrinking (steps dropped while the same invariant still',
+    "  fails); the file is kept. _From_ is the generated scenario's step count.",
     '- `serial-and-slow` is not a correctness bug: it is caught by `batched-writes`, which counts, from',
     '  outside the engine, passes that sent two or more records of a collection one commit each.',
     '- A defect not found means the fuzzer cannot produce the situation it needs; the list above says',
@@ -78,6 +90,13 @@ export function detectionMarkdown(t: DetectionTable): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** A table as Biome formats Markdown: every column padded to its widest cell. */
+function markdownTable(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)];
 }
 
 function formatSeconds(ms: number): string {

@@ -4,6 +4,8 @@ import { stringify } from 'yaml';
 import type { DefectName } from '../sync/defects';
 import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
+import { type FuzzHistory, historyEntry } from './fuzz-history';
+import { guardRun } from './guard-run';
 import { runScenario, type ScenarioReport } from './run-scenario';
 
 /**
@@ -20,6 +22,14 @@ export interface FuzzOptions {
   firestore: string;
   storage: string | null;
   dataDir: string;
+  /** The first run index (a soak going on from its history); runs are first..first+runs-1. */
+  firstRun?: number;
+  /** Asked before each run: a soak's time is up, or the user pressed Ctrl-C. */
+  shouldStop?: () => boolean;
+  /** Keep every report in the summary (for --junit/--report); a long soak keeps none. */
+  keepReports?: boolean;
+  /** Each run's line goes here as soon as it is judged (and shrunk). */
+  history?: FuzzHistory;
   /** Test-only engine defects every device runs with (`--inject`, src/sync/defects.ts). */
   defects?: ReadonlySet<DefectName>;
   /** Stop at the first failure (after shrinking it): `scenario detect` wants runs to detection. */
@@ -27,6 +37,8 @@ export interface FuzzOptions {
   /** Most replays one shrink may make (default: shrinkScenario's). */
   shrinkBudget?: number;
   onRun?: (run: number, report: ScenarioReport) => void;
+  /** Replays one scenario (default: runScenario on the emulators above; tests give their own). */
+  runOne?: (input: ScenarioInput) => Promise<ScenarioReport>;
   onShrink?: (run: number, attempt: number, steps: number) => void;
 }
 
@@ -50,38 +62,64 @@ export interface FuzzFailure {
 
 export interface FuzzSummary {
   seed: number;
+  /** Runs done (fewer than asked when stopped early). */
   runs: number;
-  /** Scenarios actually run (fewer than `runs` when stopped at the first failure). */
-  ran: number;
+  firstRun: number;
+  stopped: boolean;
   /** The defects injected into the engine (defect zoo); empty: the real engine. */
   injected: string[];
   passed: number;
   failures: FuzzFailure[];
   reports: ScenarioReport[];
+  /** Late rejections of closed devices' Firestore clients (harmless), over all replays. */
+  closedClientRejections: number;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const reports: ScenarioReport[] = [];
   const failures: FuzzFailure[] = [];
-  const replay = async (input: ScenarioInput, file: string | null) =>
-    runScenario({
-      scenario: parseGenerated(input),
-      file,
-      projectId: options.projectId,
-      firestore: options.firestore,
-      storage: options.storage,
-      dataDir: options.dataDir,
-      defects: options.defects,
-    });
+  const runOne =
+    options.runOne ??
+    ((input: ScenarioInput) =>
+      runScenario({
+        scenario: parseGenerated(input),
+        file: null,
+        projectId: options.projectId,
+        firestore: options.firestore,
+        storage: options.storage,
+        dataDir: options.dataDir,
+        defects: options.defects,
+      }));
   const inject = options.defects && options.defects.size > 0 ? [...options.defects] : [];
-  let ran = 0;
-  for (let run = 0; run < options.runs; run += 1) {
+  const injectFlag = inject.length > 0 ? ` --inject ${inject.join(',')}` : '';
+  let closedClientRejections = 0;
+  // Each replay is guarded as `scenario run` guards a file: a run that throws, or a rejection
+  // nobody heard, fails that run, not the whole fuzz (a soak found it killing the process).
+  const replay = async (input: ScenarioInput, _file: string | null) => {
+    const guarded = await guardRun(
+      { scenario: { name: input.name }, file: null, seed: input.seed ?? 1 },
+      () => runOne(input),
+    );
+    closedClientRejections += guarded.closedClientRejections;
+    return guarded.report;
+  };
+  const firstRun = options.firstRun ?? 0;
+  let done = 0;
+  let stopped = false;
+  for (let run = firstRun; run < firstRun + options.runs; run += 1) {
+    if (options.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
     const input = generateScenario(options.seed, run);
     const report = await replay(input, null);
-    reports.push(report);
-    ran += 1;
+    done += 1;
+    if (options.keepReports !== false) reports.push(report);
     options.onRun?.(run, report);
-    if (report.passed) continue;
+    if (report.passed) {
+      options.history?.append(historyEntry(options.seed, run, report, null, new Date()));
+      continue;
+    }
     const violated = report.invariants.filter((i) => !i.holds).map((i) => i.name);
     const seen = describeFailure(report);
     let shrunk = { scenario: input, attempts: 0 };
@@ -100,9 +138,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     }
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `fuzz-${options.seed}-${run}.yaml`);
-    const injectFlag = inject.length > 0 ? ` --inject ${inject.join(',')}` : '';
     const header = [
-      `# Found by: personalai-sync scenario fuzz --runs ${options.runs} --seed ${options.seed}${injectFlag} (run ${run})`,
+      `# Found by: personalai-sync scenario fuzz --seed ${options.seed} --from-run ${run} --runs 1${injectFlag} (run ${run})`,
       ...(inject.length > 0
         ? [`# Injected defects: ${inject.join(', ')} (replay with the same --inject)`]
         : []),
@@ -114,6 +151,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     fs.writeFileSync(
       file,
       `${header}\n${stringify({ ...shrunk.scenario, name: `${input.name} (shrunk)` })}`,
+    );
+    options.history?.append(
+      historyEntry(
+        options.seed,
+        run,
+        report,
+        { file, shrunkSteps: options.shrink ? (shrunk.scenario.steps?.length ?? 0) : null },
+        new Date(),
+      ),
     );
     failures.push({
       run,
@@ -131,12 +177,14 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   }
   return {
     seed: options.seed,
-    runs: options.runs,
-    ran,
+    runs: done,
+    firstRun,
+    stopped,
     injected: inject,
-    passed: ran - failures.length,
+    passed: done - failures.length,
     failures,
     reports,
+    closedClientRejections,
   };
 }
 

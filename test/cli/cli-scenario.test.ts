@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/judge/describe-value';
 import { backendArgs } from '../helpers/backend';
 import { openInChromium } from '../helpers/browser';
-import { runCli } from '../helpers/cli';
+import { collect, runCli, startCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** `scenario run|check|fuzz` through the real CLI, against the test run's emulators. */
@@ -150,8 +150,46 @@ describe('personalai-sync scenario', () => {
       170_000,
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stderr.split('\n')[0]).toBe('fuzz seed 77, 3 scenario(s)');
+    expect(result.stderr.split('\n')[0]).toBe(
+      `fuzz seed 77, 3 scenario(s); history: ${path.join(tempDir(), 'failures', 'history.jsonl')}`,
+    );
     expect(result.stderr.match(/✓ run \d/g)).toHaveLength(3);
     expect(result.stdout).toMatch(/fuzz seed 77: 3 of 3 scenarios passed/);
+  });
+
+  it('fuzz --duration: a soak keeps a line per run, ends with a summary on Ctrl-C, and goes on from its history', {
+    timeout: 240_000,
+  }, async () => {
+    const out = path.join(tempDir(), 'soak');
+    const history = path.join(out, 'history.jsonl');
+    const lines = () =>
+      fs.existsSync(history)
+        ? fs.readFileSync(history, 'utf8').trim().split('\n').filter(Boolean)
+        : [];
+    const soak = [...backend(), '--seed', '77', '--json', 'scenario', 'fuzz', '--out', out];
+    const child = startCli([...soak, '--duration', '1h']);
+    const done = collect(child, 200_000);
+    // Ctrl-C once the first run is in the history: the run in progress finishes, then the summary.
+    while (lines().length === 0) {
+      if (child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    child.kill('SIGINT');
+    const stopped = await done;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    const summary = JSON.parse(stopped.stdout).result;
+    const kept = lines().map((l) => JSON.parse(l));
+    expect(summary).toMatchObject({ seed: 77, stoppedBy: 'signal', firstRun: 0, failed: 0 });
+    expect(summary.runs).toBeGreaterThanOrEqual(1);
+    expect(kept.map((e) => e.run)).toEqual(Array.from({ length: summary.runs }, (_, i) => i));
+    expect(kept.every((e) => e.seed === 77 && e.passed && e.steps > 0)).toBe(true);
+    expect(summary.totals.steps).toBe(kept.reduce((n, e) => n + e.steps, 0));
+
+    // The same seed and folder again: it goes on at the next run, for one more run.
+    const more = await runCli([...soak, '--duration', '1s', '--runs', '1'], {}, 120_000);
+    expect(more.code, more.stderr).toBe(0);
+    const next = JSON.parse(more.stdout).result;
+    expect(next).toMatchObject({ runs: 1, firstRun: summary.runs, stoppedBy: 'runs' });
+    expect(lines()).toHaveLength(summary.runs + 1);
   });
 });
