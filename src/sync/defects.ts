@@ -64,10 +64,9 @@ export const DEFECTS = {
   },
   'stale-queue-base': {
     what: 'after a pull rebases a record, its queue row keeps the old base version',
-    caught: 'conflict-outcomes, converged (the next push is refused and decided again)',
+    caught:
+      'drained (each push is refused, recognised as a stale row, rebased — on the old base again), conflict-outcomes',
     hook: 'apply-plan.ts prepareRebase',
-    missing:
-      'possibly none: the push recognises a row based on an older version than its record’s (reconcile.ts, the stale-row branch) and repairs it — the engine tolerates this bug',
   },
   'settle-drops-field': {
     what: 'the settle after an edit made mid-push forgets the first field edited meanwhile',
@@ -83,8 +82,11 @@ export const DEFECTS = {
   },
   'checkpoint-before-apply': {
     what: 'the pull saves its checkpoint before applying the page, so a crash in between skips the page',
-    caught: 'converged (a crash after-pull loses the page for good)',
+    caught:
+      'converged (a crash between the save and the page’s transaction loses the page for good)',
     hook: 'pull.ts pullCollection',
+    missing:
+      'a crash between the checkpoint save and the page’s transaction: the `after-pull` crash point stops the pull before the page reaches the engine, so the early checkpoint is never saved (steps: crash points inside the pull’s SQLite transaction, or by SIGKILL mid-pull)',
   },
   'cleanup-deletes-unsynced': {
     what: 'the retention cleanup deletes old sensor records whatever their sync status, pending ones included',

@@ -6,7 +6,16 @@ import { runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** `--inject` (the defect zoo) through the real CLI: refused names, and the JSON says what ran. */
-const EDIT_DURING_PUSH = path.resolve(__dirname, '..', '..', 'scenarios', 'edit-during-push.yaml');
+// The detection table's shrunk lost-update file: create a note, edit it while its push is in flight.
+const EDIT_DURING_PUSH = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'docs',
+  'detection',
+  'lost-update',
+  'fuzz-20261125-25.yaml',
+);
 
 describe('personalai-sync scenario --inject', () => {
   const tempDir = useTempDir('cli-inject-');
