@@ -6,16 +6,9 @@ import { runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** `--inject` (the defect zoo) through the real CLI: refused names, and the JSON says what ran. */
-// The detection table's shrunk lost-update file: create a note, edit it while its push is in flight.
-const EDIT_DURING_PUSH = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'docs',
-  'detection',
-  'lost-update',
-  'fuzz-20261125-25.yaml',
-);
+// The detection table's shrunk lost-update file (docs/detection.md): create a note, edit it while
+// its push is in flight.
+const EDIT_DURING_PUSH = path.resolve(__dirname, '..', 'fixtures', 'defect-lost-update.yaml');
 
 describe('personalai-sync scenario --inject', () => {
   const tempDir = useTempDir('cli-inject-');
