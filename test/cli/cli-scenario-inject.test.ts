@@ -6,9 +6,9 @@ import { runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** `--inject` (the defect zoo) through the real CLI: refused names, and the JSON says what ran. */
-// The detection table's shrunk lost-update file (docs/detection.md): create a note, edit it while
-// its push is in flight.
-const EDIT_DURING_PUSH = path.resolve(__dirname, '..', 'fixtures', 'defect-lost-update.yaml');
+// A note made on one device must reach the other: push-only breaks it whatever the timing (a
+// lost update, by contrast, needs the in-flight edit's commit to succeed at the first attempt).
+const FILE = path.resolve(__dirname, '..', 'fixtures', 'defect-push-only.yaml');
 
 describe('personalai-sync scenario --inject', () => {
   const tempDir = useTempDir('cli-inject-');
@@ -17,7 +17,7 @@ describe('personalai-sync scenario --inject', () => {
   it('an unknown defect is a usage error that lists the zoo, before anything starts', async () => {
     for (const command of [
       ['scenario', 'fuzz', '--inject', 'push-only,no-such-bug'],
-      ['scenario', 'run', EDIT_DURING_PUSH, '--inject', 'no-such-bug'],
+      ['scenario', 'run', FILE, '--inject', 'no-such-bug'],
       ['scenario', 'detect', '--defects', 'no-such-bug'],
     ]) {
       const result = await runCli([...backend(), '--json', ...command]);
@@ -33,8 +33,8 @@ describe('personalai-sync scenario --inject', () => {
     timeout: 240_000,
   }, async () => {
     const run = (inject: string[]) =>
-      runCli([...backend(), '--json', 'scenario', 'run', EDIT_DURING_PUSH, ...inject], {}, 110_000);
-    const withDefect = await run(['--inject', 'lost-update']);
+      runCli([...backend(), '--json', 'scenario', 'run', FILE, ...inject], {}, 110_000);
+    const withDefect = await run(['--inject', 'push-only']);
     expect(withDefect.code, withDefect.stderr).toBe(1);
     const bad = (
       JSON.parse(withDefect.stdout) as {
@@ -46,16 +46,16 @@ describe('personalai-sync scenario --inject', () => {
         };
       }
     ).result;
-    expect(bad.scenarios[0].defects).toEqual(['lost-update']);
-    expect(bad.scenarios[0].invariants.filter((i) => !i.holds).map((i) => i.name)).toContain(
-      'acknowledged-writes',
-    );
+    expect(bad.scenarios[0].defects).toEqual(['push-only']);
+    expect(bad.scenarios[0].invariants.filter((i) => !i.holds).map((i) => i.name)).toEqual([
+      'converged',
+    ]);
     const clean = await run([]);
     expect(clean.code, clean.stdout).toBe(0);
     const good = (
       JSON.parse(clean.stdout) as { result: { scenarios: Array<{ defects?: string[] }> } }
     ).result;
     expect(good.scenarios[0].defects).toBeUndefined();
-    expect(fs.existsSync(EDIT_DURING_PUSH)).toBe(true);
+    expect(fs.existsSync(FILE)).toBe(true);
   });
 });
