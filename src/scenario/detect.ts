@@ -45,6 +45,8 @@ export interface DetectionRow {
   replay: string | null;
   /** Not found: which generator would be needed (free text from DEFECTS). */
   missing: string | null;
+  /** Cut short before its runs were done (a time box): `runs` passed, nothing more is known. */
+  unfinished?: boolean;
 }
 
 export async function detectDefects(options: DetectOptions): Promise<DetectionRow[]> {
