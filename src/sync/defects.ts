@@ -35,7 +35,7 @@ export const DEFECTS = {
     caught: 'deletions, converged',
     hook: 'local-store.ts delete',
     missing:
-      'a judge for writes that are never acknowledged: the next pull re-reads the late-write window and brings the deleted record back, so every device converges on it alive, and the delete — never seen acknowledged — is held by no invariant (expect: every device write ends acknowledged, superseded, or overridden by a reported conflict)',
+      'a judge for writes that are never acknowledged (from reading the code, not yet traced in a run): the next pull re-reads the late-write window and brings the deleted record back, so every device converges on it alive, and the delete — never seen acknowledged — is held by no invariant (expect: every device write ends acknowledged, superseded, or overridden by a reported conflict)',
   },
   'states-never-set': {
     what: 'records are never marked `syncing` before a push, so the settle never sees them as sent unchanged',
