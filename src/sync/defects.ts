@@ -58,8 +58,7 @@ export const DEFECTS = {
     what: 'the pull checkpoint moves to the last document read, without the (read time − window) floor',
     caught: 'converged (a slow commit stamped before the checkpoint is never pulled)',
     hook: 'checkpoint.ts checkpointAfter (via pull.ts)',
-    missing:
-      'a generator of late writes: a commit stamped before a faster one but visible after a pull read past it (vtime: latency on the scenario clock, or a `write` step held in flight across a pull)',
+    // Found by the other-writer actor: a bulk `write` commit stamped before, visible after, a pull.
   },
   'echo-as-conflict': {
     what: 'this device’s own write read back after a lost acknowledgement is treated as someone else’s: a conflict',
