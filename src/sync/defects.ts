@@ -64,6 +64,8 @@ export const DEFECTS = {
     what: 'this device’s own write read back after a lost acknowledgement is treated as someone else’s: a conflict',
     caught: 'conflict-outcomes, acknowledged-writes (edits made since are resolved away)',
     hook: 'reconcile.ts reconcile',
+    missing:
+      'a judge that asks whether a reported conflict had another writer: conflict-outcomes takes every reported conflict as real and only checks how it ended, and when nothing was edited since the lost acknowledgement every strategy ends on the same values (expect: a conflict whose other side is this device’s own write is a violation); and more runs with a lost acknowledgement followed by an edit of the same record before the next pull',
   },
   'stale-queue-base': {
     what: 'after a pull rebases a record, its queue row keeps the old base version',
