@@ -39,7 +39,11 @@ export function detectionMarkdown(t: DetectionTable): string {
           : `**no** (in ${r.runs})`,
       r.found ? String(r.runs) : '—',
       r.msToDetection === null ? '—' : formatSeconds(r.msToDetection),
-      r.found ? `${r.shrunkSteps} steps, ${r.shrunkDevices} devices (from ${r.steps})` : '—',
+      r.found
+        ? r.shrunkSteps === null
+          ? 'not shrunk (cut short)'
+          : `${r.shrunkSteps} steps, ${r.shrunkDevices} devices (from ${r.steps})`
+        : '—',
       r.violated.join(', ') || '—',
       r.file ? `\`${r.file}\`` : '—',
     ];
