@@ -16,6 +16,7 @@ const SEED = 20261125;
 const FAST: Array<{ defect: DefectName; within: number }> = [
   { defect: 'push-only', within: 1 },
   { defect: 'states-never-set', within: 1 },
+  { defect: 'serial-and-slow', within: 1 },
 ];
 
 describe('scenario detect (fast subset)', () => {
