@@ -3,6 +3,7 @@ import { recordAccessFor } from '../db/sqlite-fast-path';
 import type { MediaStore } from '../files/media-store';
 import { nodeMediaFiles } from '../files/node-media-files';
 import { withDeadline } from '../sync/deadline-remote';
+import { assertDefectsAllowed } from '../sync/defects';
 import type { RemoteStore } from '../sync/remote-store';
 import { SyncManager, type SyncManagerOptions } from '../sync/sync-manager';
 import { type ClientFirestore, openClientFirestore } from './client-firestore';
@@ -74,6 +75,8 @@ export function wireDevice(options: DeviceWiringOptions): WiredDevice {
     mediaFiles,
     ...managerOptions
   } = options;
+  // Test-only defects never reach a real project (src/sync/defects.ts).
+  assertDefectsAllowed(managerOptions.defects, endpoints);
   const clients = createFirebaseClients(
     endpoints,
     options.deviceId,

@@ -3,8 +3,11 @@ import type { ScenarioReport } from '../scenario/run-scenario';
 import type { Printer } from './output';
 
 /** The exact command that replays a scenario run (same file, same seed). */
-export function replayCommand(report: Pick<ScenarioReport, 'file' | 'seed'>): string {
-  return `npx personalai-sync scenario run ${report.file ?? '<file>'} --seed ${report.seed}`;
+export function replayCommand(
+  report: Pick<ScenarioReport, 'file' | 'seed'> & { defects?: string[] },
+): string {
+  const inject = report.defects?.length ? ` --inject ${report.defects.join(',')}` : '';
+  return `npx personalai-sync scenario run ${report.file ?? '<file>'} --seed ${report.seed}${inject}`;
 }
 
 export function printScenarioReport(report: ScenarioReport, out: Printer): void {
@@ -26,6 +29,8 @@ export function printScenarioReport(report: ScenarioReport, out: Printer): void 
     out.line(
       `  ⚠ the emulator did not answer ${link.emulatorStalls} call(s) within the real safety bound (EMULATOR_NOT_ANSWERING): this run may not replay its seed exactly`,
     );
+  if (report.defects?.length)
+    out.line(`  defects injected (test only): ${report.defects.join(', ')}`);
   for (const w of report.otherWrites ?? [])
     out.line(
       `  other writer at step #${w.step + 1} (${w.as}, ${w.format}): ${

@@ -5,6 +5,7 @@ import { type FuzzSummary, runFuzz } from '../scenario/run-fuzz';
 import { parseDuration } from './duration';
 import { EXIT, UsageError } from './errors';
 import { parseInteger } from './global-options';
+import { INJECT_HELP, parseInjectFlag } from './inject-flag';
 import { type Printer, printerFor, wrapAction } from './output';
 import { guardTarget } from './production-guard';
 import { writeReports } from './scenario-reports';
@@ -35,6 +36,7 @@ export function registerFuzzCommand(scenario: Command): void {
     .option('--no-shrink', 'do not shrink failures (faster)')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--report <file.html>', 'write a self-contained HTML report')
+    .option('--inject <defects>', INJECT_HELP)
     .addHelpText(
       'after',
       [
@@ -59,7 +61,9 @@ export function registerFuzzCommand(scenario: Command): void {
           shrink: boolean;
           junit?: string;
           report?: string;
+          inject?: string;
         };
+        const defects = parseInjectFlag(flags.inject);
         const durationMs =
           flags.duration === undefined ? null : parseDuration('--duration', flags.duration);
         if (durationMs === 0) throw new UsageError('--duration must be longer than 0, e.g. 30m.');
@@ -86,7 +90,7 @@ export function registerFuzzCommand(scenario: Command): void {
             firstRun > 0 ? ` from run ${firstRun}` : ''
           }${durationMs !== null ? ` for ${flags.duration}` : ''}${
             history ? `; history: ${history.file}` : ''
-          }`,
+          }${defects ? `; defects injected: ${[...defects].join(', ')}` : ''}`,
         );
         if (history && flags.fromRun === undefined && resumeAt > 0)
           info(`  going on from the history: runs 0–${resumeAt - 1} of seed ${seed} are done`);
@@ -141,6 +145,7 @@ export function registerFuzzCommand(scenario: Command): void {
             firestore: backend.firestore,
             storage: backend.storage,
             dataDir: options.dataDir,
+            defects,
             onRun: (run, report) =>
               info(
                 `${report.passed ? '✓' : '✗'} run ${run}: ${report.steps.length} steps, ${report.totals.conflicts} conflicts, ${report.totals.crashes} crashes${
@@ -201,7 +206,9 @@ export function registerFuzzCommand(scenario: Command): void {
           result,
           print: (r: Omit<FuzzSummary, 'reports'>, out: Printer) => {
             out.line(
-              `fuzz seed ${r.seed}: ${r.passed} of ${r.runs} scenarios passed${r.stopped ? ' (stopped by Ctrl-C)' : ''}`,
+              `fuzz seed ${r.seed}: ${r.passed} of ${r.runs} scenarios passed${r.stopped ? ' (stopped by Ctrl-C)' : ''}${
+                r.injected.length > 0 ? ` (defects injected: ${r.injected.join(', ')})` : ''
+              }`,
             );
             for (const f of r.failures) {
               out.line(
@@ -211,7 +218,7 @@ export function registerFuzzCommand(scenario: Command): void {
             }
             if (r.failures.length > 0)
               out.line(
-                `replay the whole fuzz run: npx personalai-sync scenario fuzz --runs ${r.runs} --seed ${r.seed}${r.firstRun > 0 ? ` --from-run ${r.firstRun}` : ''}`,
+                `replay the whole fuzz run: npx personalai-sync scenario fuzz --runs ${r.runs} --seed ${r.seed}${r.firstRun > 0 ? ` --from-run ${r.firstRun}` : ''}${r.injected.length > 0 ? ` --inject ${r.injected.join(',')}` : ''}`,
               );
           },
           exitCode: summary.failures.length > 0 ? EXIT.failures : summary.stopped ? 130 : EXIT.ok,

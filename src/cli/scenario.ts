@@ -8,13 +8,16 @@ import type { ScenarioSpec } from '../scenario/format';
 import { guardRun } from '../scenario/guard-run';
 import { loadScenarioFile } from '../scenario/load-scenario';
 import { runScenario, type ScenarioReport } from '../scenario/run-scenario';
+import type { DefectName } from '../sync/defects';
 import { EXIT, UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
+import { INJECT_HELP, parseInjectFlag } from './inject-flag';
 import { addKnobOptions, parseKnobs } from './knob-options';
 import { type Printer, printerFor, wrapAction } from './output';
 import { printScenarioReport, replayCommand } from './print-scenario-report';
 import { guardTarget } from './production-guard';
 import { parseSdk } from './run-options';
+import { registerDetectCommand } from './scenario-detect';
 import { registerFuzzCommand } from './scenario-fuzz';
 import { writeReports } from './scenario-reports';
 import { startSpinner } from './spinner';
@@ -35,6 +38,7 @@ export function registerScenarioCommand(program: Command): void {
     .option('--junit <file>', 'write a JUnit XML report (one test case per scenario and invariant)')
     .option('--report <file.html>', 'write a self-contained HTML report with timelines')
     .option('--keep', "keep each run's device databases and emulator data for inspection", false)
+    .option('--inject <defects>', INJECT_HELP)
     .option(
       '--sdk <sdk>',
       "the SDK of devices that do not name one: admin, client (the app's SDK, rules enforced) or mixed (alternating); default: each scenario's own `sdk`",
@@ -50,9 +54,11 @@ export function registerScenarioCommand(program: Command): void {
           report?: string;
           keep: boolean;
           sdk?: string;
+          inject?: string;
         };
         const sdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, true);
         const knobs = parseKnobs(flags);
+        const defects = parseInjectFlag(flags.inject);
         const files = expandFiles(command.args);
         // The flags replace each scenario's own knobs (a device that names its own keeps them).
         const loaded = files.map((file) => ({
@@ -60,7 +66,7 @@ export function registerScenarioCommand(program: Command): void {
           scenario: withKnobs(loadScenarioFile(file), knobs),
         }));
         await guardTarget(options, 'scenario run');
-        const reports = await replayAll(loaded, options, flags.keep, sdk);
+        const reports = await replayAll(loaded, options, flags.keep, sdk, defects);
         writeReports(reports, flags);
         const failed = reports.filter((r) => !r.passed).length;
         return {
@@ -73,6 +79,7 @@ export function registerScenarioCommand(program: Command): void {
     );
 
   registerFuzzCommand(scenario);
+  registerDetectCommand(scenario);
 
   scenario
     .command('check')
@@ -125,6 +132,7 @@ export async function replayAll(
   options: GlobalOptions,
   keep: boolean,
   sdk?: FleetSdk,
+  defects?: ReadonlySet<DefectName>,
 ): Promise<ScenarioReport[]> {
   const out = printerFor(options);
   const backend = await openBackend({
@@ -153,6 +161,7 @@ export async function replayAll(
             storage: backend.storage,
             dataDir: options.dataDir,
             keep,
+            defects,
             onStep: (_i, label) => spinner.update(`${scenario.name}: ${label}`),
           }),
         );

@@ -28,6 +28,11 @@ export class StorageManager {
     private readonly db: Database,
     private readonly folders: DeviceFolders,
     private readonly clock: Clock,
+    /**
+     * Test-only defect names (src/sync/defects.ts, the defect zoo; plain strings: src/files/ sits
+     * below the engine); undefined in every real use.
+     */
+    private readonly defects?: ReadonlySet<string>,
   ) {}
 
   async getStorageUsage(): Promise<StorageUsage> {
@@ -58,7 +63,13 @@ export class StorageManager {
       for (const table of RETENTION_TABLES) {
         const old = await this.db
           .get(table)
-          .query(Q.where('sync_status', 'synced'), Q.where('created_at', Q.lt(cutoff)))
+          .query(
+            // Defect zoo: cleanup-deletes-unsynced, the status condition forgotten.
+            ...(this.defects?.has('cleanup-deletes-unsynced')
+              ? []
+              : [Q.where('sync_status', 'synced')]),
+            Q.where('created_at', Q.lt(cutoff)),
+          )
           .fetch();
         byTable[table] = old.length;
         deletedCount += old.length;

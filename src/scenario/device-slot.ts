@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock';
 import { DeviceReader } from '../judge/device-reader';
+import { CommitLog } from '../simulate/commit-log';
 import type { CrashPoint, FaultModel } from '../simulate/fault-model';
 import { NO_FAULTS } from '../simulate/fault-model';
 import { HEALTHY_LINK, type LinkFaults, type NetworkMode } from '../simulate/fault-proxy';
@@ -30,6 +31,7 @@ export interface SlotOptions
     | 'seed'
     | 'sdk'
     | 'knobs'
+    | 'defects'
   > {
   userName: string;
   /** The device's name in the scenario, when its id is not one (`run`'s ids are freer). */
@@ -76,6 +78,8 @@ export class DeviceSlot {
   /** Devices of earlier lives (crashed), kept for their network and fault counts. */
   readonly retired: SimulatedDevice[] = [];
   private answered: AnswerLog[] = [];
+  /** What this device's engine committed, over all its lives (batched-writes). */
+  readonly commitLog = new CommitLog();
 
   constructor(readonly options: SlotOptions) {
     this.key = `${options.userName}/${options.name ?? options.deviceId}`;
@@ -113,6 +117,8 @@ export class DeviceSlot {
       faults: this.faults,
       link: this.link,
       deadlineMs: o.deadlineMs,
+      defects: o.defects,
+      observeRemote: (remote) => this.commitLog.wrap(remote),
     });
     await this.device.network.setMode(this.mode, { cut: this.cut });
     this.reader ??= new DeviceReader(this.key, this.device.folders.databaseFile!);
@@ -166,6 +172,7 @@ export class DeviceSlot {
       device.injector.crashed.then((point) => ({ point })),
     ]);
     const answers = this.answered;
+    this.commitLog.endPass();
     if ('result' in outcome) return { kind: 'synced', result: outcome.result, strategy, answers };
     await this.restart();
     return { kind: 'crashed', point: outcome.point, answers };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { DefectName } from '../sync/defects';
 import type { ScenarioInput } from './format';
 import { generateScenario, parseGenerated, shrinkScenario } from './fuzz';
 import { type FuzzHistory, historyEntry } from './fuzz-history';
@@ -29,6 +30,12 @@ export interface FuzzOptions {
   keepReports?: boolean;
   /** Each run's line goes here as soon as it is judged (and shrunk). */
   history?: FuzzHistory;
+  /** Test-only engine defects every device runs with (`--inject`, src/sync/defects.ts). */
+  defects?: ReadonlySet<DefectName>;
+  /** Stop at the first failure (after shrinking it): `scenario detect` wants runs to detection. */
+  stopAtFirstFailure?: boolean;
+  /** Most replays one shrink may make (default: shrinkScenario's). */
+  shrinkBudget?: number;
   onRun?: (run: number, report: ScenarioReport) => void;
   /** Replays one scenario (default: runScenario on the emulators above; tests give their own). */
   runOne?: (input: ScenarioInput) => Promise<ScenarioReport>;
@@ -46,6 +53,8 @@ export interface FuzzFailure {
   seen: string[];
   steps: number;
   shrunkSteps: number | null;
+  /** Devices of the shrunk scenario (of the generated one without shrinking). */
+  shrunkDevices: number;
   shrinkAttempts: number;
   file: string | null;
   replay: string;
@@ -57,6 +66,8 @@ export interface FuzzSummary {
   runs: number;
   firstRun: number;
   stopped: boolean;
+  /** The defects injected into the engine (defect zoo); empty: the real engine. */
+  injected: string[];
   passed: number;
   failures: FuzzFailure[];
   reports: ScenarioReport[];
@@ -77,7 +88,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
         firestore: options.firestore,
         storage: options.storage,
         dataDir: options.dataDir,
+        defects: options.defects,
       }));
+  const inject = options.defects && options.defects.size > 0 ? [...options.defects] : [];
+  const injectFlag = inject.length > 0 ? ` --inject ${inject.join(',')}` : '';
   let closedClientRejections = 0;
   // Each replay is guarded as `scenario run` guards a file: a run that throws, or a rejection
   // nobody heard, fails that run, not the whole fuzz (a soak found it killing the process).
@@ -111,21 +125,28 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     let shrunk = { scenario: input, attempts: 0 };
     if (options.shrink) {
       let attempt = 0;
-      shrunk = await shrinkScenario(input, async (candidate) => {
-        attempt += 1;
-        const again = await replay(candidate, null);
-        options.onShrink?.(run, attempt, candidate.steps?.length ?? 0);
-        return again.invariants.some((i) => !i.holds && violated.includes(i.name));
-      });
+      shrunk = await shrinkScenario(
+        input,
+        async (candidate) => {
+          attempt += 1;
+          const again = await replay(candidate, null);
+          options.onShrink?.(run, attempt, candidate.steps?.length ?? 0);
+          return again.invariants.some((i) => !i.holds && violated.includes(i.name));
+        },
+        options.shrinkBudget,
+      );
     }
     fs.mkdirSync(options.outDir, { recursive: true });
     const file = path.join(options.outDir, `fuzz-${options.seed}-${run}.yaml`);
     const header = [
-      `# Found by: personalai-sync scenario fuzz --seed ${options.seed} --from-run ${run} --runs 1 (run ${run})`,
+      `# Found by: personalai-sync scenario fuzz --seed ${options.seed} --from-run ${run} --runs 1${injectFlag} (run ${run})`,
+      ...(inject.length > 0
+        ? [`# Injected defects: ${inject.join(', ')} (replay with the same --inject)`]
+        : []),
       `# Violated: ${violated.join(', ')}`,
       ...seen.map((line) => `#   ${line}`),
       `# Shrunk from ${input.steps?.length ?? 0} to ${shrunk.scenario.steps?.length ?? 0} steps in ${shrunk.attempts} replays.`,
-      `# Replay: npx personalai-sync scenario run ${file}`,
+      `# Replay: npx personalai-sync scenario run ${file}${injectFlag}`,
     ].join('\n');
     fs.writeFileSync(
       file,
@@ -147,16 +168,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       seen,
       steps: input.steps?.length ?? 0,
       shrunkSteps: options.shrink ? (shrunk.scenario.steps?.length ?? 0) : null,
+      shrunkDevices: shrunk.scenario.users.reduce((n, u) => n + u.devices.length, 0),
       shrinkAttempts: shrunk.attempts,
       file,
-      replay: `npx personalai-sync scenario run ${file}`,
+      replay: `npx personalai-sync scenario run ${file}${injectFlag}`,
     });
+    if (options.stopAtFirstFailure) break;
   }
   return {
     seed: options.seed,
     runs: done,
     firstRun,
     stopped,
+    injected: inject,
     passed: done - failures.length,
     failures,
     reports,

@@ -11,6 +11,8 @@ import type { FaultInjector } from '../simulate/fault-model';
 import { freshStart } from '../simulate/fresh-start';
 import { OtherWriters } from '../simulate/other-writer';
 import { type LinkCounts, sumLinkCounts } from '../simulate/virtual-link';
+import type { DefectName } from '../sync/defects';
+import { judgeBatchedWrites } from './batched-writes';
 import { describeStep } from './describe-step';
 import { DeviceClock } from './device-clock';
 import { engineKnobs, type KnobSpec, overlayStrategy } from './device-settings';
@@ -45,6 +47,8 @@ export interface ScenarioRunOptions {
   /** Keep the run's databases and the user's emulator data afterwards (for inspection). */
   keep?: boolean;
   onStep?: (index: number, label: string) => void;
+  /** Test-only engine defects every device runs with (the defect zoo, src/sync/defects.ts). */
+  defects?: ReadonlySet<DefectName>;
   /**
    * Runs after the heal, with every device closed, just before the judge reads the state. Tests
    * use it to damage the state on purpose and show the judge notices.
@@ -113,10 +117,18 @@ export interface ScenarioReport {
     link?: LinkCounts;
     healRounds: number;
     drained: boolean;
+    /**
+     * Commits the devices' engines sent (answered or not; `commits` counts those the server
+     * answered), and the most writes one carried (batched-writes).
+     */
+    commitsSent?: number;
+    largestCommit?: number;
   };
   /** What each `write` step (another writer, not a device) did. */
   otherWrites: OtherWriteReport[];
   invariants: InvariantResult[];
+  /** The defects injected into every device's engine (defect zoo); absent when none. */
+  defects?: string[];
 }
 
 export async function runScenario(options: ScenarioRunOptions): Promise<ScenarioReport> {
@@ -157,6 +169,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
             midTimeline: timeline.failures,
             wallMs: () => Date.now() - wallStart,
           });
+          invariants.push(judgeBatchedWrites(slots));
         },
       },
     ]);
@@ -200,9 +213,12 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       link: sumLinkCounts(devices.map((d) => d.link.counts)),
       healRounds: healed.rounds,
       drained: healed.drained,
+      commitsSent: slots.reduce((n, s) => n + s.commitLog.commits, 0),
+      largestCommit: Math.max(0, ...slots.map((s) => s.commitLog.largestCommit)),
     },
     otherWrites: sim.otherWrites,
     invariants,
+    ...(options.defects && options.defects.size > 0 ? { defects: [...options.defects] } : {}),
   };
 }
 
@@ -251,6 +267,7 @@ function scenarioSimulation(
           sdk: ('sdk' in d && d.sdk) || sdkOf(fleet, slots.length),
           deadlineMs: scenario.deadline,
           askUserDefault: scenario.askUserDefault,
+          defects: options.defects,
         }),
       );
   const sim = new Simulation({

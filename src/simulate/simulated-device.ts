@@ -7,6 +7,8 @@ import { deviceSdk } from '../db/device-sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
 import type { DataTable } from '../db/schema-current';
 import type { ConflictStrategy, DecideFn } from '../sync/conflict-resolver';
+import type { DefectName } from '../sync/defects';
+import type { RemoteStore } from '../sync/remote-store';
 import type { SyncKnobs } from '../sync/sync-knobs';
 import type { SyncManager } from '../sync/sync-manager';
 import { DataGenerator } from './data-generator';
@@ -47,6 +49,10 @@ export interface SimulatedDeviceOptions {
   randomScope?: string;
   /** Where this device's process dies once (then the simulator restarts it). */
   crashAt?: CrashPoint | null;
+  /** Sees the device's remote as its engine does (outside the faults): e.g. counting commits. */
+  observeRemote?: (remote: RemoteStore) => RemoteStore;
+  /** Test-only engine defects (src/sync/defects.ts): the defect zoo's fuzzing. */
+  defects?: ReadonlySet<DefectName>;
 }
 
 export interface SimulatedDevice {
@@ -116,7 +122,11 @@ export async function openSimulatedDevice(
       settleOnCloseMs: 2_000,
       // Faults and crash points sit outside the link: a dead process has no deadline.
       // The write counter sits next to the real remote: it counts what the server answered.
-      wrapRemote: (remote) => injector.remote(link.remote(writes.remote(remote))),
+      wrapRemote: (remote) => {
+        const faulty = injector.remote(link.remote(writes.remote(remote)));
+        // The commit log (batched-writes) sees what the engine sent, faults included.
+        return options.observeRemote ? options.observeRemote(faulty) : faulty;
+      },
       withMedia: Boolean(options.storage),
       publicStorageEndpoint: `http://${options.storage}`,
       wrapMedia: (media) => injector.media(link.media(media)),
@@ -126,6 +136,7 @@ export async function openSimulatedDevice(
       ...options.knobs,
       decide: options.decide,
       network,
+      defects: options.defects,
     });
     wiring = wired;
     const sync = wired.sync;

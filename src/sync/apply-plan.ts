@@ -2,7 +2,8 @@ import type { Database, Model } from '@nozbe/watermelondb';
 import type { SyncQueueItem } from '../db/models';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import type { DataTable } from '../db/schema-current';
-import { type QueueData, queueRowId } from './queue';
+import { type Defects, hasDefect } from './defects';
+import { parseQueueData, type QueueData, queueRowId } from './queue';
 import type { Plan } from './reconcile';
 import { nextStatus, type RecordState, type SyncStatus } from './status-machine';
 
@@ -28,6 +29,8 @@ export function preparePlans(
   table: DataTable,
   targets: PlanTarget[],
   now: number,
+  /** Test-only defects (defects.ts); undefined in every real use. */
+  defects?: Defects,
 ): { operations: Model[]; counts: AppliedCounts } {
   const operations: Model[] = [];
   const counts: AppliedCounts = { taken: 0, destroyed: 0, rebased: 0 };
@@ -54,7 +57,7 @@ export function preparePlans(
         counts.destroyed += 1;
         break;
       case 'rebase':
-        operations.push(...prepareRebase(db, table, id, record, queueRow, plan, now));
+        operations.push(...prepareRebase(db, table, id, record, queueRow, plan, now, defects));
         counts.rebased += 1;
         break;
     }
@@ -70,6 +73,7 @@ function prepareRebase(
   queueRow: SyncQueueItem | null,
   plan: Extract<Plan, { kind: 'rebase' }>,
   now: number,
+  defects?: Defects,
 ): Model[] {
   const operations: Model[] = [];
   if (plan.values === null) {
@@ -95,7 +99,11 @@ function prepareRebase(
   }
   const data: QueueData = {
     fields: plan.push.fields,
-    base: plan.version,
+    // Defect zoo: stale-queue-base, the queued base is not refreshed with the record's.
+    base:
+      hasDefect(defects, 'stale-queue-base') && queueRow
+        ? parseQueueData(queueRow.data).base
+        : plan.version,
     full: plan.push.full,
     parked: false,
   };

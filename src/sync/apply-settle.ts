@@ -4,6 +4,7 @@ import { prepareRawUpdate } from '../db/raw-update';
 import type { LocalDb } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
 import { preparePlans } from './apply-plan';
+import type { Defects } from './defects';
 import { prepareFailed } from './failure';
 import type { Settlement, SettlePlan } from './plan-settle';
 import type { QueueData } from './queue';
@@ -16,7 +17,7 @@ import type { QueueData } from './queue';
  * record's, which the next push recognises as stale (see reconcile).
  */
 export async function applySettlePlan(
-  local: LocalDb,
+  local: LocalDb & { defects?: Defects },
   table: DataTable,
   plan: SettlePlan,
   records: Map<string, Model>,
@@ -33,7 +34,15 @@ export async function applySettlePlan(
   // Prepared only now, right before the batch: a prepared record must reach batch() without
   // waiting (WatermelonDB throws otherwise).
   const operations = plan.records.flatMap((s) =>
-    prepareSettlement(db, table, s, records.get(s.id) ?? null, rows.get(s.id) ?? null, plan.now),
+    prepareSettlement(
+      db,
+      table,
+      s,
+      records.get(s.id) ?? null,
+      rows.get(s.id) ?? null,
+      plan.now,
+      local.defects,
+    ),
   );
   if (operations.length > 0) await db.batch(operations);
 }
@@ -45,6 +54,7 @@ function prepareSettlement(
   record: Model | null,
   row: SyncQueueItem | null,
   now: number,
+  defects?: Defects,
 ): Model[] {
   switch (settlement.kind) {
     case 'synced':
@@ -68,6 +78,7 @@ function prepareSettlement(
         table,
         [{ id: settlement.id, record, queueRow: row, plan: settlement.plan }],
         now,
+        defects,
       ).operations;
     case 'left-pending':
     case 'failed':

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import { prepareRawUpdate, rawOf } from '../db/raw-update';
 import { type LocalDb, publicRecordAccess, type RecordAccess } from '../db/record-access';
 import type { DataTable } from '../db/schema-current';
+import { type Defects, hasDefect } from './defects';
 import { findLocalState, prepareEnqueue } from './queue';
 import { nextStatus } from './status-machine';
 import { syncedColumnNames, type Value, type Values } from './wire-format';
@@ -21,6 +22,8 @@ export class LocalStore {
     private readonly clock: Clock,
     private readonly userId: string,
     records: RecordAccess = publicRecordAccess,
+    /** Test-only defects (defects.ts); undefined in every real use. */
+    private readonly defects?: Defects,
   ) {
     this.local = { db, records };
   }
@@ -129,6 +132,12 @@ export class LocalStore {
         const record = records.get(id);
         if (!record) throw new Error(`${table}/${id} does not exist on this device.`);
         prepared.push(record.prepareDestroyPermanently());
+        // Defect zoo: deletes-never-sync, the app's destroyPermanently() leaving nothing to push.
+        if (hasDefect(this.defects, 'deletes-never-sync')) {
+          const row = rows.get(id);
+          if (row) prepared.push(row.prepareDestroyPermanently());
+          continue;
+        }
         prepared.push(
           prepareEnqueue(this.db, rows.get(id) ?? null, {
             table,

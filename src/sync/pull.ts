@@ -6,13 +6,14 @@ import { type PlanTarget, preparePlans } from './apply-plan';
 import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
+import { hasDefect } from './defects';
 import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData, untrackedChange } from './queue';
 import { type Plan, reconcile } from './reconcile';
 import type { PullCursor, PulledDoc } from './remote-store';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
-import type { Version } from './version';
+import { type Version, versionAfter } from './version';
 import { MalformedDocumentError } from './wire-format';
 
 /**
@@ -41,13 +42,16 @@ export async function pullCollection(
     // read time is the one every document before the floor was certainly visible at.
     let readTime: Version | null | undefined;
     const advance = async (last: PullCursor, complete: boolean) => {
-      const next = checkpointAfter(
+      let next = checkpointAfter(
         checkpoint,
         last,
         readTime ?? null,
         complete,
         ctx.lateWriteWindowMs,
       );
+      // Defect zoo: late-write-race, the checkpoint is simply the last document read (no floor).
+      if (hasDefect(ctx.defects, 'late-write-race'))
+        next = complete ? { time: versionAfter(last.time), id: null } : last;
       if (checkpoint && next.time === checkpoint.time && next.id === checkpoint.id) return;
       checkpoint = next;
       await saveCheckpoint(ctx.db, table, checkpoint);
@@ -64,6 +68,11 @@ export async function pullCollection(
         if (cursor && cursor !== start) await advance(cursor, true);
         return;
       }
+      // Defect zoo: checkpoint-before-apply, the checkpoint is saved before the page is applied.
+      const early = hasDefect(ctx.defects, 'checkpoint-before-apply');
+      const pageLast = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
+      if (early && pageLast?.serverTime)
+        await advance({ time: pageLast.serverTime, id: pageLast.id }, false);
       await applyPage(ctx, table, page.docs, stats, memory);
       // The cursor is the last document with a real server time. The Firestore remote returns
       // no other (its query asks for timestamps); should another remote, a page full of them
@@ -160,6 +169,7 @@ async function applyPage(
       table,
       targets.filter((t) => !freshIds.has(t.id)),
       now,
+      ctx.defects,
     );
     if (operations.length > 0) await ctx.db.batch(operations);
     counts.taken += inserts.length;
@@ -198,6 +208,7 @@ async function planDoc(
         strategy: ctx.strategyFor(table),
         decide: ctx.decide,
         phase: 'pull',
+        defects: ctx.defects,
       },
       doc.id,
       local,

@@ -7,6 +7,7 @@ import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
 import { statusOf } from './apply-plan';
 import { writeProblem } from './check-write';
 import { classifyError } from './classify-error';
+import { hasDefect } from './defects';
 import { NetworkDownError, reportNetworkDown } from './network-judge';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
 import { dueRows, findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
@@ -199,6 +200,8 @@ async function markSyncing(
   table: DataTable,
   chunk: LocalChange[],
 ): Promise<void> {
+  // Defect zoo: states-never-set, the app's diagram has `syncing` but no code sets it.
+  if (hasDefect(ctx.defects, 'states-never-set')) return;
   await ctx.db.write(async () => {
     const records = await ctx.records.findByIds<Model>(
       ctx.db,

@@ -1,12 +1,17 @@
 import type { DataTable } from '../db/schema-current';
 import {
+  AskUserUnavailableError,
+  applyDecision,
+  type Conflict,
   type ConflictOutcome,
   type ConflictStrategy,
   type DecideFn,
   type Decision,
   fieldsToPush,
+  type Resolution,
   resolveConflict,
 } from './conflict-resolver';
+import { type Defects, hasDefect } from './defects';
 import type { QueueData, QueueOperation } from './queue';
 import { isNewer, type Version } from './version';
 import {
@@ -64,6 +69,8 @@ export interface ReconcileContext {
   strategy: ConflictStrategy;
   decide?: DecideFn;
   phase: 'pull' | 'push';
+  /** Test-only defects (defects.ts); undefined in every real use. */
+  defects?: Defects;
 }
 
 /** `doc` null: the document does not exist on the server (never created, or purged). */
@@ -76,6 +83,9 @@ export async function reconcile(
   const base =
     (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null;
   const docVersion = doc?.version ?? null;
+  // Defect zoo: own-echo-differs, anything this device wrote last is taken as an echo.
+  if (hasDefect(ctx.defects, 'own-echo-differs') && doc && doc.device === ctx.deviceId)
+    return { kind: 'none', reason: 'echo' };
   if (docVersion !== null && docVersion === base) {
     // The record is based on this very version, but its queue row on an older one: a push whose
     // settling was cut short (records are marked synced before the queue rows go, in two
@@ -90,9 +100,29 @@ export async function reconcile(
   // Values are checked by readValues on every path that uses them, before anything is applied.
   if (doc) assertSoundEnvelope(ctx.table, doc);
   if (!local.queue) return takeServer(ctx, local, doc);
-  if (doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
+  // Defect zoo: echo-as-conflict, the own write read back (lost acknowledgement) is not recognised.
+  const ownWrite = !hasDefect(ctx.defects, 'echo-as-conflict');
+  if (ownWrite && doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
     return adoptOwnWrite(ctx, local, doc);
   return resolveBothChanged(ctx, id, local, doc, base);
+}
+
+/**
+ * Defect zoo: how the app's resolver went wrong (null: no such defect on, resolve properly).
+ * blind-overwrite keeps the local side; client-clock lets the later device `updated_at` win,
+ * whatever the strategy; ask-user-throws is the app's "not implemented".
+ */
+function defectiveResolution(ctx: ReconcileContext, conflict: Conflict): Resolution | null {
+  const { local, remote } = conflict;
+  if (hasDefect(ctx.defects, 'blind-overwrite'))
+    return { ...applyDecision(conflict, 'local'), strategy: ctx.strategy };
+  if (hasDefect(ctx.defects, 'client-clock') && local.values && remote.values) {
+    const later = Number(local.values.updated_at) >= Number(remote.values.updated_at);
+    return { ...applyDecision(conflict, later ? 'local' : 'remote'), strategy: ctx.strategy };
+  }
+  if (hasDefect(ctx.defects, 'ask-user-throws') && ctx.strategy === 'ask-user')
+    throw new AskUserUnavailableError('ask-user: not implemented');
+  return null;
 }
 
 function takeServer(ctx: ReconcileContext, local: LocalState, doc: RemoteDoc | null): Plan {
@@ -151,25 +181,27 @@ async function resolveBothChanged(
   const remoteChanged = remoteValues
     ? remoteChangedFields(ctx.table, doc!, remoteValues, localValues, base)
     : [];
-  const resolution = await resolveConflict(
-    {
-      table: ctx.table,
-      id,
-      local: { values: localValues, changed: localChanged },
-      remote: { values: remoteValues, changed: remoteChanged },
-    },
-    ctx.strategy,
-    ctx.decide,
-  );
-  const conflict: ConflictReport = {
-    collection: ctx.table,
+  const both: Conflict = {
+    table: ctx.table,
     id,
-    fields: resolution.fields,
-    strategy: resolution.strategy,
-    outcome: resolution.outcome,
-    ...(resolution.decision ? { decision: resolution.decision } : {}),
-    phase: ctx.phase,
+    local: { values: localValues, changed: localChanged },
+    remote: { values: remoteValues, changed: remoteChanged },
   };
+  const resolution =
+    defectiveResolution(ctx, both) ?? (await resolveConflict(both, ctx.strategy, ctx.decide));
+  // Defect zoo: blind-overwrite, the local version goes up and nobody hears of a conflict.
+  const silent = hasDefect(ctx.defects, 'blind-overwrite');
+  const conflict: ConflictReport | null = silent
+    ? null
+    : {
+        collection: ctx.table,
+        id,
+        fields: resolution.fields,
+        strategy: resolution.strategy,
+        outcome: resolution.outcome,
+        ...(resolution.decision ? { decision: resolution.decision } : {}),
+        phase: ctx.phase,
+      };
   const version = doc?.version ?? null;
   if (resolution.values === null) {
     const push =

@@ -66,7 +66,13 @@ export async function settleChunk(
         row: row ? queueRowState(row) : null,
       });
     }
-    const plan = planSettle(table, sent, now, { policy: ctx.retryPolicy, random: ctx.random });
+    const plan = planSettle(
+      table,
+      sent,
+      now,
+      { policy: ctx.retryPolicy, random: ctx.random },
+      ctx.defects,
+    );
     addSettleCounts(stats, plan.counts);
     await applySettlePlan(ctx, table, plan, records, rows);
     again = plan.again;
@@ -93,6 +99,7 @@ async function resolvePushConflict(
     strategy: ctx.strategyFor(table),
     decide: ctx.decide,
     phase: 'push' as const,
+    defects: ctx.defects,
   };
   try {
     return { kind: 'plan', plan: await reconcile(reconcileCtx, id, local, current) };

@@ -8,6 +8,7 @@ import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
 import type { ErrorClass } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
+import type { Defects } from './defects';
 import type { NetworkJudge } from './network-judge';
 import type { ConflictReport } from './reconcile';
 import type { RemoteStore, UnseenDocs } from './remote-store';
@@ -46,6 +47,8 @@ export interface SyncContext extends LocalDb {
    * more than a few concurrent batches only make the emulator thrash.
    */
   commitSlots: Semaphore;
+  /** Test-only defects switched on (defects.ts); undefined in every real use. */
+  defects?: Defects;
 }
 
 export interface SyncError {

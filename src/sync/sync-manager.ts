@@ -14,6 +14,7 @@ import { checkUnseen } from './check-unseen';
 import { LATE_WRITE_WINDOW_MS, loadCheckpoint, pulledThrough } from './checkpoint';
 import { classifyError } from './classify-error';
 import type { ConflictStrategy, DecideFn } from './conflict-resolver';
+import { type DefectName, hasDefect } from './defects';
 import { LocalStore } from './local-store';
 import { isNetworkDown, NetworkJudge, reportNetworkDown } from './network-judge';
 import { pullCollection } from './pull';
@@ -24,6 +25,7 @@ import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
+import { versionMinus } from './version';
 
 export interface SyncManagerOptions {
   database: Database;
@@ -56,6 +58,12 @@ export interface SyncManagerOptions {
   lateWriteWindowMs?: number;
   batchSize?: number;
   maxInFlight?: number;
+  /**
+   * FOR TESTS ONLY: named defects switched on in the engine (src/sync/defects.ts), so the harness
+   * can show it finds them. Default none; only the scenario runner passes any, and wireDevice()
+   * refuses them outside the emulators.
+   */
+  defects?: ReadonlySet<DefectName>;
 }
 
 export interface SyncStatusSnapshot {
@@ -148,7 +156,13 @@ export class SyncManager {
     // The user id becomes part of document paths, Storage paths and every pull's query.
     assertSafeId('User', userId);
     this.userId = userId;
-    this.localStore = new LocalStore(this.db, this.clock, userId, this.local.records);
+    this.localStore = new LocalStore(
+      this.db,
+      this.clock,
+      userId,
+      this.local.records,
+      this.options.defects,
+    );
     await this.db.write(async () => {
       const operations = [];
       for (const table of DATA_TABLES) {
@@ -321,6 +335,8 @@ export class SyncManager {
       ['pull', pullCollection],
       ['push', pushCollection],
     ] as const) {
+      // Defect zoo: push-only, the app's syncAll that never pulls.
+      if (phase === 'pull' && hasDefect(ctx.defects, 'push-only')) continue;
       if (ctx.network.down) {
         // A push with nothing due is not cut short by anything: not reported.
         if (phase === 'pull' || (await this.hasDueChanges(table)))
@@ -357,7 +373,14 @@ export class SyncManager {
     const progress: Partial<Record<DataTable, string>> = {};
     for (const table of DATA_TABLES) {
       const cursor = await loadCheckpoint(this.db, table);
-      if (cursor) progress[table] = pulledThrough(cursor);
+      // Defect zoo: tombstone-purged-early, the checkpoint's late-write lag "corrected" for:
+      // progress claimed a window past what was pulled.
+      if (cursor && hasDefect(this.options.defects, 'tombstone-purged-early'))
+        progress[table] = versionMinus(
+          cursor.time,
+          -(this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS),
+        );
+      else if (cursor) progress[table] = pulledThrough(cursor);
     }
     try {
       await this.options.remote.reportProgress(userId, this.options.deviceId, progress);
@@ -380,6 +403,9 @@ export class SyncManager {
     // As many network failures in a row as one call may make: one call running out of its
     // attempts judges the network down, and so do a few calls in flight failing together.
     const network = new NetworkJudge(this.retryPolicy.maxAttempts);
+    // Defect zoo: serial-and-slow, one record per commit and one commit at a time.
+    const serial = hasDefect(this.options.defects, 'serial-and-slow');
+    const maxInFlight = serial ? 1 : (this.options.maxInFlight ?? 4);
     return {
       db: this.db,
       records: this.local.records,
@@ -398,9 +424,10 @@ export class SyncManager {
       mediaFiles: this.options.mediaFiles,
       pageSize: this.options.pageSize ?? 1000,
       lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
-      batchSize: this.options.batchSize ?? 500,
-      maxInFlight: this.options.maxInFlight ?? 4,
-      commitSlots: new Semaphore(this.options.maxInFlight ?? 4),
+      batchSize: serial ? 1 : (this.options.batchSize ?? 500),
+      maxInFlight,
+      commitSlots: new Semaphore(maxInFlight),
+      defects: this.options.defects,
     };
   }
 

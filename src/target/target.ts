@@ -56,6 +56,7 @@ export const COMMAND_TARGET_POLICIES = {
   run: emulatorOnly(false),
   'scenario run': emulatorOnly(true),
   'scenario fuzz': emulatorOnly(true),
+  'scenario detect': emulatorOnly(true),
   bench: emulatorOnly(true),
   'emulators start': emulatorOnly(false),
   // Makes test users with the Auth emulator's owner token: there is no such thing in production.

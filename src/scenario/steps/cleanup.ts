@@ -15,6 +15,7 @@ export const cleanup = defineStep({
         slot.device.opened.database,
         slot.device.folders,
         slot.clock,
+        slot.options.defects,
       );
       const result = await manager.clearOldData(olderThan / 86_400_000);
       slot.cleanupCutoffs.push(result.cutoff);

@@ -3,6 +3,7 @@ import { forkRandom, type Random } from '../../core/random';
 import type { DataTable } from '../../db/schema-current';
 import type { DeviceSlot } from '../device-slot';
 import { Collection, DeviceRef, Duration, formatMs, on, Rate } from './fields';
+import { insertRecorder } from './recorder-actor';
 import { defineStep, type StepWorld } from './step-kind';
 
 /** What a phone records over a few seconds: mostly sensor data, sometimes a note or a photo. */
@@ -76,6 +77,7 @@ export const generate = defineStep({
     if (made < count) for (const slot of chosen) await make(slot, count - made, made);
     return undefined;
   },
+  fuzzActor: { stream: 'recorder', insert: insertRecorder },
   describe: (b) =>
     `generate ${b.count} ${b.collection ?? 'records'} on ${on(b.device)}${b.rate ? ` at ${+(b.rate * 60_000).toFixed(2)}/min` : ''}${b.over ? ` over ${formatMs(b.over)}` : ''}`,
 });
