@@ -33,37 +33,46 @@ export class LocalStore {
     table: DataTable,
     rows: Array<Partial<Values> & { id?: string }>,
   ): Promise<string[]> {
-    const now = this.clock.now();
-    const collection = this.db.get(table);
-    const prepared: Model[] = [];
-    const ids: string[] = [];
-    for (const row of rows) {
-      const { id, ...values } = row;
-      const record = collection.prepareCreateFromDirtyRaw({
-        ...(id ? { id } : {}),
-        ...values,
-        user_id: this.userId,
-        created_at: values.created_at ?? now,
-        updated_at: values.updated_at ?? now,
-        sync_status: nextStatus('absent', 'created'),
-        synced_at: null,
-        remote_version: null,
-      });
-      ids.push(record.id);
-      prepared.push(record);
-      prepared.push(
-        prepareEnqueue(this.db, null, {
-          table,
-          recordId: record.id,
-          operation: 'create',
-          fields: syncedColumnNames(table),
-          base: null,
-          now,
-        }),
-      );
-    }
-    await this.db.write(() => this.db.batch(prepared));
-    return ids;
+    return this.db.write(async () => {
+      const now = this.clock.now();
+      const collection = this.db.get(table);
+      const prepared: Model[] = [];
+      const ids: string[] = [];
+      // An id deleted on this device whose delete has not gone up yet has a queue row: the new
+      // record's change coalesces with it (queue.ts) rather than colliding with it.
+      const given = rows.flatMap((row) => (row.id ? [row.id] : []));
+      const queued =
+        given.length > 0
+          ? (await findLocalState(this.local, table, given)).rows
+          : new Map<string, never>();
+      for (const row of rows) {
+        const { id, ...values } = row;
+        const record = collection.prepareCreateFromDirtyRaw({
+          ...(id ? { id } : {}),
+          ...values,
+          user_id: this.userId,
+          created_at: values.created_at ?? now,
+          updated_at: values.updated_at ?? now,
+          sync_status: nextStatus('absent', 'created'),
+          synced_at: null,
+          remote_version: null,
+        });
+        ids.push(record.id);
+        prepared.push(record);
+        prepared.push(
+          prepareEnqueue(this.db, queued.get(record.id) ?? null, {
+            table,
+            recordId: record.id,
+            operation: 'create',
+            fields: syncedColumnNames(table),
+            base: null,
+            now,
+          }),
+        );
+      }
+      await this.db.batch(prepared);
+      return ids;
+    });
   }
 
   /** Changes fields of a record; `updated_at` moves to the device clock's now. */

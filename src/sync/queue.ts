@@ -92,6 +92,15 @@ export function coalesce(
       },
     };
   }
+  if (existing.operation === 'delete' && change.operation === 'create') {
+    // Deleted and created again with the same id before the delete went up: the new record
+    // replaces the old one on the server, whole, based on the version the delete was based on
+    // (none: the old one never reached the server, so this is a plain create).
+    return {
+      operation: existing.data.base === null ? 'create' : 'update',
+      data: { fields: unique(change.fields), base: existing.data.base, full: true, parked: false },
+    };
+  }
   if (change.operation === 'delete') {
     return {
       operation: 'delete',
