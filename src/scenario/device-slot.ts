@@ -79,9 +79,11 @@ export class DeviceSlot {
   readonly retired: SimulatedDevice[] = [];
   private answered: AnswerLog[] = [];
   /** What this device's engine committed, over all its lives (batched-writes). */
-  readonly commitLog = new CommitLog();
+  readonly commitLog: CommitLog;
 
   constructor(readonly options: SlotOptions) {
+    // A device whose batch size is 1 (a knob) sends one record a commit by design.
+    this.commitLog = new CommitLog(options.knobs?.batchSize ?? null);
     this.key = `${options.userName}/${options.name ?? options.deviceId}`;
     this.clock = options.clock;
     this.strategy = options.strategy;

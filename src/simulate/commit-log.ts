@@ -23,6 +23,9 @@ export class CommitLog {
   private passes = 0;
   private current = new Map<DataTable, { ids: Set<string>; multi: boolean }>();
 
+  /** `batchSize`: the device's knob (null: the engine's default); at 1 nothing can be batched. */
+  constructor(private readonly batchSize: number | null = null) {}
+
   wrap(remote: RemoteStore): RemoteStore {
     return Object.assign(Object.create(remote) as RemoteStore, {
       commit: (...args: Parameters<RemoteStore['commit']>) => {
@@ -42,7 +45,7 @@ export class CommitLog {
   endPass(): void {
     this.passes += 1;
     for (const [collection, seen] of this.current)
-      if (!seen.multi && seen.ids.size >= 2)
+      if (!seen.multi && seen.ids.size >= 2 && this.batchSize !== 1)
         this.unbatched.push({ pass: this.passes, collection, records: seen.ids.size });
     this.current = new Map();
   }

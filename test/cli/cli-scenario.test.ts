@@ -36,7 +36,7 @@ describe('personalai-sync scenario', () => {
     expect(result.stdout).toMatch(/^1 passed, 0 failed$/m);
 
     const xml = fs.readFileSync(junit, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(10);
+    expect(xml.match(/<testcase /g)).toHaveLength(11);
     expect(xml).not.toMatch(/<failure/);
 
     const opened = await openInChromium(html);

@@ -59,6 +59,8 @@ describe('the scenario judge', () => {
       'conflict-outcomes',
       'isolation',
       'expectations',
+      // The runner's own (src/scenario/batched-writes.ts), from the commits it saw.
+      'batched-writes',
     ]);
   });
 

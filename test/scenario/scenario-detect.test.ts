@@ -16,7 +16,9 @@ const SEED = 20261125;
 const FAST: Array<{ defect: DefectName; within: number }> = [
   { defect: 'push-only', within: 1 },
   { defect: 'states-never-set', within: 1 },
-  { defect: 'serial-and-slow', within: 1 },
+  // Run 0 draws batch size 1 for the device that pushes several records (a knob), which is
+  // not a defect; run 3 is the first where a default-batch device pushes several.
+  { defect: 'serial-and-slow', within: 4 },
 ];
 
 describe('scenario detect (fast subset)', () => {
