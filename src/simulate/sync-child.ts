@@ -80,6 +80,17 @@ async function main(): Promise<void> {
   await wired.close();
 }
 
+// Calls abandoned when the pass ended (a black hole held them) reject once the client closes,
+// with firebase-admin's CLIENT_TERMINATED message: harmless, as for in-process devices
+// (src/scenario/guard-run.ts counts them). Left unhandled they ended this process with exit 1,
+// which the parent took for a failed pass (a soak of seed 20261130, run 523). Others still fail it.
+process.on('unhandledRejection', (reason) => {
+  if (reason instanceof Error && reason.message === 'The client has already been terminated')
+    return;
+  process.stderr.write(`sync-child: unhandled rejection: ${(reason as Error)?.stack ?? reason}\n`);
+  process.exit(1);
+});
+
 main().then(
   () => process.exit(0),
   (error) => {
