@@ -16,9 +16,9 @@ const SEED = 20261125;
 const FAST: Array<{ defect: DefectName; within: number }> = [
   { defect: 'push-only', within: 1 },
   { defect: 'states-never-set', within: 1 },
-  // Run 0 draws batch size 1 for the device that pushes several records (a knob), which is
-  // not a defect; run 3 is the first where a default-batch device pushes several.
-  { defect: 'serial-and-slow', within: 4 },
+  // serial-and-slow is found at run 3 of this seed with the merged generator (run 0 draws batch
+  // size 1 for the device that pushes several records, a knob, not a defect): four runs and
+  // four more without the defect cost CI ~3 minutes, so it is left to `scenario detect`.
 ];
 
 describe('scenario detect (fast subset)', () => {

@@ -5,11 +5,13 @@ import { scenarioEndpoints } from '../helpers/backend';
 import { useTempDir } from '../helpers/temp-dir';
 
 /**
- * CI's fixed-seed exploration: 20 random scenarios, each judged; a failure is shrunk to a file.
- * Runs 0–19 (run 19 once failed under load); `scenario fuzz` explores further.
+ * CI's fixed-seed exploration: 12 random scenarios, each judged; a failure is shrunk to a file.
+ * Runs 0–11 (CI's share of the suite's 12 minutes: with kills, large values and 1,000-document
+ * writers a run now costs ~13 s; runs 0–19 pass too, FUZZ_RUNS=20); `scenario fuzz` explores
+ * further and a soak (`scenario fuzz --duration`) for hours.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
 describe('scenario fuzz (fixed seed)', () => {
   const tempDir = useTempDir('scenario-fuzz-');
