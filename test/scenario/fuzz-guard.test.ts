@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../../src/scenario/format';
 import { runFuzz } from '../../src/scenario/run-fuzz';
-import type { ScenarioReport } from '../../src/scenario/run-scenario';
+import { passingReport } from '../helpers/passing-report';
 import { useTempDir } from '../helpers/temp-dir';
 
 /**
@@ -11,34 +11,8 @@ import { useTempDir } from '../helpers/temp-dir';
  * losing its summary, because fuzz replays were not guarded the way `scenario run` guards files.
  * The runs here are stand-ins (runOne), so the guard is tested without racing a real device.
  */
-function report(input: ScenarioInput): ScenarioReport {
-  return {
-    name: input.name,
-    file: null,
-    seed: input.seed ?? 1,
-    passed: true,
-    devices: ['fuzz/phone'],
-    sdks: { 'fuzz/phone': 'admin' },
-    otherWrites: [],
-    virtualMs: 0,
-    wallMs: 1,
-    steps: [],
-    timeline: { samples: [], offline: [], events: [] },
-    totals: {
-      writes: 0,
-      acknowledged: 0,
-      passes: 1,
-      conflicts: 0,
-      syncErrors: 0,
-      crashes: 0,
-      acksLost: 0,
-      faultsInjected: {},
-      healRounds: 1,
-      drained: true,
-    },
-    invariants: [],
-  };
-}
+const report = (input: ScenarioInput) =>
+  passingReport({ name: input.name, file: null, seed: input.seed ?? 1 });
 
 describe('fuzz replays are guarded', () => {
   const tempDir = useTempDir('fuzz-guard-');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeReports } from '../../src/cli/scenario-reports';
 import { Scenario } from '../../src/scenario/format';
 import { guardRun } from '../../src/scenario/guard-run';
-import type { ScenarioReport } from '../../src/scenario/run-scenario';
+import { passingReport as reportOf } from '../helpers/passing-report';
 import { useTempDir } from '../helpers/temp-dir';
 
 const scenario = Scenario.parse({
@@ -15,34 +15,7 @@ const scenario = Scenario.parse({
 });
 const identity = { scenario, file: 'scenarios/guarded.yaml', seed: 3 };
 
-function passingReport(): ScenarioReport {
-  return {
-    name: scenario.name,
-    file: identity.file,
-    seed: 3,
-    passed: true,
-    devices: ['alice/phone'],
-    sdks: { 'alice/phone': 'admin' },
-    otherWrites: [],
-    virtualMs: 0,
-    wallMs: 1,
-    steps: [],
-    timeline: { samples: [], offline: [], events: [] },
-    totals: {
-      writes: 0,
-      acknowledged: 0,
-      passes: 1,
-      conflicts: 0,
-      syncErrors: 0,
-      crashes: 0,
-      acksLost: 0,
-      faultsInjected: {},
-      healRounds: 1,
-      drained: true,
-    },
-    invariants: [],
-  };
-}
+const passingReport = () => reportOf({ name: scenario.name, file: identity.file, seed: 3 });
 
 /** A rejection nobody handles, raised the way firebase-admin does on a terminated client. */
 function unheard(message: string): void {
