@@ -65,13 +65,13 @@ export class VirtualLink {
   private readonly occurrences = new Map<string, number>();
   /** Calls given up on that may still be under way (held in a black hole, or stalled). */
   private readonly abandoned = new Set<Promise<unknown>>();
-  /** Calls waiting on the emulator: each fails at once when a black hole begins. */
-  private readonly waiting = new Set<() => void>();
+  /** Calls waiting on the emulator: each fails at once when the link goes down under it. */
+  private readonly waiting = new Set<(mode: 'blackhole' | 'refuse') => void>();
 
   constructor(private readonly options: VirtualLinkOptions) {
     options.network.onModeChange((mode) => {
-      if (mode !== 'blackhole') return;
-      for (const fail of [...this.waiting]) fail();
+      if (mode === 'online') return;
+      for (const fail of [...this.waiting]) fail(mode);
     });
   }
 
@@ -193,6 +193,13 @@ export class VirtualLink {
       return this.expire(what, style);
     }
     const link = network.link;
+    if (network.currentMode === 'refuse') {
+      // A refused connection never reaches the server, so the call is not made: the SDKs' channels
+      // retry a refused socket in real time (firebase-admin until the 60 s safety bound), which
+      // cost minutes of wall time per soak run and made the run's errors depend on the machine.
+      await clock.sleep(link.latencyMs);
+      throw refused(what, style);
+    }
     const dropped = random() < link.dropRate;
     const replyLost = random() < 0.5;
     const jitter = random() * link.jitterMs;
@@ -231,10 +238,11 @@ export class VirtualLink {
         clearTimeout(timer);
         this.waiting.delete(intoHole);
       };
-      const intoHole = () => {
+      const intoHole = (mode: 'blackhole' | 'refuse') => {
         done();
-        this.abandon(call);
-        this.expire(what, style).catch(reject);
+        this.abandon(call); // it may still land: the device goes online only once it has settled
+        if (mode === 'refuse') reject(refused(what, style, 'the connection was cut'));
+        else this.expire(what, style).catch(reject);
       };
       const timer = setTimeout(() => {
         done();
@@ -289,6 +297,10 @@ export class VirtualLink {
 /** A Storage path without its user id (made unique per run), so keys repeat across runs. */
 function ownPath(path: string): string {
   return path.replace(/^users\/[^/]+\//, '');
+}
+
+function refused(what: string, style: ErrorStyle, how = 'connection refused'): Error {
+  return linkError(style, 'unavailable', `UNAVAILABLE: ${what}: ${how} (the device is offline)`);
 }
 
 const GRPC_CODES = { unavailable: 14, 'deadline-exceeded': 4 } as const;

@@ -160,6 +160,45 @@ describe.each(['admin', 'client'] as const)('virtual link (%s SDK)', (sdk) => {
     }
   });
 
+  it('a call on a refused link fails at once as refused, on the device clock, without waiting for the socket library to give up', {
+    timeout: 60_000,
+  }, async () => {
+    const clock = new VirtualClock();
+    const d = await open(clock, 90_000);
+    const id = `refused-${sdk}`;
+    await d.sync.store.create('text_notes', [
+      { ...(await d.generator.record('text_notes', clock.now())), id, title: 'kept' } as never,
+    ]);
+    d.network.setFaults({ latencyMs: 40, jitterMs: 0, bytesPerSecond: null, dropRate: 0 });
+    // Refused as the push is about to send its commit (a device offline from the start skips sync).
+    d.injector.duringNextPush('text_notes', () => d.network.setMode('refuse'));
+    const wall = Date.now();
+    const refused = await d.sync.syncCollection('text_notes');
+    // firebase-admin's channel used to retry a refused connection until the 60 s safety bound
+    // (EMULATOR_NOT_ANSWERING): five of those made one soak run take 5 minutes.
+    expect(Date.now() - wall).toBeLessThan(10_000);
+    expect(refused.errors.length).toBeGreaterThan(0);
+    expect(String(refused.errors[0].error)).toMatch(/connection refused|connection was cut/);
+    expect(d.link.counts.emulatorStalls).toBe(0);
+    expect((await d.sync.getStatus()).pendingCount).toBe(1); // nothing lost: still queued
+    await d.network.setMode('online');
+    await d.link.settle(30_000);
+    // The failed push backs off on the device's clock; the SDK's channel may also fail its first
+    // call after a cut (a real reconnect). Both heal by retrying later.
+    for (let pass = 0; pass < 3 && (await d.sync.getStatus()).pendingCount > 0; pass++) {
+      clock.advance(10 * 60_000);
+      await d.sync.syncCollection('text_notes');
+    }
+    expect((await d.sync.getStatus()).pendingCount).toBe(0);
+    const server = testClients(`vlink-refused-${sdk}`);
+    try {
+      const doc = await server.firestore.collection('text_notes').doc(id).get();
+      expect(doc.get('title')).toBe('kept');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a healthy call never expires by real slowness, and latency and bandwidth are charged to the device clock', {
     timeout: 60_000,
   }, async () => {
