@@ -1,4 +1,5 @@
 import type { DataTable } from '../db/schema-current';
+import type { LedgerWrite } from './ledger';
 import {
   ALLOWED_OUTCOMES,
   DECISION_OF,
@@ -24,14 +25,22 @@ export interface JudgedConflict {
 }
 
 /**
- * conflict-outcomes: every conflict was resolved with the strategy its device was set to, an
- * ask-user conflict applied the user's answer, and the outcome is one the strategy table allows.
+ * conflict-outcomes: every reported conflict had another writer (some other device, or another
+ * writer's `write` step, wrote the record: a device's own write read back is an echo, never a
+ * conflict), was resolved with the strategy its device was set to, an ask-user conflict applied
+ * the user's answer, and the outcome is one the strategy table allows.
  */
 export function checkConflictOutcomes(
   conflicts: JudgedConflict[],
+  writes: Array<Pick<LedgerWrite, 'device' | 'table' | 'id'>>,
   label: (table: DataTable, id: string) => string | null,
   add: AddViolation,
 ) {
+  const writers = new Map<string, Set<string>>();
+  for (const w of writes) {
+    const key = `${w.table}/${w.id}`;
+    writers.set(key, (writers.get(key) ?? new Set()).add(w.device));
+  }
   for (const c of conflicts) {
     const where = {
       invariant: 'conflict-outcomes',
@@ -39,6 +48,14 @@ export function checkConflictOutcomes(
       device: c.device,
       step: label(c.collection, c.id),
     };
+    const others = [...(writers.get(where.record) ?? [])].filter((d) => d !== c.device);
+    if (others.length === 0) {
+      add({
+        ...where,
+        detail: `reported as a conflict, but nothing but ${c.device} ever wrote this record: the other side was its own write read back (an echo)`,
+      });
+      continue;
+    }
     if (c.strategy !== c.configured) {
       add({
         ...where,

@@ -111,7 +111,7 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     }
   }
 
-  checkConflictOutcomes(input.conflicts, label, add);
+  checkConflictOutcomes(input.conflicts, input.ledger.writes, label, add);
   checkExpectations(
     input,
     {

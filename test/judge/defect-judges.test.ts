@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenarioText } from '../../src/scenario/load-scenario';
+import { runScenario } from '../../src/scenario/run-scenario';
+import type { DefectName } from '../../src/sync/defects';
+import { scenarioEndpoints } from '../helpers/backend';
+import { useTempDir } from '../helpers/temp-dir';
+
+/**
+ * Defects the judge must see on its own, without an expectation written for them: each scenario
+ * runs the real engine with one defect of the zoo switched on (src/sync/defects.ts) and must fail
+ * the named invariant, and pass with the engine as it is.
+ */
+const ECHO = parseScenarioText(`
+name: a lost acknowledgement, then an edit
+seed: 41
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - faults: { device: phone, ackLostRate: 1 }
+  - create: { device: phone, collection: text_notes, id: echo-1, fields: { title: One } }
+  - sync: phone
+  - faults: { device: phone, ackLostRate: 0 }
+  - update: { device: phone, collection: text_notes, id: echo-1, fields: { title: "One, edited" } }
+  - sync: phone
+  - sync: all
+`);
+
+describe('the judge sees, with no expectation written', () => {
+  const tempDir = useTempDir('defect-judges-');
+  const run = (defects: DefectName[]) =>
+    runScenario({
+      scenario: ECHO,
+      ...scenarioEndpoints('defect-judges'),
+      dataDir: tempDir(),
+      defects: new Set(defects),
+    });
+  const failing = (report: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(
+      report.invariants.filter((i) => !i.holds).map((i) => [i.name, i.violations]),
+    );
+
+  it('a conflict with nobody (echo-as-conflict): the only writer was the device itself', {
+    timeout: 90_000,
+  }, async () => {
+    const healthy = await run([]);
+    expect(failing(healthy)).toEqual({});
+    expect(healthy.totals.acksLost).toBeGreaterThan(0);
+    const broken = await run(['echo-as-conflict']);
+    expect(broken.totals.conflicts).toBeGreaterThan(0);
+    const f = failing(broken);
+    expect(f['conflict-outcomes']?.[0]).toMatchObject({
+      record: 'text_notes/echo-1',
+      device: 'alice/phone',
+    });
+    expect(f['conflict-outcomes'][0].detail).toMatch(/nothing but alice\/phone ever wrote/);
+  });
+});
