@@ -53,3 +53,64 @@ export function checkAcknowledged(
     }
   }
 }
+
+/**
+ * acknowledged-writes, the other half: a device's write never seen acknowledged must not simply
+ * vanish. When nothing else could have replaced it (no other device or writer wrote the record, no
+ * conflict was reported on it, it is not parked on its device), its values must be on the server
+ * at the end (the observer can miss an acknowledgement, e.g. a retention cleanup in the same step
+ * removed the synced record), and a delete must have reached it. A device that loses its own
+ * unsynced records (a cleanup of pending ones, a delete that never queues) is caught here.
+ */
+export function checkUnacknowledged(
+  writes: LedgerWrite[],
+  docs: ServerDocs,
+  excused: { conflicted: Set<string>; parked: Set<string> },
+  stepLabel: (step: number) => string,
+  add: AddViolation,
+) {
+  const writers = new Map<string, Set<string>>();
+  for (const w of writes) {
+    const key = `${w.table}/${w.id}`;
+    writers.set(key, (writers.get(key) ?? new Set()).add(w.device));
+  }
+  for (const w of writes) {
+    if (w.ackedAt !== null || w.superseded || w.format) continue;
+    const record = `${w.table}/${w.id}`;
+    if (writers.get(record)!.size > 1 || excused.conflicted.has(record)) continue;
+    if (excused.parked.has(`${w.device} ${record}`)) continue;
+    const doc = docs.get(w.table)!.get(w.id);
+    const live = doc && doc._deleted !== true ? doc : null;
+    const base = {
+      invariant: 'acknowledged-writes',
+      record,
+      device: w.device,
+      step: stepLabel(w.step),
+    };
+    if (w.kind === 'delete') {
+      if (live)
+        add({
+          ...base,
+          detail:
+            'deleted on the device, never acknowledged, and alive on the server; no other writer touched it',
+        });
+      continue;
+    }
+    if (!live) {
+      add({
+        ...base,
+        detail: `this ${w.kind} was never acknowledged and the record is not on the server; no other writer touched it: lost on the device`,
+      });
+      continue;
+    }
+    const differs = Object.entries(w.fields).find(
+      ([field, value]) =>
+        !BOOKKEEPING.has(field) && !SYNC_FILLED.has(field) && !same(live[field], value),
+    );
+    if (differs)
+      add({
+        ...base,
+        detail: `this ${w.kind} was never acknowledged: ${differs[0]} is ${describeValue(live[differs[0]])} on the server, the step wrote ${describeValue(differs[1])}, and no other writer touched it`,
+      });
+  }
+}

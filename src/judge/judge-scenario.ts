@@ -1,7 +1,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-current';
-import { checkAcknowledged } from './acknowledged-writes';
+import { checkAcknowledged, checkUnacknowledged } from './acknowledged-writes';
 import { checkInvariants } from './check-invariants';
 import { checkConflictOutcomes, type JudgedConflict } from './conflict-outcomes';
 import type { DeviceView } from './device-reader';
@@ -63,6 +63,12 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
   for (const user of input.users)
     for (const d of user.devices) parked.set(d.key, (await d.view.parked?.()) ?? []);
 
+  const excused = {
+    conflicted: new Set(input.conflicts.map((c) => `${c.collection}/${c.id}`)),
+    parked: new Set(
+      [...parked].flatMap(([device, rows]) => rows.map((r) => `${device} ${r.table}/${r.id}`)),
+    ),
+  };
   const servers = new Map<string, ServerDocs>();
   for (const user of input.users)
     servers.set(user.name, await readUserDocuments(input.firestore, user.realId));
@@ -71,6 +77,7 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     const docs = servers.get(user.name)!;
     const userWrites = input.ledger.writes.filter((w) => w.user === user.name);
     checkAcknowledged(userWrites, docs, input.stepLabel, add);
+    checkUnacknowledged(userWrites, docs, excused, input.stepLabel, add);
     checkProvenance(userWrites, docs, label, add);
     const unapplied = unappliedByDevices(userWrites);
     await checkDuplicates({

@@ -21,7 +21,10 @@ export interface InvariantResult {
 export type AddViolation = (violation: ScenarioViolation) => void;
 
 export const INVARIANTS: Array<{ name: string; description: string }> = [
-  { name: 'acknowledged-writes', description: 'no acknowledged write is lost' },
+  {
+    name: 'acknowledged-writes',
+    description: 'no acknowledged write is lost, nor a write nothing else replaced',
+  },
   { name: 'provenance', description: 'every value on the server was written by a step' },
   { name: 'no-duplicates', description: 'no record exists that no step created' },
   { name: 'converged', description: 'every device holds exactly the server’s records' },

@@ -26,11 +26,25 @@ steps:
   - sync: all
 `);
 
+const CLEANUP = parseScenarioText(`
+name: old readings, not synced yet, and a retention cleanup
+seed: 42
+background: 0 # nothing syncs the readings before the cleanup
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - generate: { device: phone, count: 6, collection: health_data, over: 2d }
+  - advance: 2h
+  - cleanup: { device: phone, olderThan: 1h }
+  - sync: all
+`);
+
 describe('the judge sees, with no expectation written', () => {
   const tempDir = useTempDir('defect-judges-');
-  const run = (defects: DefectName[]) =>
+  const run = (defects: DefectName[], scenario = ECHO) =>
     runScenario({
-      scenario: ECHO,
+      scenario,
       ...scenarioEndpoints('defect-judges'),
       dataDir: tempDir(),
       defects: new Set(defects),
@@ -54,5 +68,19 @@ describe('the judge sees, with no expectation written', () => {
       device: 'alice/phone',
     });
     expect(f['conflict-outcomes'][0].detail).toMatch(/nothing but alice\/phone ever wrote/);
+  });
+
+  it('a device losing its own unsynced records (cleanup-deletes-unsynced): never acknowledged, not on the server, nobody else wrote them', {
+    timeout: 90_000,
+  }, async () => {
+    const healthy = await run([], CLEANUP);
+    expect(failing(healthy)).toEqual({});
+    expect(healthy.totals.acknowledged).toBe(6);
+    const broken = await run(['cleanup-deletes-unsynced'], CLEANUP);
+    const lost = failing(broken)['acknowledged-writes'] ?? [];
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost[0]).toMatchObject({ device: 'alice/phone' });
+    expect(lost[0].record).toMatch(/^health_data\//);
+    expect(lost[0].detail).toMatch(/never acknowledged and the record is not on the server/);
   });
 });

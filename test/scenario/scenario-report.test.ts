@@ -242,7 +242,7 @@ describe('scenario reports', () => {
     expect(xml).toContain('<property name="seed" value="1234"/>');
     expect(xml).toContain('<property name="file" value="scenarios/crash-during-push.yaml"/>');
     expect(xml).toContain(
-      'classname="crash during push" name="acknowledged-writes: no acknowledged write is lost"',
+      'classname="crash during push" name="acknowledged-writes: no acknowledged write is lost, nor a write nothing else replaced"',
     );
     expect(xml).toContain('<failure message="2 violation(s) of acknowledged-writes"');
     expect(xml).toContain('this step wrote &lt;&amp;&quot;&#39;&gt;');

@@ -51,7 +51,7 @@ export function insertMidPushSteps(fuzz: FuzzWorld, random: Random): void {
                 },
               }
             : kind === 'cleanup'
-              ? { cleanup: { device, olderThan: pick(['1h', '1d']), during } }
+              ? { cleanup: { device, olderThan: pick(['1m', '1h']), during } }
               : kind === 'offline'
                 ? { offline: { device, mode: random() < 0.2 ? 'blackhole' : 'refuse', during } }
                 : kind === 'online'
