@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { ignoreLateClosedClientRejections } from '../scenario/guard-run';
 import { registerAdoptCommand } from './adopt';
 import { registerBenchCommand } from './bench';
 import { registerCleanCommand } from './clean';
@@ -70,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') exitOnClosedStdout();
     throw error;
   });
+  ignoreLateClosedClientRejections();
   const json = argv.includes('--json');
   const program = buildProgram({ jsonErrors: json });
   try {

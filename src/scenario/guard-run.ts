@@ -127,3 +127,20 @@ function describe(reason: unknown): string {
   if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
   return String(reason);
 }
+
+/**
+ * For the life of a command: a closed device's late firebase-admin rejection can arrive after its
+ * run's guard has ended (a call held in a black hole settles while the emulators stop), and by
+ * Node's default it would kill the command before it prints the report. Those are ignored; any
+ * other unheard rejection still ends the process as Node's default does, unless a run's guard is
+ * listening (it counts it against that run).
+ */
+export function ignoreLateClosedClientRejections(): void {
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && reason.message === CLOSED_CLIENT) return;
+    if (process.listenerCount('unhandledRejection') > 1) return; // a run's guard has it
+    process.nextTick(() => {
+      throw reason;
+    });
+  });
+}

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +66,32 @@ describe('a scenario run always ends with a report', () => {
       ['no-unheard-errors', false],
     ]);
     expect(guarded.report.invariants[0].violations[0].detail).toBe('Error: something else broke');
+  });
+});
+
+describe('a late rejection after the run (the command lives on to print its report)', () => {
+  const script = (message: string) => `
+    const { ignoreLateClosedClientRejections } = require('./src/scenario/guard-run');
+    ignoreLateClosedClientRejections();
+    void Promise.reject(new Error(${JSON.stringify(message)}));
+    setTimeout(() => console.log('report printed'), 50);
+  `;
+  const run = (message: string) =>
+    spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script(message)], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+
+  it("a closed device's late firebase-admin rejection is ignored", () => {
+    const r = run('The client has already been terminated');
+    expect(r.stdout).toContain('report printed');
+    expect(r.status).toBe(0);
+  });
+
+  it('any other unheard rejection still ends the process as Node does', () => {
+    const r = run('something else broke');
+    expect(r.stdout).not.toContain('report printed');
+    expect(r.stderr).toContain('something else broke');
+    expect(r.status).not.toBe(0);
   });
 });
