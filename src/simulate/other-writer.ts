@@ -1,6 +1,7 @@
 import { loadClientSdk, openClientFirestore } from '../adapters/client-firestore';
 import { createFirebaseClients, type FirebaseClients } from '../adapters/firebase-clients';
 import { ADMIN_SENTINELS, type WriteSentinels } from '../adapters/firestore-remote';
+import { type PurgeResult, purgeTombstones } from '../adapters/tombstone-purge';
 import type { DataTable } from '../db/schema-current';
 import type { WriterDocument } from './writer-documents';
 
@@ -78,6 +79,11 @@ export class OtherWriters {
         stampLeadMs: await this.lead(table, docs),
       };
     };
+  }
+
+  /** The server's tombstone purge job for one user (firebase-admin, as a server job runs). */
+  purgeTombstones(userId: string): Promise<PurgeResult> {
+    return purgeTombstones(this.adminClients().firestore, userId);
   }
 
   async close(): Promise<void> {

@@ -62,10 +62,8 @@ export const DEFECTS = {
   },
   'echo-as-conflict': {
     what: 'this device’s own write read back after a lost acknowledgement is treated as someone else’s: a conflict',
-    caught: 'conflict-outcomes, acknowledged-writes (edits made since are resolved away)',
+    caught: 'conflict-outcomes (a reported conflict on a record no other device or writer wrote)',
     hook: 'reconcile.ts reconcile',
-    missing:
-      'a judge that asks whether a reported conflict had another writer: conflict-outcomes takes every reported conflict as real and only checks how it ended, and when nothing was edited since the lost acknowledgement every strategy ends on the same values (expect: a conflict whose other side is this device’s own write is a violation); and more runs with a lost acknowledgement followed by an edit of the same record before the next pull',
   },
   'stale-queue-base': {
     what: 'after a pull rebases a record, its queue row keeps the old base version',
@@ -83,7 +81,7 @@ export const DEFECTS = {
     caught: 'deletions, converged (a device keeps a record deleted elsewhere)',
     hook: 'sync-manager.ts reportProgress',
     missing:
-      'a step that runs the server’s tombstone purge (src/adapters/tombstone-purge.ts) between passes (steps), and a tombstone that becomes visible late (vtime: commit latency on the scenario clock)',
+      'a tombstone stamped before a device’s pull read and visible after it (a slow bulk commit of deletes, as the other writer’s bulk creates are for the late-write race): the claimed progress is only the read time, so a delete already visible at the read is pulled, and the `purge` step (and its actor) purge nothing early',
   },
   'checkpoint-before-apply': {
     what: 'the pull saves its checkpoint before applying the page, so a crash in between skips the page',
@@ -95,10 +93,9 @@ export const DEFECTS = {
   },
   'cleanup-deletes-unsynced': {
     what: 'the retention cleanup deletes old sensor records whatever their sync status, pending ones included',
-    caught: 'acknowledged-writes, converged',
+    caught:
+      'acknowledged-writes (a write never acknowledged, replaced by nothing, not on the server), found by the retention actor (offline for hours, cleanup, online)',
     hook: 'files/storage-manager.ts clearOldData',
-    missing:
-      'a `cleanup` step drawn by the fuzzer (none is), and a judge that sees a device lose its own never-synced records: they were never acknowledged, so acknowledged-writes does not hold them, and the leftover queue row pushes a tombstone, so the state converges (expect: an invariant on the ledger’s unacknowledged creates)',
   },
   'own-echo-differs': {
     what: 'any document last written by this device is taken as an echo, even when its content differs from the record',

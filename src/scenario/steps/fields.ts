@@ -81,6 +81,16 @@ export function shorthand<T extends z.ZodType>(body: T) {
   return parse;
 }
 
+/** `purge: alice` is short for `purge: { user: alice }` (and `purge:` alone for all users). */
+export function userShorthand<T extends z.ZodType>(body: T) {
+  const parse = z.preprocess(
+    (v) => (v === null || typeof v === 'string' ? { user: v ?? 'all' } : v),
+    body,
+  );
+  SHORTHAND_DOCS.set(parse, z.union([z.string().min(1), body, z.null()]));
+  return parse;
+}
+
 /** How a body is published in docs/scenario.schema.json (a shorthand shows both forms). */
 export function documentedBody(body: z.ZodType): z.ZodType {
   return SHORTHAND_DOCS.get(body) ?? body;

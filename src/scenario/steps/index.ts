@@ -13,6 +13,7 @@ import { generate } from './generate';
 import { kill } from './kill';
 import { offline } from './offline';
 import { online } from './online';
+import { purge } from './purge';
 import { restart } from './restart';
 import type { StepKind } from './step-kind';
 import { strategy } from './strategy';
@@ -43,6 +44,7 @@ export const STEP_KINDS = [
   write,
   clock,
   kill,
+  purge,
   // Last: its actor bounds what the steps before it may do (crashes, kills), so it must see them.
   expect,
 ] as const;
