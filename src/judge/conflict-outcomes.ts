@@ -1,4 +1,5 @@
 import type { DataTable } from '../db/schema-current';
+import { BOOKKEEPING, SYNC_FILLED, same } from './columns';
 import type { LedgerWrite } from './ledger';
 import {
   ALLOWED_OUTCOMES,
@@ -73,4 +74,46 @@ export function checkConflictOutcomes(
     else if (!ALLOWED_OUTCOMES[decision].includes(c.outcome))
       add({ ...where, detail: `${c.strategy} (${decision}) cannot end as ${c.outcome}` });
   }
+}
+
+/**
+ * conflict-outcomes, the conflicts nobody reported: two devices wrote different values to one
+ * field of a record, each before the other's write was seen acknowledged, and both were then
+ * acknowledged. Whichever pushed second met a version it was not based on, so a conflict must have
+ * been reported on that record (by either device); a silent overwrite is caught here. Writes seen
+ * acknowledged in the round the other was made are left alone (their order is not known).
+ */
+export function checkUnreportedConflicts(
+  writes: LedgerWrite[],
+  conflicted: Set<string>,
+  stepLabel: (step: number) => string,
+  add: AddViolation,
+) {
+  const acked = writes.filter(
+    (w) => w.ackedAt !== null && !w.superseded && !w.format && w.kind !== 'delete',
+  );
+  const flagged = new Set<string>();
+  for (const a of acked)
+    for (const b of acked) {
+      const record = `${a.table}/${a.id}`;
+      if (b.seq <= a.seq || b.device === a.device || b.table !== a.table || b.id !== a.id) continue;
+      if (conflicted.has(record) || flagged.has(record)) continue;
+      if (!(b.madeAt < a.ackedAt! && a.madeAt < b.ackedAt!)) continue;
+      const field = Object.keys(a.fields).find(
+        (f) =>
+          !BOOKKEEPING.has(f) &&
+          !SYNC_FILLED.has(f) &&
+          f in b.fields &&
+          !same(a.fields[f], b.fields[f]),
+      );
+      if (!field) continue;
+      flagged.add(record);
+      add({
+        invariant: 'conflict-outcomes',
+        record,
+        device: b.device,
+        step: stepLabel(b.step),
+        detail: `${a.device} and ${b.device} both wrote ${field} (${stepLabel(a.step)} and this step), each before the other was acknowledged, and both were acknowledged, yet no conflict was reported on this record`,
+      });
+    }
 }

@@ -3,7 +3,11 @@ import type { Firestore } from 'firebase-admin/firestore';
 import type { DataTable } from '../db/schema-current';
 import { checkAcknowledged, checkUnacknowledged } from './acknowledged-writes';
 import { checkInvariants } from './check-invariants';
-import { checkConflictOutcomes, type JudgedConflict } from './conflict-outcomes';
+import {
+  checkConflictOutcomes,
+  checkUnreportedConflicts,
+  type JudgedConflict,
+} from './conflict-outcomes';
 import type { DeviceView } from './device-reader';
 import {
   checkExpectations,
@@ -78,6 +82,7 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     const userWrites = input.ledger.writes.filter((w) => w.user === user.name);
     checkAcknowledged(userWrites, docs, input.stepLabel, add);
     checkUnacknowledged(userWrites, docs, excused, input.stepLabel, add);
+    checkUnreportedConflicts(userWrites, excused.conflicted, input.stepLabel, add);
     checkProvenance(userWrites, docs, label, add);
     const unapplied = unappliedByDevices(userWrites);
     await checkDuplicates({

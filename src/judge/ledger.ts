@@ -25,6 +25,8 @@ export interface LedgerWrite {
   kind: 'create' | 'update' | 'delete';
   /** The values the step wrote (a create: all its fields; a delete: none). */
   fields: Record<string, unknown>;
+  /** The observation round the write was made in (a later round saw later passes). */
+  madeAt: number;
   ackedAt: number | null;
   superseded: boolean;
   /**
@@ -40,7 +42,7 @@ export class Ledger {
   private round = 0;
   private readonly open = new Map<string, LedgerWrite[]>();
 
-  add(write: Omit<LedgerWrite, 'seq' | 'ackedAt' | 'superseded'>): void {
+  add(write: Omit<LedgerWrite, 'seq' | 'madeAt' | 'ackedAt' | 'superseded'>): void {
     const key = write.device;
     const open = this.open.get(key) ?? [];
     for (const earlier of open)
@@ -48,6 +50,7 @@ export class Ledger {
     const entry: LedgerWrite = {
       ...write,
       seq: this.writes.length,
+      madeAt: this.round,
       ackedAt: null,
       superseded: false,
     };
@@ -61,13 +64,14 @@ export class Ledger {
    * acknowledged (`acknowledge`) when its commit has returned.
    */
   addExternal(
-    write: Omit<LedgerWrite, 'seq' | 'ackedAt' | 'superseded' | 'format'> & {
+    write: Omit<LedgerWrite, 'seq' | 'madeAt' | 'ackedAt' | 'superseded' | 'format'> & {
       format: WriterFormat;
     },
   ): LedgerWrite {
     const entry: LedgerWrite = {
       ...write,
       seq: this.writes.length,
+      madeAt: this.round,
       ackedAt: null,
       superseded: false,
     };

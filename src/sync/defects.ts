@@ -22,10 +22,9 @@ export const DEFECTS = {
   },
   'blind-overwrite': {
     what: 'when both sides changed a record, the local version silently overwrites the server’s; no conflict is reported',
-    caught: 'acknowledged-writes, conflict-outcomes',
+    caught:
+      'conflict-outcomes (two devices wrote one field, each before the other was acknowledged, both acknowledged, no conflict reported)',
     hook: 'reconcile.ts resolveBothChanged',
-    missing:
-      'a judge that finds conflicts itself: acknowledged-writes lets any write acknowledged later win (whatever the strategy), and conflict-outcomes checks only the conflicts the engine reports, so a silent overwrite passes (expect: concurrent writes from the ledger — two devices’ writes to one record between their syncs — judged against the strategy)',
   },
   'client-clock': {
     what: 'conflicts are decided by the devices’ updated_at (device clocks), whatever the strategy says',

@@ -56,6 +56,24 @@ steps:
   - sync: tablet
 `);
 
+const BOTH = parseScenarioText(`
+name: two devices edit one note before either syncs
+seed: 44
+strategy: remote-wins
+users:
+  - id: alice
+    devices: [phone, tablet]
+steps:
+  - create: { device: phone, collection: text_notes, id: both-1, fields: { title: first } }
+  - sync: phone
+  - sync: tablet
+  - update: { device: phone, collection: text_notes, id: both-1, fields: { title: "phone's" } }
+  - update: { device: tablet, collection: text_notes, id: both-1, fields: { title: "tablet's" } }
+  - sync: phone
+  - sync: tablet
+  - sync: all
+`);
+
 describe('the judge sees, with no expectation written', () => {
   const tempDir = useTempDir('defect-judges-');
   const run = (defects: DefectName[], scenario = ECHO) =>
@@ -116,6 +134,24 @@ describe('the judge sees, with no expectation written', () => {
         kind: 'cleanup',
         detail: 'tombstone purge removed 0 tombstone(s)',
       }),
+    );
+  });
+
+  it('a conflict nobody reported (blind-overwrite): both devices wrote one field before either was acknowledged', {
+    timeout: 90_000,
+  }, async () => {
+    const healthy = await run([], BOTH);
+    expect(failing(healthy)).toEqual({});
+    expect(healthy.totals.conflicts).toBe(1);
+    const broken = await run(['blind-overwrite'], BOTH);
+    expect(broken.totals.conflicts).toBe(0);
+    const f = failing(broken);
+    expect(f['conflict-outcomes']?.[0]).toMatchObject({
+      record: 'text_notes/both-1',
+      device: 'alice/tablet',
+    });
+    expect(f['conflict-outcomes'][0].detail).toMatch(
+      /alice\/phone and alice\/tablet both wrote title .* yet no conflict was reported/,
     );
   });
 });
