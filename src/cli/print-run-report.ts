@@ -9,13 +9,16 @@ export function printRunReport(report: RunReport, out: Printer): void {
   out.line(
     `personalai-sync run — seed ${report.seed}, user ${report.user}, ${report.devices.length} device${report.devices.length > 1 ? 's' : ''} (${report.devices.join(', ')}), strategy ${report.strategy}`,
   );
+  const p = report.phases;
+  // The phases are the run's plan; the last figure is the whole run, first sync pass included.
   out.line(
-    `online ${formatDuration(report.phases.onlineForMs)}, offline ${formatDuration(report.phases.offlineForMs)}, drained in ${formatDuration(report.phases.drainMs)} (${report.passes} sync passes); seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
+    `online ${formatDuration(p.onlineForMs)}, offline ${formatDuration(p.offlineForMs)}, then drained in ${formatDuration(p.drainMs)}; ${formatDuration(p.totalMs)} in all, ${report.passes} sync passes; seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
   );
   out.line('');
+  const several = report.devices.length > 1;
   const header = [
     'collection',
-    'records',
+    several ? `on ${report.devices[0]}` : 'records',
     'pushed',
     'pulled',
     'conflicts',
@@ -39,6 +42,9 @@ export function printRunReport(report: RunReport, out: Printer): void {
       .join('  ');
   out.line(format(header));
   for (const row of rows) out.line(format(row));
+  out.line(
+    `${several ? `records: on ${report.devices[0]}, the first device; ` : ''}time: summed over every pass${several ? ' of every device' : ''}; ack p50/p95: records recorded offline, from creation to the server's acknowledgement`,
+  );
   out.line('');
   const n = report.network;
   out.line(

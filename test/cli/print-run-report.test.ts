@@ -70,4 +70,21 @@ describe('the run report on a terminal', () => {
   it('says nothing more when all are listed', () => {
     expect(printed(reportWith(20)).some((l) => l.includes('more (--json'))).toBe(false);
   });
+
+  it('says what its figures cover: the whole run, time summed over passes, ack latency of offline records, whose records', () => {
+    const report = reportWith(0);
+    report.devices = ['phone', 'tablet'];
+    report.phases = { onlineForMs: 30_000, offlineForMs: 10_000, drainMs: 1_620, totalMs: 61_000 };
+    const lines = printed(report);
+    expect(lines[1]).toBe(
+      'online 30.0 s, offline 10.0 s, then drained in 1.62 s; 1 min 1 s in all, 1 sync passes; seeded 0, recorded offline 0',
+    );
+    expect(lines[3]).toMatch(/^collection\s+on phone\s+pushed/);
+    expect(lines).toContain(
+      'records: on phone, the first device; time: summed over every pass of every device; ack p50/p95: records recorded offline, from creation to the server’s acknowledgement'.replace(
+        '’',
+        "'",
+      ),
+    );
+  });
 });
