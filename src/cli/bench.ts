@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { appendHistory, historyEntry, readHistory } from '../bench/history';
+import { historyChartHtml } from '../bench/history-chart';
 import { resultsMarkdown } from '../bench/results-markdown';
 import { type BenchReport, PHASES, type Phase, runBench } from '../bench/run-bench';
 import { UsageError } from './errors';
@@ -39,6 +42,12 @@ export function registerBenchCommand(program: Command): void {
     )
     .option('--phases <list>', `which phases: ${PHASES.join(',')}`, PHASES.join(','))
     .option('--results <file>', 'also write the figures as Markdown (bench/RESULTS.md)')
+    .option(
+      '--history <file>',
+      'append the ratios to this history (JSON lines) and redraw its chart beside it (.html)',
+      'bench/history.jsonl',
+    )
+    .option('--no-history', 'do not append to the history')
     .addHelpText(
       'after',
       '\nExamples:\n  $ personalai-sync bench\n  $ personalai-sync bench --records 500 --runs 1 --memory-records 2000 --photos 2   # npm run bench:smoke\n',
@@ -86,14 +95,68 @@ export function registerBenchCommand(program: Command): void {
           spinner.stop();
           fs.rmSync(dir, { recursive: true, force: true });
         }
+        const history = recordHistory(
+          report,
+          f.history as unknown as string | false,
+          settings.oneEmulator,
+        );
         if (f.results) {
           const line = `npx personalai-sync ${process.argv.slice(2).join(' ')}`;
           fs.mkdirSync(path.dirname(path.resolve(f.results)), { recursive: true });
           fs.writeFileSync(f.results, resultsMarkdown(report, line));
         }
-        return { result: report, print: printBench };
+        return {
+          result: { ...report, history },
+          print: (r: BenchReport, out: Printer) => {
+            printBench(r, out);
+            out.line(history.note);
+          },
+        };
       }),
     );
+}
+
+/**
+ * Appends the run to the history and redraws the chart (history.jsonl → history.html). A run on
+ * one shared emulator (--one-emulator, the smoke run) is not recorded: its figures drift.
+ */
+function recordHistory(
+  report: BenchReport,
+  file: string | false,
+  oneEmulator: boolean,
+): { file: string | null; chart: string | null; runs: number; note: string } {
+  if (file === false)
+    return { file: null, chart: null, runs: 0, note: 'history: not recorded (--no-history)' };
+  if (oneEmulator)
+    return {
+      file: null,
+      chart: null,
+      runs: 0,
+      note: 'history: not recorded (--one-emulator figures are not for comparing)',
+    };
+  appendHistory(file, historyEntry(report, currentCommit()));
+  const { entries, unreadable } = readHistory(file);
+  const chart = file.replace(/\.jsonl?$/, '') + '.html';
+  fs.writeFileSync(chart, historyChartHtml(entries));
+  return {
+    file,
+    chart,
+    runs: entries.length,
+    note: `history: ${entries.length} run(s) in ${file}${unreadable ? ` (${unreadable} unreadable line(s) skipped)` : ''}; chart: ${chart}`,
+  };
+}
+
+/** The commit this checkout is at, if it is a git checkout (for the history; null otherwise). */
+function currentCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
 }
 
 const fmt = (n: number, digits = 0) =>
