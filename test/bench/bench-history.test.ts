@@ -7,6 +7,16 @@ import { openInChromium } from '../helpers/browser';
 import { runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
 
+/** The parts of the DOM the page callback uses (the project compiles without the DOM lib). */
+interface El {
+  querySelectorAll(selector: string): ArrayLike<El>;
+  querySelector(selector: string): El | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  textContent: string | null;
+}
+declare const document: El;
+
 /** Issue 18: `bench` keeps a history of its ratios and draws them over time. */
 const entry = (day: number, push: number, design: number): HistoryEntry => ({
   at: `2026-11-${String(day).padStart(2, '0')}T10:00:00.000Z`,
