@@ -12,6 +12,7 @@ import { parseInteger } from './global-options';
 import { wrapAction } from './output';
 import { guardTarget } from './production-guard';
 import { parseSdk } from './run-options';
+import { startSpinner } from './spinner';
 
 const PER_TABLE_FLAGS: Array<[string, DataTable]> = [
   ['health', 'health_data'],
@@ -60,11 +61,28 @@ export function registerSeedCommand(program: Command): void {
             recordAccessFor(opened.database),
           );
           const created: Record<string, number> = {};
-          for (const table of DATA_TABLES) {
-            const rows = await generator.records(table, counts[table], systemClock.now());
-            for (let i = 0; i < rows.length; i += 5000)
-              await store.create(table, rows.slice(i, i + 5000));
-            created[table] = rows.length;
+          // On a terminal: what is being made, and how far (photos and big counts take a while).
+          const spinner = startSpinner(options, 'seed: starting');
+          const grand = Object.values(counts).reduce((a, b) => a + b, 0);
+          let done = 0;
+          const say = (what: string) =>
+            spinner.update(
+              `seed: ${what} (${done.toLocaleString('en-US')} of ${grand.toLocaleString('en-US')} records)`,
+            );
+          try {
+            for (const table of DATA_TABLES) {
+              if (counts[table] > 0)
+                say(`generating ${counts[table].toLocaleString('en-US')} ${table}`);
+              const rows = await generator.records(table, counts[table], systemClock.now());
+              for (let i = 0; i < rows.length; i += 1000) {
+                await store.create(table, rows.slice(i, i + 1000));
+                done += Math.min(1000, rows.length - i);
+                say(`writing ${table}`);
+              }
+              created[table] = rows.length;
+            }
+          } finally {
+            spinner.stop();
           }
           const total = Object.values(created).reduce((a, b) => a + b, 0);
           return {

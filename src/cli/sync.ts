@@ -11,9 +11,11 @@ import { EXIT, UsageError } from './errors';
 import { addKnobOptions, parseKnobs } from './knob-options';
 import { uploadedMediaRecords } from './media-records';
 import { printable, wrapAction } from './output';
+import { showPending } from './pending-progress';
 import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
 import { decideFor, parseSdk, parseStrategy } from './run-options';
+import { startSpinner } from './spinner';
 import { throwawayNotice } from './throwaway-notice';
 
 export function registerSyncCommand(program: Command): void {
@@ -91,7 +93,16 @@ export function registerSyncCommand(program: Command): void {
           const { sync } = device;
           await sync.initialize(options.user);
           const retried = flags.retryErrors ? await sync.retryErrors() : 0;
-          const result = await sync.syncAll();
+          const spinner = startSpinner(options, `sync: ${options.user}/${options.device}`);
+          const stopProgress = showPending(
+            spinner,
+            async () => (await sync.getStatus()).pendingCount,
+            `sync ${options.user}/${options.device}`,
+          );
+          const result = await sync.syncAll().finally(() => {
+            stopProgress();
+            spinner.stop();
+          });
           const status = await sync.getStatus();
           let media: MediaFetchReport | undefined;
           if (flags.fetchMedia) {
