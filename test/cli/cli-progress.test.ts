@@ -19,7 +19,7 @@ if (!hasScript)
 async function onTerminal(args: string[]): Promise<{ code: number | null; text: string }> {
   const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
   const line = `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIREBASE_STORAGE_EMULATOR_HOST;
   const child = spawn('script', ['-qec', line, '/dev/null'], {
