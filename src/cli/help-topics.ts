@@ -37,7 +37,8 @@ export const HELP_TOPICS = {
       '  NO_COLOR                         no colours or spinners on a terminal',
       '  PERSONALAI_SYNC_DEBUG            print stack traces of internal errors',
       '',
-      'Flags win over variables; `--fresh` ignores attached emulators and starts throwaway ones.',
+      'Flags win over variables. Emulators a command starts itself (none found) keep their data in',
+      '<data dir>/emulator-data between commands; `run --fresh` clears your user’s data.',
       'Nothing connects off loopback: a variable pointing elsewhere is refused (`doctor` checks them).',
     ].join('\n'),
 } as const;

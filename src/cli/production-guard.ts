@@ -2,6 +2,7 @@ import type { FirebaseEndpoints, ProductionEndpoints } from '../adapters/firebas
 import { FIREBASE_STORAGE_PUBLIC_ENDPOINT } from '../adapters/firebase-clients';
 import { type BackendOptions, openBackend } from '../emulators/backend';
 import { readLiveRegistration } from '../emulators/registration';
+import { savedStateDir } from '../emulators/saved-state';
 import { describeCredentials, findCredentials } from '../target/credentials';
 import {
   COMMAND_TARGET_POLICIES,
@@ -107,6 +108,8 @@ export interface TargetBackend {
   firestoreLabel: string;
   /** This command started Firestore itself: empty at the start, gone at the end. */
   startedFirestore: boolean;
+  /** Where started emulators keep their data between commands (none: attached, or production). */
+  saved: { dir: string; loaded: boolean } | null;
   hasStorage: boolean;
   /** The base of download URLs other devices can use (a real project's differs from its API). */
   publicStorageEndpoint?: string;
@@ -130,6 +133,7 @@ export async function openTargetBackend(
       },
       firestoreLabel: FIRESTORE_PRODUCTION_HOST,
       startedFirestore: false,
+      saved: null,
       hasStorage: needStorage,
       publicStorageEndpoint: FIREBASE_STORAGE_PUBLIC_ENDPOINT,
       stop: async () => {},
@@ -141,6 +145,7 @@ export async function openTargetBackend(
     firestoreFlag: options.firestore,
     storageFlag: options.storage,
     needStorage,
+    stateDir: savedStateDir(options.dataDir),
   });
   return {
     projectId: backend.projectId,
@@ -152,6 +157,7 @@ export async function openTargetBackend(
     },
     firestoreLabel: backend.firestore,
     startedFirestore: backend.started.firestore !== null,
+    saved: backend.saved,
     hasStorage: needStorage && backend.storage !== null,
     publicStorageEndpoint: pairedStorageEndpoint(options.dataDir, backend),
     stop: () => backend.stop(),

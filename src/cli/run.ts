@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock';
 import { openBackend } from '../emulators/backend';
+import { savedStateDir } from '../emulators/saved-state';
 import { listenForUnheard } from '../scenario/guard-run';
 import { runSimulation } from '../scenario/run-simulation';
 import {
@@ -168,9 +169,10 @@ export function registerRunCommand(program: Command): void {
           projectId: emulator.projectId,
           firestoreFlag: options.firestore,
           storageFlag: options.storage,
+          stateDir: savedStateDir(options.dataDir),
         });
         if (backend.started.firestore && !options.quiet)
-          process.stderr.write(`${throwawayNotice(options.dataDir)}\n`);
+          process.stderr.write(`${throwawayNotice(options.dataDir, backend.saved)}\n`);
         // Whose data, on which devices, against which backend: the same for --fresh and the run.
         const target = {
           dataDir: options.dataDir,

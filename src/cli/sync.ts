@@ -66,7 +66,7 @@ export function registerSyncCommand(program: Command): void {
           throw error;
         });
         if (backend.startedFirestore && !options.quiet)
-          process.stderr.write(`${throwawayNotice(options.dataDir)}\n`);
+          process.stderr.write(`${throwawayNotice(options.dataDir, backend.saved)}\n`);
         const sdk = await deviceSdk(opened.database, chosenSdk);
         if (sdk === 'client' && backend.endpoints.kind === 'production') {
           await opened.close();

@@ -3,6 +3,7 @@ import { type AuthEmulatorHandle, startAuthEmulator } from './auth-emulator';
 import { type ResolvedEndpoints, resolveEndpoints } from './endpoints';
 import { EnvironmentError } from './environment-error';
 import { type FirestoreEmulatorHandle, startFirestoreEmulator } from './firestore-emulator';
+import { firestoreSeed, saveState, storageSeed } from './saved-state';
 import { type StorageEmulatorHandle, startStorageEmulator } from './storage-emulator';
 import { openStorageRefusal } from './storage-exposure';
 import { locateStorageRulesRuntime } from './storage-rules-runtime';
@@ -30,6 +31,11 @@ export interface BackendOptions {
   allowOpenStorage?: boolean;
   authPort?: number;
   onEmulatorOutput?: (line: string) => void;
+  /**
+   * Emulators started here load their data from this folder and save it there when stopped
+   * (src/emulators/saved-state.ts); attached emulators are never touched. None: throwaway.
+   */
+  stateDir?: string;
 }
 
 export interface Backend {
@@ -44,6 +50,8 @@ export interface Backend {
     auth: AuthEmulatorHandle | null;
   };
   resolved: ResolvedEndpoints;
+  /** Where the started emulators' data lives between commands, and what they loaded from it. */
+  saved: { dir: string; loaded: boolean } | null;
   stop(): Promise<void>;
 }
 
@@ -59,7 +67,22 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
   const host = options.host ?? '127.0.0.1';
   const startMissing = options.startMissing ?? true;
   const started: Backend['started'] = { firestore: null, storage: null, auth: null };
+  const stateDir = options.stateDir;
   const stop = async () => {
+    if (stateDir && (started.firestore || started.storage)) {
+      // Saved before anything stops; a failure is said, and the last saved state stays whole.
+      await saveState(
+        stateDir,
+        started.firestore
+          ? { endpoint: started.firestore.endpoint, projectId: resolved.projectId }
+          : null,
+        started.storage,
+      ).catch((error) =>
+        process.stderr.write(
+          `Could not save the emulators' data to ${stateDir}: ${error instanceof Error ? error.message : error}; what this command wrote to the server is not kept (the previous saved state is).\n`,
+        ),
+      );
+    }
     await Promise.allSettled([
       started.storage?.stop(),
       started.auth?.stop(),
@@ -96,6 +119,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
         projectId: resolved.projectId,
         rulesFile: FIRESTORE_RULES_FILE,
         onOutput: options.onEmulatorOutput,
+        seedFromExport: (stateDir && firestoreSeed(stateDir)) || undefined,
       });
     }
     if (authStarting) started.auth = await authStarting;
@@ -108,6 +132,8 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
         allowOpenStorage: options.allowOpenStorage,
         rulesRuntime,
       });
+      const seed = stateDir && storageSeed(stateDir);
+      if (seed) started.storage.importFrom(seed);
     }
   } catch (error) {
     // An Auth emulator still starting is stopped once it has started.
@@ -122,6 +148,16 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     auth: resolved.auth ?? started.auth?.endpoint ?? null,
     started,
     resolved,
+    saved:
+      stateDir && (started.firestore || started.storage)
+        ? {
+            dir: stateDir,
+            loaded: Boolean(
+              (started.firestore && firestoreSeed(stateDir)) ||
+                (started.storage && storageSeed(stateDir)),
+            ),
+          }
+        : null,
     stop,
   };
 }

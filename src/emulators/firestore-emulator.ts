@@ -18,6 +18,8 @@ export interface FirestoreEmulatorOptions {
   startTimeoutMs?: number;
   /** Where the emulator's own output goes (it is chatty); defaults to nowhere. */
   onOutput?: (line: string) => void;
+  /** Start with the documents of this export (its `.overall_export_metadata` file). */
+  seedFromExport?: string;
 }
 
 export interface FirestoreEmulatorHandle {
@@ -132,6 +134,7 @@ function spawnEmulator(
 ): ChildProcess {
   const flags = [`--host=${host}`, `--port=${port}`, `--project_id=${options.projectId}`];
   if (options.rulesFile) flags.push(`--rules=${options.rulesFile}`);
+  if (options.seedFromExport) flags.push(`--seed_from_export=${options.seedFromExport}`);
   const [command, args] =
     binary.kind === 'jar'
       ? ['java', ['-Duser.language=en', '-jar', binary.path, ...flags]]

@@ -35,6 +35,10 @@ export interface StorageEmulatorHandle {
   rulesRuntime: RulesRuntimeLocation;
   reset(): Promise<void>;
   stop(): Promise<void>;
+  /** Writes every bucket and object to `dir` (firebase-tools' own export format). */
+  exportTo(dir: string): Promise<void>;
+  /** Loads an export made by exportTo. */
+  importFrom(dir: string): void;
 }
 
 interface FirebaseToolsStorageEmulator {
@@ -45,6 +49,10 @@ interface FirebaseToolsStorageEmulator {
   getName(): string;
   _rulesRuntime: { start(): Promise<void>; stop(): Promise<void> };
   rulesManager: { getRuleset(): unknown };
+  storageLayer: {
+    export(dir: string, options: { initiatedBy: string }): Promise<void>;
+    import(dir: string, options: { initiatedBy: string }): void;
+  };
 }
 
 /**
@@ -151,6 +159,13 @@ export async function startStorageEmulator(options: {
     rulesRuntime: runtime,
     async reset() {
       emulator.reset();
+    },
+    async exportTo(dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      await emulator.storageLayer.export(dir, { initiatedBy: 'personalai-sync' });
+    },
+    importFrom(dir) {
+      emulator.storageLayer.import(dir, { initiatedBy: 'personalai-sync' });
     },
     async stop() {
       try {

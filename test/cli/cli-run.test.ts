@@ -323,20 +323,30 @@ describe('personalai-sync seed, run and sync', () => {
     );
   }, 180_000);
 
-  it('a command that starts its own emulators says they are throwaway, and how to keep server data', async () => {
+  it('server data lives with the data directory: a second run on it agrees with the first (issue 18, finding 1)', async () => {
     const dir = tempDir();
-    const base = ['--data-dir', dir, '--user', uniqueUserId('throwaway'), '--device', 'phone'];
-    expect((await runCli([...base, 'seed', '--text', '2'])).code).toBe(0);
-    // No emulator named, none registered in this data directory: sync starts its own.
-    const first = await runCli([...base, 'sync'], {}, 120_000);
+    const base = ['--data-dir', dir, '--user', uniqueUserId('saved'), '--device', 'phone'];
+    // No emulator named, none registered in this data directory: each command starts its own.
+    const run = () => runCli([...base, '--json', 'run', '--offline-for', '2s'], {}, 240_000);
+    const first = await run();
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/Started emulators for this command only/);
-    expect(first.stderr).toContain('personalai-sync emulators start');
-    // Attached to running emulators, nothing of the kind is said.
+    expect(first.stderr).toMatch(/Started emulators for this command, empty \(nothing saved yet\)/);
+    expect(fs.existsSync(path.join(dir, 'emulator-data', 'firestore'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'emulator-data', 'storage', 'buckets.json'))).toBe(true);
+    // Before, this second run met an empty server: exit 1, hundreds of "not on the server".
+    const second = await run();
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/with the server data saved by the last command/);
+    const report = validReport(second.stdout);
+    expect(report.invariants.holds).toBe(true);
+    expect(report.invariants.checked.records).toBeGreaterThan(
+      validReport(first.stdout).invariants.checked.records,
+    );
+    // Attached to running emulators, the saved data is neither used nor touched.
     const attached = await runCli([...base, ...backendFlags(), 'sync']);
     expect(attached.code, attached.stderr).toBe(0);
     expect(attached.stderr).not.toMatch(/Started emulators/);
-  }, 150_000);
+  }, 600_000);
 
   it('run without any Firestore emulator exits 3 and says how to install one', async () => {
     const result = await runCli(['--data-dir', tempDir(), 'run', '--offline-for', '1s'], {
