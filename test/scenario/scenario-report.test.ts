@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { INVARIANTS, type ScenarioViolation } from '../../src/judge/verdict';
 import { toHtml } from '../../src/scenario/html-report';
 import { toJunit } from '../../src/scenario/junit';
-import type { ScenarioReport, TimelineEvent } from '../../src/scenario/run-scenario';
+import { loadScenarioFile } from '../../src/scenario/load-scenario';
+import {
+  runScenario,
+  type ScenarioReport,
+  type TimelineEvent,
+} from '../../src/scenario/run-scenario';
+import { timelineAxis } from '../../src/scenario/timeline-axis';
+import { scenarioEndpoints } from '../helpers/backend';
 import { openInChromium } from '../helpers/browser';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -582,6 +589,35 @@ describe('scenario reports', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('edit-during-push, run for real: one queue sample a step though every step is at t=0, every pass logged, drawn by step', {
+    timeout: 120_000,
+  }, async () => {
+    const file = path.resolve(__dirname, '..', '..', 'scenarios', 'edit-during-push.yaml');
+    const report = await runScenario({
+      scenario: loadScenarioFile(file),
+      file,
+      ...scenarioEndpoints('report'),
+      dataDir: tempDir(),
+    });
+    expect(report.passed).toBe(true);
+    expect(report.steps.every((s) => s.atMs === 0)).toBe(true);
+    const perStep = report.timeline.samples.filter((s) => s.step !== undefined);
+    expect(perStep.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The phone's queue: created (1), edited during the push (still 1: the edit stays pending),
+    // synced (0), edited (1), edited during the next push (1), synced (0).
+    expect(perStep.map((s) => s.pending['alice/phone'])).toEqual([1, 1, 0, 1, 1, 0]);
+    expect(report.timeline.passes).toHaveLength(report.totals.passes);
+    expect(report.timeline.passes?.[0]).toMatchObject({
+      step: 1,
+      device: 'alice/phone',
+      detail: 'pushed 1, pulled 0',
+    });
+    expect(timelineAxis(report).kind).toBe('step');
+    const html = toHtml([report]);
+    expect(count(html, /data-axis="step"/g)).toBe(report.devices.length);
+    expect(html).toContain('x: by step (6 of 6 steps share a virtual instant');
   });
 
   it('HTML: beyond 12 devices, 12 charts plus one total, and the page says so', () => {
