@@ -257,7 +257,8 @@ const sameInstant: ScenarioReport = {
         record: 'text_notes/racing',
         device: null,
         step: null,
-        detail: 'content is a string of 6 characters (#abcdef); expected "third"',
+        detail:
+          'content is a string of 6 characters (#abcdef); the scenario expected "third" (#abcdef)',
       },
     ],
     files: [
@@ -559,7 +560,7 @@ describe('scenario reports', () => {
           'text_notes/racing',
           'server',
           'expect (after the heal)',
-          'content is a string of 6 characters (#abcdef); expected "third"',
+          'content is a string of 6 characters (#abcdef); the scenario expected "third" (#abcdef)',
         ],
       ]);
 
