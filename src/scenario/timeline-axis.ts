@@ -20,7 +20,10 @@ export interface TimelineAxis {
   title: string;
   /** The last virtual instant drawn (the right edge on the time axis). */
   endMs: number;
-  /** Where each point goes, in order; points of one step spread over its slot. */
+  /**
+   * Where each point goes, in order. 'spread': the points of one step spread over its slot;
+   * 'end' (samples: state after): the first of a step at its slot's start.
+   */
   place(points: readonly TimelinePoint[], at?: 'spread' | 'end'): number[];
   /** Where an offline window starts and ends. */
   span(window: Window): [number, number];
@@ -111,8 +114,10 @@ export function timelineAxis(r: Report): TimelineAxis {
       const m = perSlot.get(slot)!;
       const j = seen.get(slot) ?? 0;
       seen.set(slot, j + 1);
-      // A sample is the state after what came before it: the last one of a step ends its slot.
-      const within = at === 'end' ? (j + 1) / m : (j + 1) / (m + 1);
+      // A sample is the state after what came before it, held until the next one: the first of a
+      // step starts its slot, so a step's slot shows the queue after it (its last sample's value
+      // holds to the slot's end).
+      const within = at === 'end' ? j / m : (j + 1) / (m + 1);
       return (slot + within) * width;
     });
   };
