@@ -82,8 +82,10 @@ function failureIndex(ordered: ScenarioReport[]): string {
 
 function scenarioSection(r: ScenarioReport, index: number): string {
   const status = r.passed ? 'passed' : 'failed';
+  // Defects injected into the engine (the harness's own tests) are part of what ran.
+  const inject = r.defects?.length ? ` --inject ${r.defects.join(',')}` : '';
   const replay = r.file
-    ? `<p class="replay">Replay: <code>npx personalai-sync scenario run ${esc(r.file)} --seed ${r.seed}</code></p>`
+    ? `<p class="replay">Replay: <code>npx personalai-sync scenario run ${esc(r.file)} --seed ${r.seed}${esc(inject)}</code></p>`
     : '';
   const axis = timelineAxis(r);
   return [
@@ -125,6 +127,9 @@ function facts(r: ScenarioReport): string {
     ['faults injected', faults || 'none'],
     ['heal rounds', t.healRounds],
     ['drained', t.drained ? 'yes' : 'NO'],
+    ...(r.defects?.length
+      ? ([['defects injected (test only)', r.defects.join(', ')]] as Array<[string, string]>)
+      : []),
   ];
   const items = rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(String(v))}</dd></div>`);
   return `<dl class="facts">${items.join('')}</dl>`;

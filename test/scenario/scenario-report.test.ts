@@ -242,6 +242,7 @@ const sameInstant: ScenarioReport = {
     ],
   },
   totals: totals({ conflicts: 3, syncErrors: 1 }),
+  defects: ['lost-update'],
   otherWrites: [],
   invariants: invariants({
     expectations: [
@@ -483,6 +484,7 @@ describe('scenario reports', () => {
           links,
           linkTargets: links.map((href) => document.getElementById(href.slice(1)) !== null),
           order: all('section.scenario').map((s) => s.getAttribute('data-scenario')),
+          replay: text(document.querySelector('section.scenario .replay')),
           charts: all('section.scenario').map((section) =>
             all('figure.chart', section).map((figure) => {
               const svg = figure.querySelector('svg')!;
@@ -523,6 +525,10 @@ describe('scenario reports', () => {
       expect(found.links.length).toBeGreaterThanOrEqual(4);
       expect(found.linkTargets.every(Boolean)).toBe(true);
       expect(found.order).toEqual([sameInstant.name, failing.name, passing.name]);
+      // The replay line replays what ran, injected defects included.
+      expect(found.replay).toBe(
+        'Replay: npx personalai-sync scenario run scenarios/edit-during-push.yaml --seed 606 --inject lost-update',
+      );
 
       // The instant scenario: by step, one slot a step plus the heal; the line moves; the three
       // conflicts at t=0 are three markers at three places.
