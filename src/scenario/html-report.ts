@@ -511,6 +511,7 @@ tr.invariant.pass td.holds{color:#16a34a}
 tr.invariant.fail td{background:#fef2f2}tr.invariant.fail td.holds{color:#dc2626}
 tr.violations>td{padding:0 0 10px 28px;background:#fff}
 table.violation-list{font-size:.82rem}td.more{color:#6b7280}
+table.violation-list th,table.violation-list td{overflow-wrap:break-word}
 tr.step.skipped td{color:#92400e}
 figure.chart{margin:6px 0 12px}figcaption{font-size:.85rem;font-weight:600}figcaption span{font-weight:400;color:#6b7280}
 svg.timeline,svg.timeline-total{display:block;width:100%;height:auto;overflow:visible}
