@@ -19,3 +19,13 @@ export function fingerprint(value: unknown): string {
     .digest('hex')
     .slice(0, 6);
 }
+
+/**
+ * A value the scenario file itself wrote (an expected value): the author's own text, not the
+ * user's data, so it is shown as written (JSON), with its fingerprint to compare against values
+ * described by describeValue.
+ */
+export function quoteScenarioValue(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  return `${JSON.stringify(value)} (#${fingerprint(value)})`;
+}

@@ -1,7 +1,7 @@
 import type { DataTable } from '../db/schema-current';
 import { same } from './columns';
 import type { JudgedConflict } from './conflict-outcomes';
-import { describeValue } from './describe-value';
+import { describeValue, quoteScenarioValue } from './describe-value';
 import type { ParkedRow } from './device-reader';
 import type { ServerDocs } from './server-reader';
 import type { Outcome } from './strategy-table';
@@ -212,7 +212,7 @@ function checkServer(
     for (const [field, value] of Object.entries(fields))
       if (!same(doc[field], value))
         fail(
-          `${field} is ${describeValue(doc[field])}; expected ${describeValue(value)}`,
+          `${field} is ${describeValue(doc[field])}; the scenario expected ${quoteScenarioValue(value)}`,
           `${collection}/${id}`,
         );
   }

@@ -124,6 +124,17 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
   }
 
   checkConflictOutcomes(input.conflicts, input.ledger.writes, label, add);
+  // An expectation about a record is named like every other violation: by the device and the
+  // step that last wrote the record (a mid-timeline one keeps its `expect` step).
+  const addExpectation = (v: ScenarioViolation) => {
+    const [table, id] = v.record?.split('/') ?? [];
+    const last = table && id ? input.ledger.lastWrite(table as DataTable, id) : null;
+    add({
+      ...v,
+      device: v.device ?? last?.device ?? null,
+      step: v.step ?? (last ? input.stepLabel(last.step) : null),
+    });
+  };
   checkExpectations(
     input,
     {
@@ -137,7 +148,7 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
       wallMs: input.counts?.wallMs ?? 0,
       devices: devicesOf,
     },
-    add,
+    addExpectation,
   );
 
   return INVARIANTS.map(({ name, description }) => {

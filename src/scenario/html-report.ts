@@ -1,7 +1,9 @@
 import { formatDuration, formatDurationShort } from '../core/units';
-import type { InvariantResult } from '../judge/verdict';
+import type { InvariantResult, ScenarioViolation } from '../judge/verdict';
 import { escapeXml as esc } from './junit';
+import { type LogEntry, logEntries } from './run-log';
 import type { ScenarioReport, TimelineEvent } from './run-scenario';
+import { type TimelineAxis, timelineAxis } from './timeline-axis';
 
 /**
  * One self-contained HTML page for a set of scenario runs: inline CSS and server-side SVG, no
@@ -16,6 +18,8 @@ export interface HtmlReportOptions {
 const MAX_CHARTS = 12;
 /** A badly broken run can produce thousands of violations; the JSON/JUnit output has them all. */
 const MAX_VIOLATIONS = 200;
+/** The log lists at most this many entries; the JSON report has every one. */
+const MAX_LOG_ROWS = 2000;
 /** Events grouped into one marker list at most this many in its tooltip. */
 const MAX_TOOLTIP_LINES = 10;
 const KINDS: TimelineEvent['kind'][] = ['conflict', 'error', 'crash', 'cleanup', 'clock'];
@@ -24,15 +28,16 @@ type Offline = ScenarioReport['timeline']['offline'][number];
 
 export function toHtml(reports: ScenarioReport[], options: HtmlReportOptions = {}): string {
   const title = options.title ?? 'Scenario report';
-  const failed = reports.filter((r) => !r.passed).length;
+  // Failures first (a stable sort: the run's order otherwise), so a red run opens on what broke.
+  const ordered = [...reports].sort((a, b) => Number(a.passed) - Number(b.passed));
+  const failed = ordered.filter((r) => !r.passed).length;
+  const violations = sum(ordered.flatMap((r) => r.invariants.map((i) => i.count)));
   const summary =
-    reports.length === 0
+    ordered.length === 0
       ? 'No scenarios.'
-      : `${reports.length} scenario(s): ${reports.length - failed} passed, ${failed} failed.`;
-  const toc = reports
-    .map(
-      (r, i) => `<li><a href="#scenario-${i + 1}">${r.passed ? '✓' : '✗'} ${esc(r.name)}</a></li>`,
-    )
+      : `${ordered.length} scenario(s): ${ordered.length - failed} passed, ${failed} failed${failed > 0 ? `; ${violations} violation(s)` : ''}.`;
+  const toc = ordered
+    .map((r, i) => `<li><a href="#${sectionId(i)}">${r.passed ? '✓' : '✗'} ${esc(r.name)}</a></li>`)
     .join('');
   return [
     '<!DOCTYPE html>',
@@ -46,31 +51,56 @@ export function toHtml(reports: ScenarioReport[], options: HtmlReportOptions = {
     '</head>',
     '<body>',
     `<h1>${esc(title)}</h1>`,
-    `<p class="summary">${summary}</p>`,
+    `<p class="summary ${failed > 0 ? 'failed' : 'passed'}">${summary}</p>`,
+    failureIndex(ordered),
     toc ? `<ul class="toc">${toc}</ul>` : '',
-    ...reports.map(scenarioSection),
+    ...ordered.map(scenarioSection),
     '</body>',
     '</html>',
     '',
   ].join('\n');
 }
 
+const sectionId = (index: number) => `scenario-${index + 1}`;
+const invariantId = (index: number, invariant: string) =>
+  `${sectionId(index)}-${cssIdent(invariant)}`;
+
+/** Each failing scenario and, under it, a link to each broken invariant's violations. */
+function failureIndex(ordered: ScenarioReport[]): string {
+  const items = ordered.flatMap((r, index) => {
+    if (r.passed) return [];
+    const broken = r.invariants
+      .filter((i) => !i.holds)
+      .map((i) => `<a href="#${invariantId(index, i.name)}">${esc(i.name)} (${i.count})</a>`);
+    return [
+      `<li><a href="#${sectionId(index)}">✗ ${esc(r.name)}</a>${broken.length > 0 ? `: ${broken.join(', ')}` : ''}</li>`,
+    ];
+  });
+  if (items.length === 0) return '';
+  return `<nav class="failures"><h2>Failures</h2><ol>${items.join('')}</ol></nav>`;
+}
+
 function scenarioSection(r: ScenarioReport, index: number): string {
   const status = r.passed ? 'passed' : 'failed';
+  // Defects injected into the engine (the harness's own tests) are part of what ran.
+  const inject = r.defects?.length ? ` --inject ${r.defects.join(',')}` : '';
   const replay = r.file
-    ? `<p class="replay">Replay: <code>npx personalai-sync scenario run ${esc(r.file)} --seed ${r.seed}</code></p>`
+    ? `<p class="replay">Replay: <code>npx personalai-sync scenario run ${esc(r.file)} --seed ${r.seed}${esc(inject)}</code></p>`
     : '';
+  const axis = timelineAxis(r);
   return [
-    `<section class="scenario ${status}" id="scenario-${index + 1}" data-scenario="${esc(r.name)}">`,
+    `<section class="scenario ${status}" id="${sectionId(index)}" data-scenario="${esc(r.name)}">`,
     `<h2><span class="badge ${status}">${r.passed ? '✓ passed' : '✗ failed'}</span> ${esc(r.name)}</h2>`,
     facts(r),
     replay,
+    // A failing scenario shows its verdict before its timelines.
+    ...(r.passed ? [] : ['<h3>Invariants</h3>', invariantTable(r.invariants, index)]),
     '<h3>Timeline</h3>',
-    timelines(r),
-    '<h3>Invariants</h3>',
-    invariantTable(r.invariants),
+    timelines(r, axis),
+    ...(r.passed ? ['<h3>Invariants</h3>', invariantTable(r.invariants, index)] : []),
     '<h3>Steps</h3>',
     stepsTable(r),
+    logTable(r, axis),
     '</section>',
   ].join('\n');
 }
@@ -97,6 +127,9 @@ function facts(r: ScenarioReport): string {
     ['faults injected', faults || 'none'],
     ['heal rounds', t.healRounds],
     ['drained', t.drained ? 'yes' : 'NO'],
+    ...(r.defects?.length
+      ? ([['defects injected (test only)', r.defects.join(', ')]] as Array<[string, string]>)
+      : []),
   ];
   const items = rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(String(v))}</dd></div>`);
   return `<dl class="facts">${items.join('')}</dl>`;
@@ -104,13 +137,10 @@ function facts(r: ScenarioReport): string {
 
 // ——— timelines ———
 
-function timelines(r: ScenarioReport): string {
+function timelines(r: ScenarioReport, axis: TimelineAxis): string {
   const { samples, offline, events } = r.timeline;
-  // One shared x range, so the charts of a scenario line up vertically.
-  let xMax = Math.max(1, r.virtualMs);
-  for (const s of samples) xMax = Math.max(xMax, s.atMs);
-  for (const o of offline) xMax = Math.max(xMax, o.toMs);
-  for (const e of events) xMax = Math.max(xMax, e.atMs);
+  // One axis for all the charts of a scenario, so they line up vertically.
+  const sampleXs = axis.place(samples, 'end');
 
   const chosen = chooseDevices(r);
   const parts = [LEGEND];
@@ -125,10 +155,10 @@ function timelines(r: ScenarioReport): string {
         cls: 'timeline',
         attrs: `data-device="${esc(device)}"`,
         caption: device,
-        points: samples.map((s) => [s.atMs, s.pending[device] ?? 0]),
+        points: samples.map((s, i) => [sampleXs[i], s.pending[device] ?? 0]),
         offline: offline.filter((o) => o.device === device),
         events: events.filter((e) => e.device === device),
-        xMax,
+        axis,
         withDevice: false,
       }),
     );
@@ -138,10 +168,10 @@ function timelines(r: ScenarioReport): string {
         cls: 'timeline-total',
         attrs: `data-devices="${r.devices.length}"`,
         caption: `total pending over all ${r.devices.length} devices (offline windows not shaded)`,
-        points: samples.map((s) => [s.atMs, sum(r.devices.map((d) => s.pending[d] ?? 0))]),
+        points: samples.map((s, i) => [sampleXs[i], sum(r.devices.map((d) => s.pending[d] ?? 0))]),
         offline: [],
         events,
-        xMax,
+        axis,
         withDevice: true,
       }),
     );
@@ -174,10 +204,11 @@ interface ChartInput {
   cls: string;
   attrs: string;
   caption: string;
+  /** [x as a fraction of the plot's width, pending]. */
   points: Array<[number, number]>;
   offline: Offline[];
   events: TimelineEvent[];
-  xMax: number;
+  axis: TimelineAxis;
   /** The total chart mixes devices, so its tooltips name them. */
   withDevice: boolean;
 }
@@ -191,45 +222,49 @@ const LANES_TOP = 4;
 const PLOT_TOP = LANES_TOP + LANE * KINDS.length + 12;
 const PLOT_H = 110;
 const PLOT_BOTTOM = PLOT_TOP + PLOT_H;
-const H = PLOT_BOTTOM + 22;
+const H = PLOT_BOTTOM + 34;
 
 function chart(c: ChartInput): string {
   const plotW = W - LEFT - RIGHT;
-  const x = (ms: number) => round(LEFT + (Math.min(Math.max(ms, 0), c.xMax) / c.xMax) * plotW);
+  const x = (at: number) => round(LEFT + Math.min(Math.max(at, 0), 1) * plotW);
   let peak = 0;
   for (const [, v] of c.points) peak = Math.max(peak, v);
   const yMax = niceCeil(Math.max(1, peak));
   const y = (v: number) => round(PLOT_BOTTOM - (v / yMax) * PLOT_H);
+  const over = c.axis.kind === 'step' ? 'by step' : 'over virtual time';
   const out: string[] = [
-    `<figure class="chart"><figcaption>${esc(c.caption)} <span>· pending records over virtual time</span></figcaption>`,
-    `<svg class="${c.cls}" ${c.attrs} xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`pending over time: ${c.caption}`)}">`,
+    `<figure class="chart"><figcaption>${esc(c.caption)} <span>· pending records ${over}</span></figcaption>`,
+    `<svg class="${c.cls}" ${c.attrs} data-axis="${c.axis.kind}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`pending ${over}: ${c.caption}`)}">`,
   ];
 
-  // Axes: y at 0, half and max; x at a "nice" step (1m, 15m, 6h, …) chosen for ≤ 8 ticks.
+  // Axes: y at 0, half and max; x at a "nice" time step (1m, 15m, 6h, …) or at each step's slot.
   for (const v of yMax % 2 === 0 ? [0, yMax / 2, yMax] : [0, yMax]) {
     out.push(
       `<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v)}" y2="${y(v)}"/>`,
       `<text class="y-label" x="${LEFT - 6}" y="${y(v) + 3}" text-anchor="end">${v}</text>`,
     );
   }
+  for (const b of c.axis.bounds)
+    out.push(`<line class="slot" x1="${x(b)}" x2="${x(b)}" y1="${PLOT_TOP}" y2="${PLOT_BOTTOM}"/>`);
 
   // Offline windows over the grid, under the line and the markers.
   for (const o of c.offline) {
-    const x0 = x(o.fromMs);
-    const width = Math.max(1, x(o.toMs) - x0); // a zero-length window stays visible
+    const [from, to] = c.axis.span(o);
+    const x0 = x(from);
+    const width = Math.max(1, x(to) - x0); // a zero-length window stays visible
     out.push(
-      `<rect class="offline offline-${cssIdent(o.mode)}" data-mode="${esc(o.mode)}" x="${x0}" y="${PLOT_TOP}" width="${round(width)}" height="${PLOT_H}"><title>${esc(`offline (${o.mode}) from ${formatDurationShort(o.fromMs)} to ${formatDurationShort(o.toMs)}`)}</title></rect>`,
+      `<rect class="offline offline-${cssIdent(o.mode)}" data-mode="${esc(o.mode)}" x="${x0}" y="${PLOT_TOP}" width="${round(width)}" height="${PLOT_H}"><title>${esc(`offline (${o.mode}) from ${c.axis.where({ atMs: o.fromMs, step: o.fromStep })} to ${c.axis.where({ atMs: o.toMs, step: o.toStep })}`)}</title></rect>`,
     );
   }
 
-  const step = tickStep(c.xMax);
-  for (let t = 0; t <= c.xMax; t += step)
+  for (const tick of c.axis.ticks)
     out.push(
-      `<line class="axis" x1="${x(t)}" x2="${x(t)}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM + 4}"/>`,
-      `<text class="x-label" x="${x(t)}" y="${PLOT_BOTTOM + 15}" text-anchor="middle">${formatDurationShort(t)}</text>`,
+      `<line class="axis" x1="${x(tick.at)}" x2="${x(tick.at)}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM + 4}"/>`,
+      `<text class="x-label" x="${x(tick.at)}" y="${PLOT_BOTTOM + 15}" text-anchor="middle">${esc(tick.label)}</text>`,
     );
   out.push(
     `<line class="axis" x1="${LEFT}" x2="${W - RIGHT}" y1="${PLOT_BOTTOM}" y2="${PLOT_BOTTOM}"/>`,
+    `<text class="axis-title" x="${W - RIGHT}" y="${PLOT_BOTTOM + 29}" text-anchor="end">x: ${esc(c.axis.title)}</text>`,
   );
   KINDS.forEach((kind, lane) => {
     out.push(
@@ -243,35 +278,36 @@ function chart(c: ChartInput): string {
     if (i > 0) pts.push(`${x(at)},${y(c.points[i - 1][1])}`);
     pts.push(`${x(at)},${y(v)}`);
   });
-  if (c.points.length > 0) pts.push(`${x(c.xMax)},${y(c.points[c.points.length - 1][1])}`);
+  if (c.points.length > 0) pts.push(`${x(1)},${y(c.points[c.points.length - 1][1])}`);
   out.push(`<polyline class="pending" points="${pts.join(' ')}"/>`);
 
   out.push(...markers(c, x), '</svg></figure>');
   return out.join('\n');
 }
 
-function markers(c: ChartInput, x: (ms: number) => number): string[] {
+function markers(c: ChartInput, x: (at: number) => number): string[] {
   // Group per kind and 3-pixel column: a thousand conflicts in one sync pass become one marker.
-  const groups = new Map<string, TimelineEvent[]>();
-  for (const e of c.events) {
-    const key = `${e.kind}|${Math.round(x(e.atMs) / 3)}`;
+  const xs = c.axis.place(c.events);
+  const groups = new Map<string, Array<{ e: TimelineEvent; cx: number }>>();
+  c.events.forEach((e, i) => {
+    const cx = x(xs[i]);
+    const key = `${e.kind}|${Math.round(cx / 3)}`;
     const group = groups.get(key);
-    if (group) group.push(e);
-    else groups.set(key, [e]);
-  }
+    if (group) group.push({ e, cx });
+    else groups.set(key, [{ e, cx }]);
+  });
   const out: string[] = [];
   for (const group of groups.values()) {
-    const first = group[0];
-    const cx = x(first.atMs);
+    const { e: first, cx } = group[0];
     const cy = laneY(Math.max(0, KINDS.indexOf(first.kind)));
     const line = (e: TimelineEvent) =>
-      `${formatDurationShort(e.atMs)}${c.withDevice || group.length > 1 ? ` ${e.device}` : ''}: ${e.detail}`;
+      `${c.axis.where(e)}${c.withDevice || group.length > 1 ? ` ${e.device}` : ''}: ${e.detail}`;
     const tip =
       group.length === 1
-        ? `${first.kind} at ${formatDurationShort(first.atMs)} on ${first.device}: ${first.detail}`
+        ? `${first.kind} at ${c.axis.where(first)} on ${first.device}: ${first.detail}`
         : [
             `${group.length} × ${first.kind}`,
-            ...group.slice(0, MAX_TOOLTIP_LINES).map(line),
+            ...group.slice(0, MAX_TOOLTIP_LINES).map((g) => line(g.e)),
             ...(group.length > MAX_TOOLTIP_LINES
               ? [`… and ${group.length - MAX_TOOLTIP_LINES} more`]
               : []),
@@ -282,7 +318,7 @@ function markers(c: ChartInput, x: (ms: number) => number): string[] {
         ? `<line class="crash-line" x1="${cx}" x2="${cx}" y1="${cy}" y2="${PLOT_BOTTOM}"/>`
         : '';
     out.push(
-      `<g class="marker kind-${first.kind}" data-kind="${first.kind}" data-count="${group.length}" data-at-ms="${first.atMs}"><title>${esc(tip)}</title>${guide}${shape(first.kind, cx, cy)}</g>`,
+      `<g class="marker kind-${first.kind}" data-kind="${first.kind}" data-count="${group.length}" data-at-ms="${first.atMs}" data-x="${cx}"><title>${esc(tip)}</title>${guide}${shape(first.kind, cx, cy)}</g>`,
     );
   }
   return out;
@@ -344,16 +380,19 @@ function deviceTable(r: ScenarioReport): string {
 
 // ——— invariants and steps ———
 
-function invariantTable(invariants: InvariantResult[]): string {
-  const rows = invariants.map((i) => {
-    const row = `<tr class="invariant ${i.holds ? 'pass' : 'fail'}" data-invariant="${esc(i.name)}"><td class="name">${esc(i.name)}</td><td>${esc(i.description)}</td><td class="holds">${i.holds ? '✓' : '✗'}</td><td class="num">${i.count}</td></tr>`;
+function invariantTable(invariants: InvariantResult[], index: number): string {
+  // Broken invariants first (stable: the judge's order otherwise).
+  const ordered = [...invariants].sort((a, b) => Number(a.holds) - Number(b.holds));
+  const rows = ordered.map((i) => {
+    const id = i.holds ? '' : ` id="${invariantId(index, i.name)}"`;
+    const row = `<tr class="invariant ${i.holds ? 'pass' : 'fail'}"${id} data-invariant="${esc(i.name)}"><td class="name">${esc(i.name)}</td><td>${esc(i.description)}</td><td class="holds">${i.holds ? '✓' : '✗'}</td><td class="num">${i.count}</td></tr>`;
     if (i.holds) return row;
     const shown = i.violations
       .slice(0, MAX_VIOLATIONS)
       .map(
         (v) =>
-          `<tr class="violation">${[v.record, v.device, v.step]
-            .map((cell) => `<td>${esc(cell ?? '—')}</td>`)
+          `<tr class="violation">${[v.record ?? '—', deviceCell(v), stepCell(v)]
+            .map((cell) => `<td>${esc(cell)}</td>`)
             .join('')}<td>${esc(v.detail)}</td></tr>`,
       );
     const more =
@@ -365,6 +404,24 @@ function invariantTable(invariants: InvariantResult[]): string {
   return `<table class="invariants"><thead><tr><th>invariant</th><th>description</th><th>holds</th><th>violations</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+/**
+ * Where a violation was found when it names no device: the server for what the judge read there
+ * (files in Storage; a record an expectation looked up), the whole run for a count the scenario
+ * expected. A dash only when nothing is known.
+ */
+function deviceCell(v: ScenarioViolation): string {
+  if (v.device) return v.device;
+  if (v.invariant === 'files') return 'server (Storage)';
+  if (v.invariant === 'expectations') return v.record ? 'server' : 'whole run';
+  return '—';
+}
+
+/** An expectation with no step is the scenario's `expect` section, checked after the heal. */
+function stepCell(v: ScenarioViolation): string {
+  if (v.step) return v.step;
+  return v.invariant === 'expectations' ? 'expect (after the heal)' : '—';
+}
+
 function stepsTable(r: ScenarioReport): string {
   const skipped = r.steps.filter((s) => s.status === 'skipped').length;
   const rows = r.steps.map(
@@ -373,6 +430,28 @@ function stepsTable(r: ScenarioReport): string {
   );
   // Long scenarios start collapsed so the timelines and the verdict stay near each other.
   return `<details class="steps"${r.steps.length <= 60 ? ' open' : ''}><summary>${r.steps.length} step(s), ${skipped} skipped</summary><table class="steps"><thead><tr><th>step</th><th>at</th><th>status</th><th>note</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+}
+
+/**
+ * What happened, in order: each step, each device's sync passes and what they met (conflicts,
+ * errors, crashes, cleanups, clock changes). Closed by default; a <details> needs no script.
+ */
+function logTable(r: ScenarioReport, axis: TimelineAxis): string {
+  const entries = logEntries(r, axis.order);
+  const counts = { step: 0, pass: 0, event: 0 };
+  for (const e of entries) counts[e.source] += 1;
+  const shown = entries
+    .slice(0, MAX_LOG_ROWS)
+    .map(
+      (e: LogEntry) =>
+        `<tr class="log-${e.source} kind-${cssIdent(e.kind)}"><td>${esc(axis.where(e))}</td><td>${esc(e.device ?? '—')}</td><td>${esc(e.kind)}</td><td>${esc(e.detail)}</td></tr>`,
+    );
+  const more =
+    entries.length > shown.length
+      ? `<tr><td colspan="4" class="more">… and ${entries.length - shown.length} more (the --json report has them all)</td></tr>`
+      : '';
+  const passesNote = r.timeline.passes ? '' : ' (this report did not record sync passes)';
+  return `<details class="log"><summary>Log: ${entries.length} entries: ${counts.step} steps, ${counts.pass} passes, ${counts.event} events${passesNote}</summary><table class="log"><thead><tr><th>when</th><th>device</th><th>what</th><th>detail</th></tr></thead><tbody>${shown.join('')}${more}</tbody></table></details>`;
 }
 
 // ——— small helpers ———
@@ -400,22 +479,6 @@ function niceCeil(v: number): number {
   return 10 * magnitude;
 }
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const TICK_STEPS = [
-  ...[1, 2, 5, 10, 20, 50, 100, 200, 500],
-  ...[1, 2, 5, 10, 15, 30].map((n) => n * SECOND),
-  ...[1, 2, 5, 10, 15, 30].map((n) => n * MINUTE),
-  ...[1, 2, 3, 6, 12].map((n) => n * HOUR),
-  ...[1, 2, 7, 14, 30].map((n) => n * DAY),
-];
-
-function tickStep(xMax: number): number {
-  return TICK_STEPS.find((s) => xMax / s <= 8) ?? Math.ceil(xMax / 8 / (30 * DAY)) * 30 * DAY;
-}
-
 /** Offline modes are free-form strings; keep class names to safe characters. */
 function cssIdent(value: string): string {
   return value.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -426,6 +489,12 @@ const CSS = `
 body{margin:0 auto;max-width:1080px;padding:16px 24px 48px;line-height:1.4}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin:0 0 8px}h3{font-size:1rem;margin:20px 0 6px}
 ul.toc{padding-left:20px}
+p.summary{font-weight:600}p.summary.failed{color:#b91c1c}
+nav.failures{border:1px solid #fecaca;background:#fef2f2;border-radius:6px;padding:8px 16px}
+nav.failures h2{font-size:1rem;margin:4px 0}nav.failures ol{margin:4px 0;padding-left:20px}
+details.log{margin-top:12px}details.log summary{cursor:pointer;font-weight:600}
+tr.log-step td{background:#f9fafb;font-weight:600}tr.log-event.kind-conflict td:nth-child(3){color:#b45309}
+tr.log-event.kind-error td:nth-child(3),tr.log-event.kind-crash td:nth-child(3){color:#b91c1c}
 section.scenario{border:1px solid #e5e7eb;border-left:6px solid #16a34a;border-radius:6px;padding:16px 20px;margin:24px 0}
 section.scenario.failed{border-left-color:#dc2626}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.8rem;color:#fff;background:#16a34a;vertical-align:middle}
@@ -442,10 +511,13 @@ tr.invariant.pass td.holds{color:#16a34a}
 tr.invariant.fail td{background:#fef2f2}tr.invariant.fail td.holds{color:#dc2626}
 tr.violations>td{padding:0 0 10px 28px;background:#fff}
 table.violation-list{font-size:.82rem}td.more{color:#6b7280}
+table.violation-list th,table.violation-list td{overflow-wrap:break-word}
 tr.step.skipped td{color:#92400e}
 figure.chart{margin:6px 0 12px}figcaption{font-size:.85rem;font-weight:600}figcaption span{font-weight:400;color:#6b7280}
 svg.timeline,svg.timeline-total{display:block;width:100%;height:auto;overflow:visible}
 svg text{font-size:10px;fill:#6b7280}
+svg text.axis-title{font-style:italic}
+.slot{stroke:#e5e7eb;stroke-dasharray:3 3}
 .pending{fill:none;stroke:#2563eb;stroke-width:1.6;stroke-linejoin:round}
 .grid{stroke:#eef0f3}.axis{stroke:#9ca3af}
 .offline{fill:#a855f7;fill-opacity:.18}

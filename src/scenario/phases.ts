@@ -40,6 +40,7 @@ export function stepsPhase(
         onStep?.(index, label);
         const atMs = sim.at();
         const { kind, body } = kindOf(step);
+        sim.currentStep = index;
         const note = await kind.run(sim, body, index);
         reports.push({
           index,
@@ -50,6 +51,7 @@ export function stepsPhase(
         });
         sim.sample();
       }
+      sim.currentStep = null;
       // Another writer's commits still in flight land first: the heal and the judge see them.
       await Promise.all(sim.inFlight);
     },

@@ -65,10 +65,24 @@ export interface ScenarioRunOptions {
 
 export type { StepReport };
 
-export interface TimelineEvent {
+/**
+ * Where something happened: virtual time, and the step running then (its index; absent before the
+ * steps and in the heal). Steps that move no time share one instant; the step tells them apart.
+ */
+export interface TimelinePoint {
   atMs: number;
+  step?: number;
+}
+
+export interface TimelineEvent extends TimelinePoint {
   device: string;
   kind: 'conflict' | 'error' | 'crash' | 'cleanup' | 'clock';
+  detail: string;
+}
+
+/** One device's sync pass, for the report's log: what it pushed and pulled, what it met. */
+export interface TimelinePass extends TimelinePoint {
+  device: string;
   detail: string;
 }
 
@@ -90,9 +104,20 @@ export interface ScenarioReport {
   wallMs: number;
   steps: StepReport[];
   timeline: {
-    samples: Array<{ atMs: number; pending: Record<string, number> }>;
-    offline: Array<{ device: string; mode: string; fromMs: number; toMs: number }>;
+    /** Queue lengths after each step, heal round and background round (one per step and instant). */
+    samples: Array<TimelinePoint & { pending: Record<string, number> }>;
+    offline: Array<{
+      device: string;
+      mode: string;
+      fromMs: number;
+      toMs: number;
+      /** The steps that began and ended the window (absent: before the steps, or in the heal). */
+      fromStep?: number;
+      toStep?: number;
+    }>;
     events: TimelineEvent[];
+    /** Every device sync pass (absent in reports made before passes were logged). */
+    passes?: TimelinePass[];
   };
   totals: {
     writes: number;
@@ -197,6 +222,7 @@ export async function runScenario(options: ScenarioRunOptions): Promise<Scenario
       samples: sim.samples,
       offline: sim.offline.sort((a, b) => a.fromMs - b.fromMs || a.device.localeCompare(b.device)),
       events: sim.events,
+      passes: sim.passes,
     },
     totals: {
       writes: sim.ledger.writes.length,

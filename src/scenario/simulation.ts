@@ -7,10 +7,11 @@ import { Ledger } from '../judge/ledger';
 import type { NetworkMode } from '../simulate/fault-proxy';
 import type { OtherWriters } from '../simulate/other-writer';
 import { BackgroundScheduler } from '../sync/background-scheduler';
+import { describePass } from './describe-pass';
 import { resolveDeviceRefs } from './device-refs';
 import { strategyFor } from './device-settings';
 import type { DeviceSlot, SyncOutcome } from './device-slot';
-import type { TimelineEvent } from './run-scenario';
+import type { ScenarioReport, TimelineEvent, TimelinePass, TimelinePoint } from './run-scenario';
 import type { StepWorld } from './steps/step-kind';
 import type { OtherWriteReport } from './steps/write';
 
@@ -53,8 +54,14 @@ export class Simulation implements StepWorld {
   readonly inFlight: Array<Promise<void>> = [];
   readonly events: TimelineEvent[] = [];
   readonly conflicts: JudgedConflict[] = [];
-  readonly samples: Array<{ atMs: number; pending: Record<string, number> }> = [];
-  readonly offline: Array<{ device: string; mode: string; fromMs: number; toMs: number }> = [];
+  readonly passes: TimelinePass[] = [];
+  readonly samples: ScenarioReport['timeline']['samples'] = [];
+  readonly offline: ScenarioReport['timeline']['offline'] = [];
+  /**
+   * The step running now (set by the steps phase; null before and after it): what is recorded
+   * carries it, so steps that share one virtual instant stay apart in the report.
+   */
+  currentStep: number | null = null;
   /** Device sync passes, crashes among them, sync errors met; rounds of several devices. */
   readonly totals = { passes: 0, crashes: 0, syncErrors: 0, rounds: 0, unfinished: 0 };
   /** Sync errors by code, and how many of them were quarantined server documents. */
@@ -63,7 +70,10 @@ export class Simulation implements StepWorld {
   readonly observers: SyncObserver[] = [];
   private readonly origin: number;
   private readonly byKey: Map<string, DeviceSlot>;
-  private readonly openWindows = new Map<string, { mode: string; fromMs: number }>();
+  private readonly openWindows = new Map<
+    string,
+    { mode: string; fromMs: number; fromStep?: number }
+  >();
   private readonly background = new Map<DeviceSlot, BackgroundScheduler>();
 
   constructor(private readonly options: SimulationOptions) {
@@ -124,16 +134,11 @@ export class Simulation implements StepWorld {
   ): Promise<void> {
     const open = this.openWindows.get(slot.key);
     if (open && open.mode !== mode) {
-      this.offline.push({
-        device: slot.key,
-        mode: open.mode,
-        fromMs: open.fromMs,
-        toMs: this.at(),
-      });
+      this.offline.push({ device: slot.key, ...open, toMs: this.at(), ...this.stepTag('toStep') });
       this.openWindows.delete(slot.key);
     }
     if (mode !== 'online' && !this.openWindows.has(slot.key))
-      this.openWindows.set(slot.key, { mode, fromMs: this.at() });
+      this.openWindows.set(slot.key, { mode, fromMs: this.at(), ...this.stepTag('fromStep') });
     await slot.setMode(mode, options);
   }
 
@@ -151,6 +156,12 @@ export class Simulation implements StepWorld {
   async syncOne(slot: DeviceSlot): Promise<void> {
     const outcome = await slot.sync();
     this.totals.passes += 1;
+    this.passes.push({
+      ...this.point(),
+      device: slot.key,
+      detail:
+        outcome.kind === 'crashed' ? `crashed at ${outcome.point}` : describePass(outcome.result),
+    });
     if (outcome.kind === 'crashed') {
       this.totals.crashes += 1;
       this.event(slot, 'crash', `died at ${outcome.point}; restarted`);
@@ -229,8 +240,20 @@ export class Simulation implements StepWorld {
     const pending: Record<string, number> = {};
     for (const slot of this.slots) pending[slot.key] = slot.reader.queuedCount();
     const last = this.samples[this.samples.length - 1];
-    if (last && last.atMs === this.at()) last.pending = pending;
-    else this.samples.push({ atMs: this.at(), pending });
+    const point = this.point();
+    if (last && last.atMs === point.atMs && last.step === point.step) last.pending = pending;
+    else this.samples.push({ ...point, pending });
+  }
+
+  /** Now, on the timeline: virtual time and the step running. */
+  point(): TimelinePoint {
+    return { atMs: this.at(), ...this.stepTag('step') };
+  }
+
+  private stepTag<K extends string>(key: K): Partial<Record<K, number>> {
+    return (this.currentStep === null ? {} : { [key]: this.currentStep }) as Partial<
+      Record<K, number>
+    >;
   }
 
   recordWrite(
@@ -268,6 +291,11 @@ export class Simulation implements StepWorld {
    */
   childPass(slot: DeviceSlot, killed: string | null): void {
     this.totals.passes += 1;
+    this.passes.push({
+      ...this.point(),
+      device: slot.key,
+      detail: killed === null ? 'a pass in a process of its own' : `killed: ${killed}`,
+    });
     if (killed !== null) {
       this.totals.crashes += 1;
       this.event(slot, 'crash', killed);
@@ -277,13 +305,13 @@ export class Simulation implements StepWorld {
   }
 
   event(slot: DeviceSlot, kind: TimelineEvent['kind'], detail: string): void {
-    this.events.push({ atMs: this.at(), device: slot.key, kind, detail });
+    this.events.push({ ...this.point(), device: slot.key, kind, detail });
   }
 
   /** Closes the offline windows still open (for the report), lets writes land, closes all. */
   async close(): Promise<void> {
     for (const [device, open] of this.openWindows)
-      this.offline.push({ device, mode: open.mode, fromMs: open.fromMs, toMs: this.at() });
+      this.offline.push({ device, ...open, toMs: this.at() });
     this.openWindows.clear();
     await Promise.allSettled(this.inFlight);
     await Promise.allSettled([...this.slots.map((s) => s.close()), this.writers.close()]);

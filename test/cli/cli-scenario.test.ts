@@ -98,10 +98,13 @@ describe('personalai-sync scenario', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✗ expectations/);
-    // Values are described, never quoted (they are personal data): kind, size, fingerprint.
+    // Values read from the server are described, never quoted (they are personal data): kind,
+    // size, fingerprint. The value the scenario file expected is the author's own: quoted. The
+    // violation names the device and step that last wrote the record, as every other does.
     expect(result.stdout).toContain(
-      `text_notes/w1: title is a string of 4 characters (#${fingerprint('real')}); expected a string of 8 characters (#${fingerprint('imagined')})`,
+      `text_notes/w1 on alice/phone after #1 create text_notes/w1 on phone: title is a string of 4 characters (#${fingerprint('real')}); the scenario expected "imagined" (#${fingerprint('imagined')})`,
     );
+    expect(result.stdout).not.toContain('real"');
     expect(result.stdout).toContain(`replay: npx personalai-sync scenario run ${file} --seed 9`);
   });
 

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { INVARIANTS, type ScenarioViolation } from '../../src/judge/verdict';
 import { toHtml } from '../../src/scenario/html-report';
 import { toJunit } from '../../src/scenario/junit';
-import type { ScenarioReport, TimelineEvent } from '../../src/scenario/run-scenario';
+import { loadScenarioFile } from '../../src/scenario/load-scenario';
+import {
+  runScenario,
+  type ScenarioReport,
+  type TimelineEvent,
+} from '../../src/scenario/run-scenario';
+import { timelineAxis } from '../../src/scenario/timeline-axis';
+import { scenarioEndpoints } from '../helpers/backend';
 import { openInChromium } from '../helpers/browser';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -174,6 +181,99 @@ const failing: ScenarioReport = {
   }),
 };
 
+/**
+ * Like scenarios/edit-during-push.yaml: every step at virtual time 0 (no step moves time), the
+ * heal afterwards; samples and events say which step they were taken in. Conflicts of two steps
+ * share t=0, two of them one pass. The scenario's own expectation failed.
+ */
+const sameInstant: ScenarioReport = {
+  name: 'an edit made while its push is in flight',
+  file: 'scenarios/edit-during-push.yaml',
+  seed: 606,
+  passed: false,
+  devices: ['alice/phone', 'alice/tablet'],
+  sdks: { 'alice/phone': 'admin', 'alice/tablet': 'client' },
+  virtualMs: 2 * M,
+  wallMs: 3_000,
+  steps: [
+    { index: 0, label: '#1 create text_notes/racing on phone', atMs: 0, status: 'ok' },
+    { index: 1, label: '#2 update text_notes/racing on phone during push', atMs: 0, status: 'ok' },
+    { index: 2, label: '#3 sync all', atMs: 0, status: 'ok' },
+    { index: 3, label: '#4 update text_notes/racing on phone', atMs: 0, status: 'ok' },
+    { index: 4, label: '#5 update text_notes/racing on phone during push', atMs: 0, status: 'ok' },
+    { index: 5, label: '#6 sync all', atMs: 0, status: 'ok' },
+  ],
+  timeline: {
+    samples: [
+      { atMs: 0, pending: { 'alice/phone': 0, 'alice/tablet': 0 } },
+      { atMs: 0, step: 0, pending: { 'alice/phone': 1, 'alice/tablet': 0 } },
+      { atMs: 0, step: 1, pending: { 'alice/phone': 1, 'alice/tablet': 0 } },
+      { atMs: 0, step: 2, pending: { 'alice/phone': 1, 'alice/tablet': 0 } },
+      { atMs: 0, step: 3, pending: { 'alice/phone': 1, 'alice/tablet': 0 } },
+      { atMs: 0, step: 4, pending: { 'alice/phone': 1, 'alice/tablet': 0 } },
+      { atMs: 0, step: 5, pending: { 'alice/phone': 0, 'alice/tablet': 0 } },
+      { atMs: M, pending: { 'alice/phone': 0, 'alice/tablet': 0 } },
+      { atMs: 2 * M, pending: { 'alice/phone': 0, 'alice/tablet': 0 } },
+    ],
+    offline: [],
+    events: [
+      {
+        atMs: 0,
+        step: 2,
+        device: 'alice/tablet',
+        kind: 'conflict',
+        detail: 'text_notes/a: remote',
+      },
+      {
+        atMs: 0,
+        step: 5,
+        device: 'alice/tablet',
+        kind: 'conflict',
+        detail: 'text_notes/b: remote',
+      },
+      { atMs: 0, step: 5, device: 'alice/tablet', kind: 'conflict', detail: 'text_notes/c: local' },
+      { atMs: M, device: 'alice/phone', kind: 'error', detail: 'text_notes/racing UNAVAILABLE' },
+    ],
+    passes: [
+      { atMs: 0, step: 1, device: 'alice/phone', detail: 'pushed 1, pulled 0' },
+      { atMs: 0, step: 2, device: 'alice/phone', detail: 'pushed 1, pulled 0' },
+      { atMs: 0, step: 2, device: 'alice/tablet', detail: 'pushed 0, pulled 1, 1 conflict(s)' },
+      { atMs: M, device: 'alice/phone', detail: 'pushed 0, pulled 0, 1 error(s)' },
+    ],
+  },
+  totals: totals({ conflicts: 3, syncErrors: 1 }),
+  defects: ['lost-update'],
+  otherWrites: [],
+  invariants: invariants({
+    expectations: [
+      {
+        invariant: 'expectations',
+        record: null,
+        device: null,
+        step: null,
+        detail: 'conflicts: expected 0, found 3',
+      },
+      {
+        invariant: 'expectations',
+        record: 'text_notes/racing',
+        device: null,
+        step: null,
+        detail:
+          'content is a string of 6 characters (#abcdef); the scenario expected "third" (#abcdef)',
+      },
+    ],
+    files: [
+      {
+        invariant: 'files',
+        record: 'photo_memories/p1',
+        device: null,
+        step: '#1 create photo_memories/p1 on phone',
+        detail: 'no thumbnail in Storage',
+      },
+    ],
+  }),
+};
+
 const reports = [passing, failing];
 const deviceCount = reports.reduce((n, r) => n + r.devices.length, 0);
 
@@ -305,9 +405,11 @@ describe('scenario reports', () => {
 
       const charts = found.sections.flatMap((s) => s.charts);
       expect(charts).toHaveLength(deviceCount);
-      expect(found.sections.map((s) => s.charts.map((c) => c.device))).toEqual(
-        reports.map((r) => r.devices),
-      );
+      // Failing scenarios first.
+      expect(found.sections.map((s) => s.charts.map((c) => c.device))).toEqual([
+        failing.devices,
+        passing.devices,
+      ]);
       for (const c of charts) expect(c.points).toBeGreaterThan(1);
       const modes = charts.flatMap((c) => c.offline);
       expect(modes).toContain('refuse');
@@ -320,20 +422,23 @@ describe('scenario reports', () => {
       expect(laptop.kinds.filter((k) => k === 'conflict')).toHaveLength(1);
       expect(laptop.tooltips.join('\n')).toMatch(/2 × conflict[\s\S]*n1[\s\S]*n3/);
       // Human axis labels: the 6h scenario is ticked hourly, the 1h one every 10 minutes.
-      expect(charts[0].xLabels).toEqual(['0', '1h', '2h', '3h', '4h', '5h', '6h']);
-      expect(charts[2].xLabels).toContain('30m');
+      const chartOf = (device: string) => charts.find((c) => c.device === device)!;
+      expect(chartOf('alice/phone').xLabels).toEqual(['0', '1h', '2h', '3h', '4h', '5h', '6h']);
+      expect(chartOf('bob/phone').xLabels).toContain('30m');
       expect(found.sections.every((s) => s.totalCharts === 0)).toBe(true);
 
-      const [ok, bad] = found.sections;
-      expect([ok.name, ok.failed, bad.name, bad.failed]).toEqual([
-        'two devices edit offline',
-        false,
+      const [bad, ok] = found.sections;
+      expect([bad.name, bad.failed, ok.name, ok.failed]).toEqual([
         'crash during push',
         true,
+        'two devices edit offline',
+        false,
       ]);
       expect(ok.invariants).toHaveLength(INVARIANTS.length);
       expect(ok.invariants.every((i) => !i.failed && i.holds === '✓')).toBe(true);
       expect(bad.invariants).toHaveLength(INVARIANTS.length);
+      // Within a scenario, the broken invariants come first.
+      expect(bad.invariants.slice(0, 2).map((i) => i.failed)).toEqual([true, true]);
       expect(bad.invariants.filter((i) => i.failed)).toEqual([
         { name: 'acknowledged-writes', failed: true, holds: '✗', count: '2' },
         { name: 'converged', failed: true, holds: '✗', count: '1' },
@@ -363,6 +468,163 @@ describe('scenario reports', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('HTML: steps that share one virtual instant are laid out by step; failures first, linked; a per-pass log', async () => {
+    const file = path.join(tempDir(), 'instant.html');
+    fs.writeFileSync(file, toHtml([passing, sameInstant, failing]));
+    const browser = await openInChromium(file);
+    try {
+      const found = await browser.page.evaluate(() => {
+        const all = (sel: string, root: El = document) => Array.from(root.querySelectorAll(sel));
+        const text = (el: El | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const links = all('.failures a').map((a) => a.getAttribute('href') ?? '');
+        return {
+          summary: text(document.querySelector('.summary')),
+          links,
+          linkTargets: links.map((href) => document.getElementById(href.slice(1)) !== null),
+          order: all('section.scenario').map((s) => s.getAttribute('data-scenario')),
+          replay: text(document.querySelector('section.scenario .replay')),
+          charts: all('section.scenario').map((section) =>
+            all('figure.chart', section).map((figure) => {
+              const svg = figure.querySelector('svg')!;
+              const pts = (svg.querySelector('polyline.pending')?.getAttribute('points') ?? '')
+                .split(' ')
+                .map((p) => p.split(',').map(Number));
+              return {
+                device: svg.getAttribute('data-device'),
+                axis: svg.getAttribute('data-axis'),
+                caption: text(figure.querySelector('figcaption')),
+                axisTitle: text(svg.querySelector('text.axis-title')),
+                xLabels: all('text.x-label', svg).map((t) => t.textContent),
+                xs: new Set(pts.map((p) => p[0])).size,
+                ys: new Set(pts.map((p) => p[1])).size,
+                conflictXs: all('[data-kind="conflict"]', svg).map((g) => g.getAttribute('data-x')),
+              };
+            }),
+          ),
+          violations: all('section.scenario').map((section) =>
+            all('tr.violation', section).map((row) => all('td', row).map((td) => td.textContent)),
+          ),
+          logs: all('section.scenario').map((section) => {
+            const log = section.querySelector('details.log');
+            return {
+              open: log?.getAttribute('open') ?? null,
+              summary: text(log?.querySelector('summary') ?? null),
+              rows: all('tbody > tr', log ?? section).map((row) =>
+                all('td', row).map((td) => td.textContent),
+              ),
+            };
+          }),
+        };
+      });
+
+      // A summary count at the top, a link to each failure, each link landing on something.
+      expect(found.summary).toMatch(/3 scenario\(s\): 1 passed, 2 failed/);
+      expect(found.summary).toMatch(/6 violation\(s\)/);
+      expect(found.links.length).toBeGreaterThanOrEqual(4);
+      expect(found.linkTargets.every(Boolean)).toBe(true);
+      expect(found.order).toEqual([sameInstant.name, failing.name, passing.name]);
+      // The replay line replays what ran, injected defects included.
+      expect(found.replay).toBe(
+        'Replay: npx personalai-sync scenario run scenarios/edit-during-push.yaml --seed 606 --inject lost-update',
+      );
+
+      // The instant scenario: by step, one slot a step plus the heal; the line moves; the three
+      // conflicts at t=0 are three markers at three places.
+      const [instant, , ok] = found.charts;
+      const tablet = instant.find((c) => c.device === 'alice/tablet')!;
+      const phone = instant.find((c) => c.device === 'alice/phone')!;
+      for (const c of instant) {
+        expect(c.axis).toBe('step');
+        expect(c.caption).toMatch(/by step/);
+        expect(c.axisTitle).toMatch(/by step/);
+        expect(c.xLabels).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', 'heal']);
+      }
+      expect(phone.ys, 'pending of the phone goes 0 → 1 → 0').toBeGreaterThanOrEqual(2);
+      expect(phone.xs).toBeGreaterThanOrEqual(7);
+      expect(tablet.conflictXs).toHaveLength(3);
+      expect(new Set(tablet.conflictXs).size).toBe(3);
+      // A scenario whose steps move time keeps the virtual-time axis, and says so.
+      for (const c of ok) {
+        expect(c.axis).toBe('time');
+        expect(c.caption).toMatch(/virtual time/);
+        expect(c.axisTitle).toMatch(/virtual time/);
+      }
+
+      // What is known is shown: no bare dash where the report knows where a failure is.
+      // (In the judge's order of invariants: files before expectations.)
+      expect(found.violations[0]).toEqual([
+        [
+          'photo_memories/p1',
+          'server (Storage)',
+          '#1 create photo_memories/p1 on phone',
+          'no thumbnail in Storage',
+        ],
+        ['—', 'whole run', 'expect (after the heal)', 'conflicts: expected 0, found 3'],
+        [
+          'text_notes/racing',
+          'server',
+          'expect (after the heal)',
+          'content is a string of 6 characters (#abcdef); the scenario expected "third" (#abcdef)',
+        ],
+      ]);
+
+      // The log: closed (a <details>, no script), steps, passes and events in order.
+      const log = found.logs[0];
+      expect(log.open).toBeNull();
+      expect(log.summary).toMatch(/14 entries: 6 steps, 4 passes, 4 events/);
+      expect(log.rows.map((r) => r.slice(0, 3).join(' | '))).toEqual([
+        '#1 | — | step',
+        '#2 | — | step',
+        '#2 | alice/phone | pass',
+        '#3 | — | step',
+        '#3 | alice/phone | pass',
+        '#3 | alice/tablet | pass',
+        '#3 | alice/tablet | conflict',
+        '#4 | — | step',
+        '#5 | — | step',
+        '#6 | — | step',
+        '#6 | alice/tablet | conflict',
+        '#6 | alice/tablet | conflict',
+        'heal 1m | alice/phone | pass',
+        'heal 1m | alice/phone | error',
+      ]);
+      expect(log.rows[0][3]).toBe('#1 create text_notes/racing on phone');
+      expect(log.rows[13][3]).toBe('text_notes/racing UNAVAILABLE');
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('edit-during-push, run for real: one queue sample a step though every step is at t=0, every pass logged, drawn by step', {
+    timeout: 120_000,
+  }, async () => {
+    const file = path.resolve(__dirname, '..', '..', 'scenarios', 'edit-during-push.yaml');
+    const report = await runScenario({
+      scenario: loadScenarioFile(file),
+      file,
+      ...scenarioEndpoints('report'),
+      dataDir: tempDir(),
+    });
+    expect(report.passed).toBe(true);
+    expect(report.steps.every((s) => s.atMs === 0)).toBe(true);
+    const perStep = report.timeline.samples.filter((s) => s.step !== undefined);
+    expect(perStep.map((s) => s.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The phone's queue: created (1), edited during the push (still 1: the edit stays pending),
+    // synced (0), edited (1), edited during the next push (1), synced (0).
+    expect(perStep.map((s) => s.pending['alice/phone'])).toEqual([1, 1, 0, 1, 1, 0]);
+    expect(report.timeline.passes).toHaveLength(report.totals.passes);
+    expect(report.timeline.passes?.[0]).toMatchObject({
+      step: 1,
+      device: 'alice/phone',
+      detail: 'pushed 1, pulled 0',
+    });
+    expect(timelineAxis(report).kind).toBe('step');
+    const html = toHtml([report]);
+    expect(count(html, /data-axis="step"/g)).toBe(report.devices.length);
+    expect(html).toContain('x: by step (6 of 6 steps share a virtual instant');
   });
 
   it('HTML: beyond 12 devices, 12 charts plus one total, and the page says so', () => {
