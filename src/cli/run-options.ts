@@ -16,12 +16,13 @@ export function parseStrategy(text: string): ConflictStrategy {
 }
 
 /** `2/s`, `120/min`, `5/h`, or a plain number per second. Returns records per second. */
-export function parseRecordRate(text: string): number {
+export function parseRecordRate(text: string, flag = '--record-rate'): number {
+  if (String(text).trim().startsWith('-'))
+    throw new UsageError(`${flag} cannot be negative; got "${text}" (0 turns it off).`);
   const parsed = parseRate(String(text));
-  if (!parsed)
-    throw new UsageError(`--record-rate must look like 2/s, 120/min or 5/h; got "${text}".`);
+  if (!parsed) throw new UsageError(`${flag} must look like 2/s, 120/min or 5/h; got "${text}".`);
   const rate = perSecond(parsed);
-  if (!Number.isFinite(rate)) throw new UsageError(`--record-rate is too large; got "${text}".`);
+  if (!Number.isFinite(rate)) throw new UsageError(`${flag} is too large; got "${text}".`);
   return rate;
 }
 

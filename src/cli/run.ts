@@ -22,12 +22,16 @@ import { guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
+import { stopOnSignal } from './stop-signal';
 import { throwawayNotice } from './throwaway-notice';
 
 interface RunFlags {
   onlineFor: string;
   offlineFor: string;
   recordRate: string;
+  editRate: string;
+  deleteRate: string;
+  untilStopped: boolean;
   timeout: string;
   failRate: string;
   failKinds: string;
@@ -58,6 +62,21 @@ export function registerRunCommand(program: Command): void {
       '--record-rate <rate>',
       'records each device creates while offline, e.g. 2/s, 120/min',
       '2/s',
+    )
+    .option(
+      '--edit-rate <rate>',
+      'edits of existing records each device makes while offline (the same records on every device, so they conflict), e.g. 1/s',
+      '0',
+    )
+    .option(
+      '--delete-rate <rate>',
+      'deletes of existing records each device makes while offline, e.g. 10/min',
+      '0',
+    )
+    .option(
+      '--until-stopped',
+      'repeat the online/offline cycle until Ctrl-C or SIGTERM, then drain and report',
+      false,
     )
     .option('--timeout <duration>', 'give up draining after this long', '2m')
     .option(
@@ -114,7 +133,7 @@ export function registerRunCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync run --devices 2 --save-scenario run.yaml && personalai-sync scenario run run.yaml\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
+      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync run --devices 2 --save-scenario run.yaml && personalai-sync scenario run run.yaml\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n  $ personalai-sync run --devices 2 --edit-rate 1/s --strategy ask-user\n  $ personalai-sync run --until-stopped --offline-for 20s   (Ctrl-C: drain, judge, report)\n',
     )
     .action(
       wrapAction(async (options, command) => {
@@ -155,6 +174,12 @@ export function registerRunCommand(program: Command): void {
               : parseInteger('--bandwidth', flags.bandwidth, 1) * 1000,
         };
         const recordsPerSecond = parseRecordRate(flags.recordRate);
+        const editsPerSecond = parseRecordRate(flags.editRate, '--edit-rate');
+        const deletesPerSecond = parseRecordRate(flags.deleteRate, '--delete-rate');
+        if (flags.untilStopped && flags.saveScenario !== undefined)
+          throw new UsageError(
+            '--save-scenario saves a timeline with an end; --until-stopped has none. Leave one out.',
+          );
         const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
         const deviceIds =
           deviceCount === 1
@@ -187,6 +212,9 @@ export function registerRunCommand(program: Command): void {
               `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
             );
           }
+          // Ctrl-C or SIGTERM: the timeline stops where it is, the devices drain and are judged,
+          // the report is printed (exit 130/143). A second one exits at once.
+          const stopping = stopOnSignal(options.quiet ? null : process.stderr);
           // A device that dies (--crash-at) or closes may leave firebase-admin work that rejects
           // later on its terminated client: harmless, and it must not kill the command.
           const guarded = await listenForUnheard(() =>
@@ -197,6 +225,10 @@ export function registerRunCommand(program: Command): void {
               clock: systemClock,
               ...timings,
               recordsPerSecond,
+              editsPerSecond,
+              deletesPerSecond,
+              untilStopped: flags.untilStopped,
+              stop: stopping.signal,
               blackhole: flags.blackhole,
               strategy,
               knobs,
@@ -213,7 +245,7 @@ export function registerRunCommand(program: Command): void {
                   `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
                 ),
             }),
-          );
+          ).finally(() => stopping.release());
           spinner.stop();
           const report = guarded.value;
           for (const unheard of guarded.others)
@@ -223,9 +255,10 @@ export function registerRunCommand(program: Command): void {
           return {
             result: report,
             print: printRunReport,
+            // Failures say more than the interruption; a clean run cut short says it was cut.
             exitCode:
               report.drained && report.invariants.holds && guarded.others.length === 0
-                ? EXIT.ok
+                ? (stopping.exitCode() ?? EXIT.ok)
                 : EXIT.failures,
           };
         } finally {
