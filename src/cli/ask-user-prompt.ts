@@ -22,8 +22,26 @@ export function canPrompt(): boolean {
 }
 
 async function ask(conflict: Conflict): Promise<Decision> {
-  const { select } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
   process.stderr.write(`\n${sideBySide(conflict)}\n`);
+  for (;;) {
+    try {
+      return await select(conflict);
+    } catch (error) {
+      if ((error as Error).name !== 'ExitPromptError') throw error;
+      // The prompt holds the terminal in raw mode, so Ctrl-C reaches it as a key, not a signal:
+      // pass it on as the signal it means (`run` stops and drains; a second one exits at once;
+      // with no one listening, the process ends as on any Ctrl-C). The conflict still needs an
+      // answer to be resolved, so it is asked again.
+      process.kill(process.pid, 'SIGINT');
+      process.stderr.write(
+        '(stopping: answer this conflict to go on, or Ctrl-C again to exit now)\n',
+      );
+    }
+  }
+}
+
+function select(conflict: Conflict): Promise<Decision> {
+  const { select } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
   return select<Decision>(
     {
       message: `Conflict on ${conflict.table}/${conflict.id}: which version do you keep?`,

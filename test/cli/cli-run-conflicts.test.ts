@@ -119,6 +119,47 @@ describe('run makes conflicts when asked, and stops on Ctrl-C with its report', 
     expect(perCollection).toBe(report.conflicts.length);
   }, 180_000);
 
+  it('--strategy ask-user means something: each conflict of the edits is put to the answers', async () => {
+    const user = uniqueUserId('churn-ask');
+    const dir = tempDir();
+    const answers = path.join(dir, 'answers.json');
+    fs.writeFileSync(answers, JSON.stringify({ default: 'local' }));
+    const base = ['--data-dir', dir, '--user', user, '--seed', '32', ...backendArgs()];
+    const run = await runCli(
+      [
+        ...base,
+        '--json',
+        'run',
+        '--devices',
+        '2',
+        '--online-for',
+        '3s',
+        '--offline-for',
+        '3s',
+        '--record-rate',
+        '0',
+        '--edit-rate',
+        '2/s',
+        '--strategy',
+        'ask-user',
+        '--answers',
+        answers,
+      ],
+      {},
+      170_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const report = validReport(run.stdout);
+    expect(report).toMatchObject({
+      editedOffline: 12,
+      recordedOffline: 0,
+      invariants: { holds: true },
+    });
+    expect(report.conflicts.length).toBeGreaterThan(0);
+    for (const conflict of report.conflicts)
+      expect(conflict).toMatchObject({ strategy: 'ask-user', decision: 'local' });
+  }, 180_000);
+
   it('with edit and delete rates of 0 (the default), two devices make no conflict, as before', async () => {
     const user = uniqueUserId('no-churn');
     const base = ['--data-dir', tempDir(), '--user', user, '--seed', '31', ...backendArgs()];
