@@ -33,6 +33,8 @@ export function parseRecordRate(text: string, flag = '--record-rate'): number {
 export function decideFor(
   strategy: ConflictStrategy,
   answersFile: string | undefined,
+  /** Ctrl-C at the prompt (a key there, not a signal); default: raised as SIGINT. */
+  onInterrupt?: () => void,
 ): DecideFn | undefined {
   if (answersFile) return loadAnswers(answersFile);
   if (strategy !== 'ask-user') return undefined;
@@ -41,7 +43,7 @@ export function decideFor(
       '--strategy ask-user needs a terminal to ask on, or --answers FILE with the answers (see `run --help`).',
     );
   }
-  return terminalDecide();
+  return terminalDecide(onInterrupt);
 }
 
 /**

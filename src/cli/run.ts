@@ -156,7 +156,9 @@ export function registerRunCommand(program: Command): void {
         }
         const deviceCount = parseInteger('--devices', flags.devices, 1);
         if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
-        const decide = decideFor(strategy, flags.answers);
+        // Ctrl-C at an ask-user prompt stops the run as a Ctrl-C signal does (bound once it listens).
+        let interruptRun: () => void = () => process.kill(process.pid, 'SIGINT');
+        const decide = decideFor(strategy, flags.answers, () => interruptRun());
         const timings = {
           onlineForMs: parseDuration('--online-for', flags.onlineFor),
           offlineForMs: parseDuration('--offline-for', flags.offlineFor),
@@ -215,6 +217,7 @@ export function registerRunCommand(program: Command): void {
           // Ctrl-C or SIGTERM: the timeline stops where it is, the devices drain and are judged,
           // the report is printed (exit 130/143). A second one exits at once.
           const stopping = stopOnSignal(options.quiet ? null : process.stderr);
+          interruptRun = stopping.interrupt;
           // A device that dies (--crash-at) or closes may leave firebase-admin work that rejects
           // later on its terminated client: harmless, and it must not kill the command.
           const guarded = await listenForUnheard(() =>

@@ -27,6 +27,8 @@ export function waitForStopSignal(timeoutMs: number | null = null): Promise<void
 export function stopOnSignal(notes: NodeJS.WritableStream | null): {
   signal: AbortSignal;
   exitCode(): number | null;
+  /** Ctrl-C that did not come as a signal (a key at a prompt in raw mode). */
+  interrupt(): void;
   release(): void;
 } {
   const controller = new AbortController();
@@ -47,6 +49,7 @@ export function stopOnSignal(notes: NodeJS.WritableStream | null): {
   return {
     signal: controller.signal,
     exitCode: () => (received === null ? null : (SIGNAL_EXIT[received] ?? 130)),
+    interrupt: () => onSignal('SIGINT'),
     release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
