@@ -8,10 +8,10 @@ import { syncedColumnNames } from '../sync/wire-format';
  * even when collections sync side by side. The values shown are the user's own data on their own
  * terminal; they are never logged.
  */
-export function terminalDecide(): DecideFn {
+export function terminalDecide(onInterrupt: () => void = raiseSigint): DecideFn {
   let queue: Promise<unknown> = Promise.resolve();
   return (conflict) => {
-    const answer = queue.then(() => ask(conflict));
+    const answer = queue.then(() => ask(conflict, onInterrupt));
     queue = answer.catch(() => {});
     return answer;
   };
@@ -21,9 +21,31 @@ export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }
 
-async function ask(conflict: Conflict): Promise<Decision> {
-  const { select } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
+/** Ctrl-C at a prompt, for a command that does not handle it itself: as Ctrl-C anywhere. */
+function raiseSigint(): void {
+  process.kill(process.pid, 'SIGINT');
+}
+
+async function ask(conflict: Conflict, onInterrupt: () => void): Promise<Decision> {
   process.stderr.write(`\n${sideBySide(conflict)}\n`);
+  for (;;) {
+    try {
+      return await select(conflict);
+    } catch (error) {
+      if ((error as Error).name !== 'ExitPromptError') throw error;
+      // The prompt holds the terminal in raw mode, so Ctrl-C reaches it as a key, not a signal:
+      // it is passed on as the Ctrl-C it means (`run` stops and drains; a second one exits at
+      // once). The conflict still needs an answer to be resolved, so it is asked again.
+      onInterrupt();
+      process.stderr.write(
+        '(stopping: answer this conflict to go on, or Ctrl-C again to exit now)\n',
+      );
+    }
+  }
+}
+
+function select(conflict: Conflict): Promise<Decision> {
+  const { select } = require('@inquirer/prompts') as typeof import('@inquirer/prompts');
   return select<Decision>(
     {
       message: `Conflict on ${conflict.table}/${conflict.id}: which version do you keep?`,

@@ -15,6 +15,7 @@ export const HELP_TOPICS = {
       `  ${EXIT.usage}    bad usage or input (a flag, a file, a refused target): nothing was changed`,
       `  ${EXIT.environment}    the machine lacks something (Java, an emulator, a port, a writable folder)`,
       '  130  stopped by Ctrl-C (a soak or a long run prints what it did first)',
+      '  143  stopped by SIGTERM (`run` prints what it did first, as for Ctrl-C)',
       '',
       'With --json every error is one document on stdout with a stable code:',
       '  {"status":"error","exitCode":2,"error":{"code":"usage.unknown-option","name":"UsageError","message":"…"}}',

@@ -14,6 +14,15 @@ export function printRunReport(report: RunReport, out: Printer): void {
   out.line(
     `online ${formatDuration(p.onlineForMs)}, offline ${formatDuration(p.offlineForMs)}, then drained in ${formatDuration(p.drainMs)}; ${formatDuration(p.totalMs)} in all, ${report.passes} sync passes; seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
   );
+  if (report.editedOffline > 0 || report.deletedOffline > 0)
+    out.line(
+      `edited offline ${report.editedOffline}, deleted offline ${report.deletedOffline} (existing records, every device's counted); conflicts ${report.conflicts.length}`,
+    );
+  if (report.interrupted)
+    out.line(
+      `stopped by a signal after ${report.cycles} online/offline cycle${report.cycles === 1 ? '' : 's'}: the figures cover the run up to then, and the drain after it`,
+    );
+  else if (report.cycles > 1) out.line(`${report.cycles} online/offline cycles`);
   out.line('');
   const several = report.devices.length > 1;
   const header = [

@@ -16,12 +16,13 @@ export function parseStrategy(text: string): ConflictStrategy {
 }
 
 /** `2/s`, `120/min`, `5/h`, or a plain number per second. Returns records per second. */
-export function parseRecordRate(text: string): number {
+export function parseRecordRate(text: string, flag = '--record-rate'): number {
+  if (String(text).trim().startsWith('-'))
+    throw new UsageError(`${flag} cannot be negative; got "${text}" (0 turns it off).`);
   const parsed = parseRate(String(text));
-  if (!parsed)
-    throw new UsageError(`--record-rate must look like 2/s, 120/min or 5/h; got "${text}".`);
+  if (!parsed) throw new UsageError(`${flag} must look like 2/s, 120/min or 5/h; got "${text}".`);
   const rate = perSecond(parsed);
-  if (!Number.isFinite(rate)) throw new UsageError(`--record-rate is too large; got "${text}".`);
+  if (!Number.isFinite(rate)) throw new UsageError(`${flag} is too large; got "${text}".`);
   return rate;
 }
 
@@ -32,6 +33,8 @@ export function parseRecordRate(text: string): number {
 export function decideFor(
   strategy: ConflictStrategy,
   answersFile: string | undefined,
+  /** Ctrl-C at the prompt (a key there, not a signal); default: raised as SIGINT. */
+  onInterrupt?: () => void,
 ): DecideFn | undefined {
   if (answersFile) return loadAnswers(answersFile);
   if (strategy !== 'ask-user') return undefined;
@@ -40,7 +43,7 @@ export function decideFor(
       '--strategy ask-user needs a terminal to ask on, or --answers FILE with the answers (see `run --help`).',
     );
   }
-  return terminalDecide();
+  return terminalDecide(onInterrupt);
 }
 
 /**

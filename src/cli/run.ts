@@ -23,12 +23,16 @@ import { guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
+import { stopOnSignal } from './stop-signal';
 import { throwawayNotice } from './throwaway-notice';
 
 interface RunFlags {
   onlineFor: string;
   offlineFor: string;
   recordRate: string;
+  editRate: string;
+  deleteRate: string;
+  untilStopped: boolean;
   timeout: string;
   failRate: string;
   failKinds: string;
@@ -59,6 +63,21 @@ export function registerRunCommand(program: Command): void {
       '--record-rate <rate>',
       'records each device creates while offline, e.g. 2/s, 120/min',
       '2/s',
+    )
+    .option(
+      '--edit-rate <rate>',
+      'edits of existing records each device makes while offline (the same records on every device, so they conflict), e.g. 1/s',
+      '0',
+    )
+    .option(
+      '--delete-rate <rate>',
+      'deletes of existing records each device makes while offline, e.g. 10/min',
+      '0',
+    )
+    .option(
+      '--until-stopped',
+      'repeat the online/offline cycle until Ctrl-C or SIGTERM, then drain and report',
+      false,
     )
     .option('--timeout <duration>', 'give up draining after this long', '2m')
     .option(
@@ -115,7 +134,7 @@ export function registerRunCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync run --devices 2 --save-scenario run.yaml && personalai-sync scenario run run.yaml\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n',
+      '\nExamples:\n  $ personalai-sync run --offline-for 30s\n  $ personalai-sync run --devices 2 --save-scenario run.yaml && personalai-sync scenario run run.yaml\n  $ personalai-sync --seed 7 run --offline-for 10s --fail-rate 0.3 --devices 3 --strategy merge\n  $ personalai-sync run --devices 2 --edit-rate 1/s --strategy ask-user\n  $ personalai-sync run --until-stopped --offline-for 20s   (Ctrl-C: drain, judge, report)\n',
     )
     .action(
       wrapAction(async (options, command) => {
@@ -138,7 +157,9 @@ export function registerRunCommand(program: Command): void {
         }
         const deviceCount = parseInteger('--devices', flags.devices, 1);
         if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
-        const decide = decideFor(strategy, flags.answers);
+        // Ctrl-C at an ask-user prompt stops the run as a Ctrl-C signal does (bound once it listens).
+        let interruptRun: () => void = () => process.kill(process.pid, 'SIGINT');
+        const decide = decideFor(strategy, flags.answers, () => interruptRun());
         const timings = {
           onlineForMs: parseDuration('--online-for', flags.onlineFor),
           offlineForMs: parseDuration('--offline-for', flags.offlineFor),
@@ -156,6 +177,12 @@ export function registerRunCommand(program: Command): void {
               : parseInteger('--bandwidth', flags.bandwidth, 1) * 1000,
         };
         const recordsPerSecond = parseRecordRate(flags.recordRate);
+        const editsPerSecond = parseRecordRate(flags.editRate, '--edit-rate');
+        const deletesPerSecond = parseRecordRate(flags.deleteRate, '--delete-rate');
+        if (flags.untilStopped && flags.saveScenario !== undefined)
+          throw new UsageError(
+            '--save-scenario saves a timeline with an end; --until-stopped has none. Leave one out.',
+          );
         const seed = options.seed ?? Math.floor(Date.now() % 2_147_483_647);
         const deviceIds =
           deviceCount === 1
@@ -189,6 +216,10 @@ export function registerRunCommand(program: Command): void {
               `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
             );
           }
+          // Ctrl-C or SIGTERM: the timeline stops where it is, the devices drain and are judged,
+          // the report is printed (exit 130/143). A second one exits at once.
+          const stopping = stopOnSignal(options.quiet ? null : process.stderr);
+          interruptRun = stopping.interrupt;
           // A device that dies (--crash-at) or closes may leave firebase-admin work that rejects
           // later on its terminated client: harmless, and it must not kill the command.
           const guarded = await listenForUnheard(() =>
@@ -199,6 +230,10 @@ export function registerRunCommand(program: Command): void {
               clock: systemClock,
               ...timings,
               recordsPerSecond,
+              editsPerSecond,
+              deletesPerSecond,
+              untilStopped: flags.untilStopped,
+              stop: stopping.signal,
               blackhole: flags.blackhole,
               strategy,
               knobs,
@@ -215,7 +250,7 @@ export function registerRunCommand(program: Command): void {
                   `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
                 ),
             }),
-          );
+          ).finally(() => stopping.release());
           spinner.stop();
           const report = guarded.value;
           for (const unheard of guarded.others)
@@ -225,9 +260,10 @@ export function registerRunCommand(program: Command): void {
           return {
             result: report,
             print: printRunReport,
+            // Failures say more than the interruption; a clean run cut short says it was cut.
             exitCode:
               report.drained && report.invariants.holds && guarded.others.length === 0
-                ? EXIT.ok
+                ? (stopping.exitCode() ?? EXIT.ok)
                 : EXIT.failures,
           };
         } finally {

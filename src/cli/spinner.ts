@@ -23,6 +23,9 @@ export function startSpinner(
   const spinner = ora({
     text,
     stream: process.stderr,
+    // The terminal's input stays the terminal's: ora's discarding holds stdin in raw mode, which
+    // fights the ask-user prompt for it (and turned Ctrl-C at the prompt into a stray SIGINT).
+    discardStdin: false,
     color: process.env.NO_COLOR ? false : 'cyan',
   }).start();
   let stopped = false;

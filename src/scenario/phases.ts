@@ -26,16 +26,22 @@ export async function runPhases(sim: Simulation, phases: Phase[]): Promise<void>
   for (const phase of phases) await phase.run(sim);
 }
 
-/** The steps phase: each step in order, noted in the report; writes still in flight land last. */
+/**
+ * The steps phase: each step in order, noted in the report; writes still in flight land last.
+ * The steps may be endless (`run --until-stopped`): an interrupted world starts no further step.
+ */
 export function stepsPhase(
-  steps: StepSpec[],
+  steps: Iterable<StepSpec>,
   reports: StepReport[],
   onStep?: (index: number, label: string) => void,
 ): Phase {
   return {
     name: 'steps',
     async run(sim) {
-      for (const [index, step] of steps.entries()) {
+      let index = -1;
+      for (const step of steps) {
+        index += 1;
+        if (sim.interrupted) break;
         const label = describeStep(step, index);
         onStep?.(index, label);
         const atMs = sim.at();

@@ -19,7 +19,7 @@ import { Scenario, type ScenarioInput, type ScenarioSpec } from './format';
 import { drainPolicy, type HealResult, heal, pendingOf } from './heal';
 import { type Phase, runPhases, type StepReport, stepsPhase } from './phases';
 import { mergeCounts } from './run-scenario';
-import { runNames, runTimeline } from './run-timeline';
+import { runNames, runTimeline, timelineSteps } from './run-timeline';
 import { Simulation } from './simulation';
 
 /**
@@ -45,6 +45,16 @@ export interface RunOptions {
   offlineForMs: number;
   /** Records per second each device creates while offline. */
   recordsPerSecond: number;
+  /** Existing records each device edits, and deletes, per second while offline (default 0). */
+  editsPerSecond?: number;
+  deletesPerSecond?: number;
+  /** Repeat the online/offline cycle until `stop` aborts (`run --until-stopped`). */
+  untilStopped?: boolean;
+  /**
+   * Stops the timeline where it is (Ctrl-C): the devices come online, drain, and are judged;
+   * the report says it was interrupted.
+   */
+  stop?: AbortSignal;
   timeoutMs: number;
   /** Offline as "black hole" (accepts, never answers) instead of "connection refused". */
   blackhole: boolean;
@@ -92,6 +102,13 @@ export interface RunReport {
   phases: { onlineForMs: number; offlineForMs: number; drainMs: number; totalMs: number };
   seeded: number;
   recordedOffline: number;
+  /** Edits and deletes of existing records the devices made offline (each device's counted). */
+  editedOffline: number;
+  deletedOffline: number;
+  /** Online/offline cycles started (more than one with --until-stopped). */
+  cycles: number;
+  /** Stopped before its timeline ended (Ctrl-C): the figures cover the run up to then. */
+  interrupted: boolean;
   passes: number;
   drained: boolean;
   pending: number;
@@ -160,14 +177,17 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
   });
   const log = syncLog(sim, started);
   let phase: RunProgress['phase'] = 'seeding';
-  let recording = -1;
+  let recording: (step: number) => boolean = () => false;
   const progress = (pending = 0) =>
     options.onProgress?.({
       phase,
       elapsedMs: options.clock.now() - started,
-      recorded: recordedIn(sim, recording).length,
+      recorded: offlineWrites(sim, recording, 'create').length,
       pending,
     });
+  const interrupt = () => sim.interrupt();
+  if (options.stop?.aborted) interrupt();
+  options.stop?.addEventListener('abort', interrupt);
   let healed: HealResult = { rounds: 0, drained: false, ms: 0 };
   let report: RunReport | null = null;
   try {
@@ -177,32 +197,47 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     const sdks = slots.map((slot) => slot.device.sdk);
     const timeline = runTimeline({ ...options, sdks }, empty, TICK_MS);
     options.onTimeline?.(timeline.scenario);
-    recording = timeline.recordingStep;
     const scenario = Scenario.parse(timeline.scenario) as ScenarioSpec;
+    const { steps: endless, positionOf } = timelineSteps(
+      scenario.steps,
+      timeline.cycleStart,
+      options.untilStopped === true,
+    );
+    recording = (step) =>
+      timeline.recordingStep >= 0 && positionOf(step) === timeline.recordingStep;
     const steps: StepReport[] = [];
     const judge: Phase = {
       name: 'judge',
       async run() {
         phase = 'done';
         progress((await pendingOf(sim)).pending);
-        report = await judgeRun(options, sim, log, { started, healed, recording, timeline });
+        report = await judgeRun(options, sim, log, {
+          started,
+          healed,
+          recording,
+          timeline,
+          cycles: steps.filter((s) => positionOf(s.index) === timeline.cycleStart).length,
+        });
       },
     };
     await runPhases(sim, [
-      stepsPhase(scenario.steps, steps, (index) => {
-        phase = timeline.phases[index];
+      stepsPhase(endless, steps, (index) => {
+        phase = timeline.phases[positionOf(index)];
         progress();
       }),
       {
         name: 'heal',
         async run() {
           phase = 'draining';
+          // Stopped mid-timeline: the devices come back online (the timeline's last step) to drain.
+          if (sim.interrupted) for (const slot of sim.slots) await sim.setMode(slot, 'online');
           healed = await heal(sim, drainPolicy(options.timeoutMs, TICK_MS), progress);
         },
       },
       judge,
     ]);
   } finally {
+    options.stop?.removeEventListener('abort', interrupt);
     await sim.close();
   }
   return report!;
@@ -250,9 +285,13 @@ async function emptyDevices(slots: DeviceSlot[]): Promise<string[]> {
   return empty;
 }
 
-/** Records made by one step (the offline recording), as device/table/id. */
-function recordedIn(sim: Simulation, step: number) {
-  return sim.ledger.writes.filter((w) => w.step === step && w.kind === 'create');
+/** Writes of one kind made by the offline recording steps, as device/table/id. */
+function offlineWrites(
+  sim: Simulation,
+  recording: (step: number) => boolean,
+  kind: 'create' | 'update' | 'delete',
+) {
+  return sim.ledger.writes.filter((w) => w.kind === kind && recording(w.step));
 }
 
 /** The judge phase of `run`: the independent checker, and the numbers of the report. */
@@ -263,14 +302,16 @@ async function judgeRun(
   run: {
     started: number;
     healed: HealResult;
-    recording: number;
+    recording: (step: number) => boolean;
     timeline: ReturnType<typeof runTimeline>;
+    cycles: number;
   },
 ): Promise<RunReport> {
   const devices = sim.slots.map((s) => s.device);
   const lives = sim.slots.flatMap((s) => s.all());
   const invariants = await checkRun(options, sim);
-  const latency = await ackLatencies(sim, recordedIn(sim, run.recording));
+  const recorded = offlineWrites(sim, run.recording, 'create');
+  const latency = await ackLatencies(sim, recorded);
   const collections = {} as Record<DataTable, CollectionReport>;
   for (const table of DATA_TABLES) {
     let pending = 0;
@@ -299,7 +340,11 @@ async function judgeRun(
       totalMs: options.clock.now() - run.started,
     },
     seeded: sim.ledger.writes.filter((w) => run.timeline.seedSteps.includes(w.step)).length,
-    recordedOffline: recordedIn(sim, run.recording).length,
+    recordedOffline: recorded.length,
+    editedOffline: offlineWrites(sim, run.recording, 'update').length,
+    deletedOffline: offlineWrites(sim, run.recording, 'delete').length,
+    cycles: run.cycles,
+    interrupted: sim.interrupted,
     passes: sim.totals.rounds,
     drained: run.healed.drained,
     pending,

@@ -16,7 +16,11 @@ type StepInput = NonNullable<ScenarioInput['steps']>[number];
  *   sync all, then advance --online-for     (background sync every tick while online)
  *   offline all (refused, or a black hole)
  *   generate at --record-rate               (a black-holed device keeps trying to sync)
+ *     or churn: create, edit, delete at      (--edit-rate, --delete-rate: edits of records the
+ *     their rates                             devices share, so they conflict)
  *   online all                              (then the drain, and the checker)
+ *
+ * From `sync all` on, the steps are one online/offline cycle, which `run --until-stopped` repeats.
  *
  * Pure: what `run` does is decided here, before anything runs.
  */
@@ -30,6 +34,8 @@ export interface RunTimeline {
   /** The steps that seeded empty devices, and the one that records offline (-1: none). */
   seedSteps: number[];
   recordingStep: number;
+  /** Where the online/offline cycle begins: steps from here to the end are one cycle. */
+  cycleStart: number;
 }
 
 export function runTimeline(
@@ -83,7 +89,7 @@ export function runTimeline(
         }),
       )
     : [];
-  add('online', { sync: 'all' });
+  const cycleStart = add('online', { sync: 'all' });
   if (options.onlineForMs > 0) add('online', { advance: options.onlineForMs });
   add('offline', { offline: { device: 'all', mode: options.blackhole ? 'blackhole' : 'refuse' } });
   // Records each device makes while offline, at the rate, as time passes; the rest of the
@@ -92,7 +98,21 @@ export function runTimeline(
   const count = Math.floor(perMs * options.offlineForMs + 1e-9);
   let recordingStep = -1;
   let recordedForMs = 0;
-  if (count > 0) {
+  const edits = options.editsPerSecond ?? 0;
+  const deletes = options.deletesPerSecond ?? 0;
+  if ((edits > 0 || deletes > 0) && options.offlineForMs > 0) {
+    // One step does all three over the whole offline time, so they happen side by side.
+    recordingStep = add('offline', {
+      churn: {
+        device: 'all',
+        for: options.offlineForMs,
+        ...(options.recordsPerSecond > 0 ? { create: options.recordsPerSecond } : {}),
+        ...(edits > 0 ? { edit: edits } : {}),
+        ...(deletes > 0 ? { delete: deletes } : {}),
+      },
+    });
+    recordedForMs = options.offlineForMs;
+  } else if (count > 0) {
     recordingStep = add('offline', {
       generate: { device: 'all', count, rate: options.recordsPerSecond },
     });
@@ -104,7 +124,7 @@ export function runTimeline(
   return {
     scenario: {
       name: `run (seed ${options.seed})`,
-      description: `personalai-sync run, as a timeline: ${options.deviceIds.length} device(s), online ${options.onlineForMs} ms, offline ${options.offlineForMs} ms at ${options.recordsPerSecond} records/s.`,
+      description: `personalai-sync run, as a timeline: ${options.deviceIds.length} device(s), online ${options.onlineForMs} ms, offline ${options.offlineForMs} ms at ${options.recordsPerSecond} records/s${edits > 0 || deletes > 0 ? `, ${edits} edits/s and ${deletes} deletes/s` : ''}.`,
       seed: options.seed,
       strategy: options.strategy,
       pageSize: options.knobs?.pageSize,
@@ -128,6 +148,29 @@ export function runTimeline(
     phases,
     seedSteps,
     recordingStep,
+    cycleStart,
+  };
+}
+
+/**
+ * The timeline's steps, with the cycle repeated without end when `untilStopped` (the runner stops
+ * at the first step after an interrupt), and where step `index` falls in the timeline.
+ */
+export function timelineSteps<Step>(
+  steps: Step[],
+  cycleStart: number,
+  untilStopped: boolean,
+): { steps: Iterable<Step>; positionOf: (index: number) => number } {
+  const cycle = steps.length - cycleStart;
+  const positionOf = (index: number) =>
+    index < steps.length ? index : cycleStart + ((index - cycleStart) % cycle);
+  if (!untilStopped) return { steps, positionOf };
+  return {
+    steps: (function* () {
+      yield* steps;
+      for (;;) yield* steps.slice(cycleStart);
+    })(),
+    positionOf,
   };
 }
 

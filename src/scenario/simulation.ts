@@ -67,6 +67,8 @@ export class Simulation implements StepWorld {
   /** Sync errors by code, and how many of them were quarantined server documents. */
   readonly errorCodes: Record<string, number> = {};
   quarantined = 0;
+  /** Set by `interrupt()`: the steps phase ends early. */
+  interrupted = false;
   readonly observers: SyncObserver[] = [];
   private readonly origin: number;
   private readonly byKey: Map<string, DeviceSlot>;
@@ -220,14 +222,24 @@ export class Simulation implements StepWorld {
   }
 
   /** Moves time forward a tick at a time, running background sync as it goes. */
-  async passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<void> {
+  async passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<boolean> {
     const start = this.clock.now();
     const end = start + ms;
     while (this.clock.now() < end) {
+      if (this.interrupted) return false;
       await this.clock.sleep(Math.min(this.tickMs, end - this.clock.now()));
       await onTick?.(this.clock.now() - start);
       await this.backgroundRound();
     }
+    return true;
+  }
+
+  /**
+   * Stops the timeline where it is (`run` on Ctrl-C): time passing in a step ends at its next
+   * tick, and no further step starts. The heal and the judge still run.
+   */
+  interrupt(): void {
+    this.interrupted = true;
   }
 
   async expectNow(expect: Expectations, index: number): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock';
 import { Scenario } from '../../src/scenario/format';
-import { runTimeline } from '../../src/scenario/run-timeline';
+import { runTimeline, timelineSteps } from '../../src/scenario/run-timeline';
 import { NO_FAULTS } from '../../src/simulate/fault-model';
 import { HEALTHY_LINK } from '../../src/simulate/fault-proxy';
 
@@ -56,6 +56,41 @@ describe('run as a timeline', () => {
     expect(Scenario.safeParse(timeline.scenario).success).toBe(true);
   });
 
+  it('with edit and delete rates, the offline phase is one churn step over the whole offline time', () => {
+    const timeline = runTimeline(
+      { ...options, editsPerSecond: 1, deletesPerSecond: 0.5 },
+      [],
+      1000,
+    );
+    expect(timeline.scenario.steps).toEqual([
+      { sync: 'all' },
+      { advance: 5000 },
+      { offline: { device: 'all', mode: 'blackhole' } },
+      { churn: { device: 'all', for: 2500, create: 2, edit: 1, delete: 0.5 } },
+      { online: 'all' },
+    ]);
+    expect(timeline.recordingStep).toBe(3);
+    expect(timeline.cycleStart).toBe(0);
+    expect(Scenario.safeParse(timeline.scenario).success).toBe(true);
+    // Rates of 0 leave the timeline as it always was.
+    expect(
+      runTimeline({ ...options, editsPerSecond: 0, deletesPerSecond: 0 }, [], 1000).scenario.steps,
+    ).toEqual(runTimeline(options, [], 1000).scenario.steps);
+  });
+
+  it('--until-stopped repeats the online/offline cycle, after the seeding, without end', () => {
+    const timeline = runTimeline(options, ['device-1-2'], 1000);
+    expect(timeline.cycleStart).toBe(5);
+    const { steps, positionOf } = timelineSteps(timeline.scenario.steps!, 5, true);
+    const first = [...take(steps, 20)];
+    expect(first.slice(0, 10)).toEqual(timeline.scenario.steps);
+    expect(first.slice(10, 15)).toEqual(timeline.scenario.steps!.slice(5));
+    expect(first.slice(15, 20)).toEqual(timeline.scenario.steps!.slice(5));
+    expect([8, 13, 18].map(positionOf)).toEqual([8, 8, 8]);
+    const once = timelineSteps(timeline.scenario.steps!, 5, false);
+    expect([...once.steps]).toEqual(timeline.scenario.steps);
+  });
+
   it('states faults, a bad link and a crash first, and names ids that are not scenario names', () => {
     const timeline = runTimeline(
       {
@@ -98,3 +133,11 @@ describe('run as a timeline', () => {
     expect(Scenario.safeParse(timeline.scenario).success).toBe(true);
   });
 });
+
+function* take<T>(items: Iterable<T>, n: number): Generator<T> {
+  let left = n;
+  for (const item of items) {
+    if (left-- <= 0) return;
+    yield item;
+  }
+}

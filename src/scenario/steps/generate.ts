@@ -67,13 +67,15 @@ export const generate = defineStep({
       return undefined;
     }
     let made = 0;
-    await world.passTime(Math.ceil(count / rate), async (elapsed) => {
+    const whole = await world.passTime(Math.ceil(count / rate), async (elapsed) => {
       const due = Math.min(count, Math.floor(elapsed * rate));
       if (due > made) {
         for (const slot of chosen) await make(slot, due - made, made);
         made = due;
       }
     });
+    // Cut short (`run` stopped by Ctrl-C): what was made is all; the rest is not made at once.
+    if (!whole) return `stopped after ${made} of ${count}`;
     if (made < count) for (const slot of chosen) await make(slot, count - made, made);
     return undefined;
   },
@@ -82,7 +84,7 @@ export const generate = defineStep({
     `generate ${b.count} ${b.collection ?? 'records'} on ${on(b.device)}${b.rate ? ` at ${+(b.rate * 60_000).toFixed(2)}/min` : ''}${b.over ? ` over ${formatMs(b.over)}` : ''}`,
 });
 
-interface Batch {
+export interface Batch {
   step: number;
   table: DataTable | undefined;
   /** Records to make now: numbers first … first + count - 1 of the step's total. */
@@ -94,7 +96,7 @@ interface Batch {
 }
 
 /** Records new records on one device, created in one batch per collection. */
-async function record(world: StepWorld, slot: DeviceSlot, batch: Batch): Promise<void> {
+export async function record(world: StepWorld, slot: DeviceSlot, batch: Batch): Promise<void> {
   const { step, table, count, first, total, random, over } = batch;
   const rows = new Map<DataTable, Array<Record<string, unknown>>>();
   const now = slot.clock.now();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { advance } from './advance';
 import { answer } from './answer';
+import { churn } from './churn';
 import { cleanup } from './cleanup';
 import { clock } from './clock';
 import { crash } from './crash';
@@ -45,6 +46,7 @@ export const STEP_KINDS = [
   clock,
   kill,
   purge,
+  churn,
   // Last: its actor bounds what the steps before it may do (crashes, kills), so it must see them.
   expect,
 ] as const;

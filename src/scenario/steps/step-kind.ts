@@ -59,8 +59,11 @@ export interface StepWorld {
   ): Promise<void>;
   /** One sync pass of these devices (one by one, or together: the runner's choice). */
   sync(slots: DeviceSlot[]): Promise<void>;
-  /** Moves time forward, running background sync as it goes. */
-  passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<void>;
+  /**
+   * Moves time forward, running background sync as it goes. False when it was cut short (the
+   * world was interrupted: `run` stopped by Ctrl-C).
+   */
+  passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<boolean>;
   /** Writes down a device's write for the judge. */
   recordWrite(
     slot: DeviceSlot,

@@ -113,7 +113,9 @@ export const write = defineStep({
       ledger: world.ledger,
       now: () => world.now(),
       at: () => world.at(),
-      passTime: (ms, onTick) => world.passTime(ms, onTick),
+      passTime: async (ms, onTick) => {
+        await world.passTime(ms, onTick);
+      },
       reports: world.otherWrites,
       inFlight: world.inFlight,
     });
