@@ -81,11 +81,15 @@ export function checkConflictOutcomes(
  * field of a record, each before the other's write was seen acknowledged, and both were then
  * acknowledged. Whichever pushed second met a version it was not based on, so a conflict must have
  * been reported on that record (by either device); a silent overwrite is caught here. Writes seen
- * acknowledged in the round the other was made are left alone (their order is not known).
+ * acknowledged in the round the other was made are left alone (their order is not known), and so
+ * are writes whose device died while they were open: a pass that resolved the conflict and then
+ * died (after its remote write) took the report with it, which is not a defect.
  */
 export function checkUnreportedConflicts(
   writes: LedgerWrite[],
   conflicted: Set<string>,
+  /** A device that died while its write was open may have resolved the conflict and lost the report. */
+  diedWhileOpen: (write: LedgerWrite) => boolean,
   stepLabel: (step: number) => string,
   add: AddViolation,
 ) {
@@ -99,6 +103,7 @@ export function checkUnreportedConflicts(
       if (b.seq <= a.seq || b.device === a.device || b.table !== a.table || b.id !== a.id) continue;
       if (conflicted.has(record) || flagged.has(record)) continue;
       if (!(b.madeAt < a.ackedAt! && a.madeAt < b.ackedAt!)) continue;
+      if (diedWhileOpen(a) || diedWhileOpen(b)) continue;
       const field = Object.keys(a.fields).find(
         (f) =>
           !BOOKKEEPING.has(f) &&

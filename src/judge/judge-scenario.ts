@@ -82,7 +82,13 @@ export async function judgeScenario(input: JudgeInput): Promise<InvariantResult[
     const userWrites = input.ledger.writes.filter((w) => w.user === user.name);
     checkAcknowledged(userWrites, docs, input.stepLabel, add);
     checkUnacknowledged(userWrites, docs, excused, input.stepLabel, add);
-    checkUnreportedConflicts(userWrites, excused.conflicted, input.stepLabel, add);
+    checkUnreportedConflicts(
+      userWrites,
+      excused.conflicted,
+      (w) => input.ledger.diedWhileOpen(w),
+      input.stepLabel,
+      add,
+    );
     checkProvenance(userWrites, docs, label, add);
     const unapplied = unappliedByDevices(userWrites);
     await checkDuplicates({

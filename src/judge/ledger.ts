@@ -79,6 +79,21 @@ export class Ledger {
     return entry;
   }
 
+  /** Rounds in which a device's pass died (a crash point or a kill), by device. */
+  readonly crashes = new Map<string, number[]>();
+
+  /** A pass of this device died in the current round: what it had learned in memory is gone. */
+  crashed(device: string): void {
+    this.crashes.set(device, [...(this.crashes.get(device) ?? []), this.round]);
+  }
+
+  /** Whether the device died between making this write and its acknowledgement being seen. */
+  diedWhileOpen(write: LedgerWrite): boolean {
+    return (this.crashes.get(write.device) ?? []).some(
+      (round) => round >= write.madeAt && (write.ackedAt === null || round < write.ackedAt),
+    );
+  }
+
   /** Marks writes acknowledged now (in the current round). */
   acknowledge(writes: LedgerWrite[]): void {
     for (const write of writes) write.ackedAt = this.round;

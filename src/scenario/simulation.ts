@@ -166,6 +166,7 @@ export class Simulation implements StepWorld {
     });
     if (outcome.kind === 'crashed') {
       this.totals.crashes += 1;
+      this.ledger.crashed(slot.key);
       this.event(slot, 'crash', `died at ${outcome.point}; restarted`);
     } else {
       for (const c of outcome.result.conflicts) {
@@ -310,6 +311,7 @@ export class Simulation implements StepWorld {
     });
     if (killed !== null) {
       this.totals.crashes += 1;
+      this.ledger.crashed(slot.key);
       this.event(slot, 'crash', killed);
     }
     this.ledger.nextRound();

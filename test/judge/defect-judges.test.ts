@@ -74,6 +74,21 @@ steps:
   - sync: all
 `);
 
+const CRASHED_REPORT = parseScenarioText(`
+name: a conflict resolved by a pass that then dies (found by scenario detect, seed 20261125 run 75)
+seed: 967563763
+strategy: local-wins
+background: 0
+users:
+  - id: fuzz
+    devices: [phone, tablet]
+steps:
+  - crash: { device: fuzz/phone, at: after-remote-write }
+  - create: { device: fuzz/phone, collection: text_notes, id: n2, fields: {} }
+  - create: { device: fuzz/tablet, collection: text_notes, id: n2, fields: {} }
+  - sync: fuzz/tablet
+`);
+
 describe('the judge sees, with no expectation written', () => {
   const tempDir = useTempDir('defect-judges-');
   const run = (defects: DefectName[], scenario = ECHO) =>
@@ -153,5 +168,13 @@ describe('the judge sees, with no expectation written', () => {
     expect(f['conflict-outcomes'][0].detail).toMatch(
       /alice\/phone and alice\/tablet both wrote title .* yet no conflict was reported/,
     );
+  });
+
+  it('but not a conflict whose report died with the pass that resolved it (a crash after the remote write)', {
+    timeout: 90_000,
+  }, async () => {
+    const report = await run([], CRASHED_REPORT);
+    expect(report.totals.crashes).toBe(1);
+    expect(failing(report)).toEqual({});
   });
 });
