@@ -68,10 +68,19 @@ export class FaultInjector {
   private signalCrash: (point: CrashPoint) => void = () => {};
   private readonly pushTriggers = new PushTriggers();
 
+  private readonly occurrences = new Map<string, number>();
+
+  /**
+   * `drawFor`: a seeded stream per call (keyed by what the call is and how often it came), so
+   * which commit fails or loses its reply does not depend on the order parallel pushes finish in
+   * (under load it did: one replay pushed 2 records in a pass, the next 30). Without it, one
+   * stream in call order.
+   */
   constructor(
     private model: FaultModel,
     private readonly random: Random,
     private crashAt: CrashPoint | null = null,
+    private readonly drawFor?: (key: string) => Random,
   ) {
     this.crashed = new Promise((resolve) => {
       this.signalCrash = resolve;
@@ -114,16 +123,24 @@ export class FaultInjector {
     await new Promise<never>(() => {});
   }
 
-  shouldFail(operation: keyof FaultModel['failRate']): boolean {
-    return this.random() < this.model.failRate[operation];
+  /** The stream for one call: its own when keyed draws are on, else the shared one. */
+  private streamFor(key: string): Random {
+    if (!this.drawFor) return this.random;
+    const n = (this.occurrences.get(key) ?? 0) + 1;
+    this.occurrences.set(key, n);
+    return this.drawFor(`${key}#${n}`);
   }
 
-  shouldLoseAck(): boolean {
-    return this.random() < this.model.ackLostRate;
+  shouldFail(operation: keyof FaultModel['failRate'], random: Random = this.random): boolean {
+    return random() < this.model.failRate[operation];
   }
 
-  error(operation: string): Error {
-    const kind = this.model.kinds[Math.floor(this.random() * this.model.kinds.length)];
+  shouldLoseAck(random: Random = this.random): boolean {
+    return random() < this.model.ackLostRate;
+  }
+
+  error(operation: string, random: Random = this.random): Error {
+    const kind = this.model.kinds[Math.floor(random() * this.model.kinds.length)];
     this.counts.injected[kind] = (this.counts.injected[kind] ?? 0) + 1;
     return Object.assign(new Error(`${kind.toUpperCase()}: injected fault on ${operation}`), {
       code: GRPC[kind],
@@ -133,7 +150,8 @@ export class FaultInjector {
   remote(real: RemoteStore): RemoteStore {
     return {
       pullPage: async (...args) => {
-        if (this.shouldFail('pull')) throw this.error(`pull ${args[0]}`);
+        const random = this.streamFor(`pull/${args[0]}/${args[2] ? 'next' : 'first'}`);
+        if (this.shouldFail('pull', random)) throw this.error(`pull ${args[0]}`, random);
         this.wire.pulls += 1;
         this.wire.largestPageLimit = Math.max(this.wire.largestPageLimit, args[3]);
         const page = await real.pullPage(...args);
@@ -144,14 +162,17 @@ export class FaultInjector {
       ...(real.findUnseen && { findUnseen: real.findUnseen.bind(real) }),
       reportProgress: (...args) => real.reportProgress(...args),
       commit: async (...args) => {
-        if (this.shouldFail('push')) throw this.error(`push ${args[0]}`);
+        const random = this.streamFor(
+          `commit/${args[0]}/${args[1][0]?.id ?? ''}/${args[1].length}`,
+        );
+        if (this.shouldFail('push', random)) throw this.error(`push ${args[0]}`, random);
         const commitNumber = await this.pushTriggers.beforeCommit(args[0]);
         await this.maybeCrash('before-remote-write');
         this.wire.commits += 1;
         this.wire.largestCommit = Math.max(this.wire.largestCommit, args[1].length);
         const outcomes = await real.commit(...args);
         await this.maybeCrash('after-remote-write');
-        if (this.shouldLoseAck()) {
+        if (this.shouldLoseAck(random)) {
           this.counts.acksLost += 1;
           throw Object.assign(
             new Error('DEADLINE_EXCEEDED: the write landed, its reply was lost (injected)'),
@@ -168,7 +189,9 @@ export class FaultInjector {
     const failing =
       <A extends unknown[], T>(name: string, call: (...args: A) => Promise<T>) =>
       async (...args: A): Promise<T> => {
-        if (this.shouldFail('upload')) throw this.error(name);
+        // Keyed by the object's path without the user id (unique per run), as the link's draws are.
+        const random = this.streamFor(`${name}/${String(args[0]).replace(/^users\/[^/]+\//, '')}`);
+        if (this.shouldFail('upload', random)) throw this.error(name, random);
         const stored = await call(...args);
         await this.maybeCrash('after-upload');
         return stored;

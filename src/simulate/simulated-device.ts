@@ -92,7 +92,12 @@ export async function openSimulatedDevice(
     network.setFaults(options.link);
     opened = await openDatabase(`sqlite:${folders.databaseFile}`);
     const sdk = await deviceSdk(opened.database, options.sdk);
-    const injector = new FaultInjector(options.faults, seedFor('faults'), options.crashAt ?? null);
+    const injector = new FaultInjector(
+      options.faults,
+      seedFor('faults'),
+      options.crashAt ?? null,
+      (key) => seedFor(`faults/${key}`),
+    );
     const writes = new WriteCounter();
     const safetyMs = options.safetyMs ?? DEFAULT_SAFETY_MS;
     const link = new VirtualLink({
