@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    reportError(error, argv.includes('--json'));
+    reportError(error, argv.includes('--json'), argv.includes('--verbose'));
   }
 }
 

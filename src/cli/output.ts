@@ -73,7 +73,7 @@ export function wrapAction<T>(action: CommandAction<T>) {
       }
       process.exitCode = exitCode;
     } catch (error) {
-      reportError(error, options?.json ?? process.argv.includes('--json'));
+      reportError(error, options?.json ?? process.argv.includes('--json'), options?.verbose);
     }
   };
 }
@@ -87,7 +87,8 @@ export function printerFor(options: Pick<GlobalOptions, 'json' | 'quiet'>): Prin
   };
 }
 
-export function reportError(error: unknown, json: boolean): void {
+/** `verbose` (--verbose, or PERSONALAI_SYNC_DEBUG): also the stack of an unexpected error. */
+export function reportError(error: unknown, json: boolean, verbose = false): void {
   const exitCode = exitCodeFor(error);
   // commander's own messages start with "error: "; the envelope's message is the sentence alone.
   const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
@@ -97,7 +98,8 @@ export function reportError(error: unknown, json: boolean): void {
     writeJson({ status: 'error', exitCode, error: { code: errorCodeFor(error), name, message } });
   } else {
     process.stderr.write(`personalai-sync: ${message}\n`);
-    if (exitCode === EXIT.failures && process.env.PERSONALAI_SYNC_DEBUG && error instanceof Error) {
+    const debug = verbose || Boolean(process.env.PERSONALAI_SYNC_DEBUG);
+    if (exitCode === EXIT.failures && debug && error instanceof Error) {
       process.stderr.write(`${error.stack}\n`);
     }
   }

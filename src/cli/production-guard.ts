@@ -146,6 +146,7 @@ export async function openTargetBackend(
     storageFlag: options.storage,
     needStorage,
     stateDir: savedStateDir(options.dataDir),
+    onEmulatorOutput: emulatorOutput(options),
   });
   return {
     projectId: backend.projectId,
@@ -178,4 +179,9 @@ function pairedStorageEndpoint(
   const port = backend.storage.slice(backend.storage.lastIndexOf(':') + 1);
   const host = publicHost.includes(':') ? `[${publicHost}]` : publicHost;
   return `http://${host}:${port}`;
+}
+
+/** --verbose: the output of emulators a command starts itself, on stderr, marked as theirs. */
+export function emulatorOutput(options: GlobalOptions): ((line: string) => void) | undefined {
+  return options.verbose ? (line) => process.stderr.write(`[firestore] ${line}\n`) : undefined;
 }

@@ -19,7 +19,7 @@ import { parseInteger } from './global-options';
 import { addKnobOptions, parseKnobs } from './knob-options';
 import { wrapAction } from './output';
 import { printRunReport } from './print-run-report';
-import { guardTarget } from './production-guard';
+import { emulatorOutput, guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
@@ -197,6 +197,7 @@ export function registerRunCommand(program: Command): void {
           firestoreFlag: options.firestore,
           storageFlag: options.storage,
           stateDir: savedStateDir(options.dataDir),
+          onEmulatorOutput: emulatorOutput(options),
         });
         if (backend.started.firestore && !options.quiet)
           process.stderr.write(`${throwawayNotice(options.dataDir, backend.saved)}\n`);
