@@ -4,6 +4,7 @@ import path from 'node:path';
 import { findFirestoreEmulator, notFoundMessage } from '../emulators/find-firestore-emulator';
 import { findFreePort } from '../emulators/free-port';
 import { readLiveRegistration } from '../emulators/registration';
+import { savedStateDir } from '../emulators/saved-state';
 import { locateStorageRulesRuntime } from '../emulators/storage-rules-runtime';
 import { lookForChromium } from './find-chromium';
 import { type Check, diskCheck, emulatorVariableCheck, javaCheck, nodeCheck } from './verdicts';
@@ -195,8 +196,7 @@ function dataDirChecks(dataDir: string): Check[] {
       : {
           name: 'emulators',
           status: 'ok',
-          detail:
-            'none running for this data directory: commands start throwaway ones (`emulators start` keeps them)',
+          detail: `none running for this data directory: commands start their own, and keep the server's data in ${savedStateDir(dataDir)} between commands (\`emulators start\` keeps one running)`,
         },
   );
   return checks;
