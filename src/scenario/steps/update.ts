@@ -23,7 +23,15 @@ export const update = defineStep({
     const slot = world.slotsFor(device)[0];
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
+    // The record can vanish between the step's start and the edit (the pass's own pull applies a
+    // delete made elsewhere): then the edit cannot be made, and the step says so instead of
+    // ending the run (soak seed 20261130 run 440).
+    let vanished = false;
     const edit = async () => {
+      if (!slot.reader.row(collection, id)) {
+        vanished = true;
+        return;
+      }
       // Large values are sized against the record as it stands when the edit is made.
       const literal = literalFields(fields);
       const values = {
@@ -41,8 +49,12 @@ export const update = defineStep({
       await slot.device.sync.store.update(collection, id, values as never);
       world.recordWrite(slot, index, collection, id, 'update', values);
     };
+    const gone = `skipped: ${collection}/${id} was gone from ${slot.key} when the edit was to be made (a pull applied its delete)`;
     if (during === undefined) return void (await edit());
-    if (during !== 'push') return runMidPush(world, [slot], during, edit);
+    if (during !== 'push') {
+      const note = await runMidPush(world, [slot], during, edit);
+      return vanished ? gone : note;
+    }
     let edited = false;
     slot.device.injector.duringNextPush(collection, async () => {
       edited = true;
@@ -52,9 +64,9 @@ export const update = defineStep({
     slot.device.injector.duringNextPush(collection, null);
     if (!edited) {
       await edit();
-      return 'no push was in flight; edited after the pass';
+      return vanished ? gone : 'no push was in flight; edited after the pass';
     }
-    return undefined;
+    return vanished ? gone : undefined;
   },
   describe: (b) =>
     `update ${b.collection}/${b.id} on ${b.device}${describeLarge(b.fields)}${b.during === 'push' ? ' during push' : b.during ? describeMidPush(b.during) : ''}`,
