@@ -16,12 +16,21 @@ export const remove = defineStep({
     const slot = world.slotsFor(device)[0];
     if (!slot.reader.row(collection, id))
       return `skipped: ${collection}/${id} is not on ${slot.key}`;
+    // Mid-push, the pass's own pull may have removed the record first (as for `update`).
+    let vanished = false;
     const remove = async () => {
+      if (!slot.reader.row(collection, id)) {
+        vanished = true;
+        return;
+      }
       await slot.device.sync.store.delete(collection, [id]);
       world.recordWrite(slot, index, collection, id, 'delete', {});
     };
     if (!during) return void (await remove());
-    return runMidPush(world, [slot], during, remove);
+    const note = await runMidPush(world, [slot], during, remove);
+    return vanished
+      ? `skipped: ${collection}/${id} was gone from ${slot.key} when the delete was to be made (a pull applied a delete first)`
+      : note;
   },
   describe: (b) =>
     `delete ${b.collection}/${b.id} on ${b.device}${b.during ? describeMidPush(b.during) : ''}`,
