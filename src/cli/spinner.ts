@@ -18,7 +18,9 @@ export function startSpinner(
     return { update: () => {}, stop: () => {} };
   // ora is ESM-only; Node 20.19+ loads it with require().
   const ora = (
-    require('ora') as { default: (o: object) => { start(): { text: string; stop(): void } } }
+    require('ora') as {
+      default: (o: object) => { start(): { text: string; render(): void; stop(): void } };
+    }
   ).default;
   const spinner = ora({
     text,
@@ -31,7 +33,10 @@ export function startSpinner(
   let stopped = false;
   return {
     update: (next) => {
-      if (!stopped) spinner.text = next;
+      if (stopped || spinner.text === next) return;
+      spinner.text = next;
+      // Drawn now, not at the next frame: work shorter than a frame still shows what it did.
+      spinner.render();
     },
     stop: () => {
       if (!stopped) spinner.stop();
