@@ -20,6 +20,8 @@ async function onTerminal(args: string[]): Promise<{ code: number | null; text: 
   const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
   const line = `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  // ora draws no progress where CI is set (it prints the first text once): a user's terminal has none.
+  delete env.CI;
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIREBASE_STORAGE_EMULATOR_HOST;
   const child = spawn('script', ['-qec', line, '/dev/null'], {
