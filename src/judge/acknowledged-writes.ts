@@ -1,6 +1,6 @@
 import { BOOKKEEPING, SYNC_FILLED, same } from './columns';
 import { describeValue } from './describe-value';
-import type { LedgerWrite } from './ledger';
+import { type LedgerWrite, writersByRecord } from './ledger';
 import type { ServerDocs } from './server-reader';
 import type { AddViolation } from './verdict';
 
@@ -24,8 +24,7 @@ export function checkAcknowledged(
   for (const [record, acked] of byRecord) {
     for (const w of acked) {
       const later = acked.filter((o) => o !== w && o.ackedAt! >= w.ackedAt!);
-      const doc = docs.get(w.table)!.get(w.id);
-      const live = doc && doc._deleted !== true ? doc : null;
+      const live = liveDoc(docs, w);
       const base = {
         invariant: 'acknowledged-writes',
         record,
@@ -69,18 +68,13 @@ export function checkUnacknowledged(
   stepLabel: (step: number) => string,
   add: AddViolation,
 ) {
-  const writers = new Map<string, Set<string>>();
-  for (const w of writes) {
-    const key = `${w.table}/${w.id}`;
-    writers.set(key, (writers.get(key) ?? new Set()).add(w.device));
-  }
+  const writers = writersByRecord(writes);
   for (const w of writes) {
     if (w.ackedAt !== null || w.superseded || w.format) continue;
     const record = `${w.table}/${w.id}`;
     if (writers.get(record)!.size > 1 || excused.conflicted.has(record)) continue;
     if (excused.parked.has(`${w.device} ${record}`)) continue;
-    const doc = docs.get(w.table)!.get(w.id);
-    const live = doc && doc._deleted !== true ? doc : null;
+    const live = liveDoc(docs, w);
     const base = {
       invariant: 'acknowledged-writes',
       record,
@@ -113,4 +107,10 @@ export function checkUnacknowledged(
         detail: `this ${w.kind} was never acknowledged: ${differs[0]} is ${describeValue(live[differs[0]])} on the server, the step wrote ${describeValue(differs[1])}, and no other writer touched it`,
       });
   }
+}
+
+/** The record as it stands on the server, or null when it is absent or a tombstone. */
+function liveDoc(docs: ServerDocs, w: Pick<LedgerWrite, 'table' | 'id'>) {
+  const doc = docs.get(w.table)!.get(w.id);
+  return doc && doc._deleted !== true ? doc : null;
 }

@@ -1,6 +1,6 @@
 import type { DataTable } from '../db/schema-current';
 import { BOOKKEEPING, SYNC_FILLED, same } from './columns';
-import type { LedgerWrite } from './ledger';
+import { type LedgerWrite, writersByRecord } from './ledger';
 import {
   ALLOWED_OUTCOMES,
   DECISION_OF,
@@ -37,11 +37,7 @@ export function checkConflictOutcomes(
   label: (table: DataTable, id: string) => string | null,
   add: AddViolation,
 ) {
-  const writers = new Map<string, Set<string>>();
-  for (const w of writes) {
-    const key = `${w.table}/${w.id}`;
-    writers.set(key, (writers.get(key) ?? new Set()).add(w.device));
-  }
+  const writers = writersByRecord(writes);
   for (const c of conflicts) {
     const where = {
       invariant: 'conflict-outcomes',

@@ -161,3 +161,15 @@ export class Ledger {
     return this.writes.filter((w) => w.ackedAt !== null).length;
   }
 }
+
+/** Who wrote each record (`table/id` → device keys, another writer's `writer (as)` too). */
+export function writersByRecord(
+  writes: Array<Pick<LedgerWrite, 'device' | 'table' | 'id'>>,
+): Map<string, Set<string>> {
+  const writers = new Map<string, Set<string>>();
+  for (const w of writes) {
+    const key = `${w.table}/${w.id}`;
+    writers.set(key, (writers.get(key) ?? new Set()).add(w.device));
+  }
+  return writers;
+}
