@@ -14,6 +14,10 @@ export function printRunReport(report: RunReport, out: Printer): void {
   out.line(
     `online ${formatDuration(p.onlineForMs)}, offline ${formatDuration(p.offlineForMs)}, then drained in ${formatDuration(p.drainMs)}; ${formatDuration(p.totalMs)} in all, ${report.passes} sync passes; seeded ${report.seeded}, recorded offline ${report.recordedOffline}`,
   );
+  if (p.waitedForPassesMs > 0)
+    out.line(
+      `then waited ${formatDuration(p.waitedForPassesMs)} for a sync pass still running (its calls waiting out their deadlines and retries) before the next step`,
+    );
   if (report.editedOffline > 0 || report.deletedOffline > 0)
     out.line(
       `edited offline ${report.editedOffline}, deleted offline ${report.deletedOffline} (existing records, every device's counted); conflicts ${report.conflicts.length}`,

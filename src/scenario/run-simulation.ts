@@ -99,7 +99,14 @@ export interface RunReport {
   user: string;
   devices: string[];
   strategy: ConflictStrategy;
-  phases: { onlineForMs: number; offlineForMs: number; drainMs: number; totalMs: number };
+  phases: {
+    onlineForMs: number;
+    offlineForMs: number;
+    /** Time up, how long the timeline waited for a pass still running (stuck in a black hole). */
+    waitedForPassesMs: number;
+    drainMs: number;
+    totalMs: number;
+  };
   seeded: number;
   recordedOffline: number;
   /** Edits and deletes of existing records the devices made offline (each device's counted). */
@@ -173,6 +180,7 @@ export async function runSimulation(options: RunOptions): Promise<RunReport> {
     writers: new OtherWriters({ ...options, label: 'run' }),
     backgroundMs: TICK_MS,
     together: true,
+    backgroundBeside: true,
     readableIds: false,
   });
   const log = syncLog(sim, started);
@@ -336,6 +344,7 @@ async function judgeRun(
     phases: {
       onlineForMs: options.onlineForMs,
       offlineForMs: options.offlineForMs,
+      waitedForPassesMs: sim.waitedForPassesMs,
       drainMs: run.healed.ms,
       totalMs: options.clock.now() - run.started,
     },

@@ -32,6 +32,12 @@ export interface SimulationOptions {
   backgroundMs: number;
   /** Several devices sync one after another (a scenario: reproducible) or together (`run`). */
   together: boolean;
+  /**
+   * Background passes run beside the time passing instead of in its way (`run`, on the real
+   * clock): a pass stuck on a black hole's deadline must not stop the user recording, as it does
+   * not on a phone. On a virtual clock each tick's round is awaited, so a scenario replays the same.
+   */
+  backgroundBeside?: boolean;
   readableIds: boolean;
   /**
    * Checks a mid-timeline `expect` step (a scenario's runner gives one; `run` has no such steps).
@@ -52,6 +58,8 @@ export class Simulation implements StepWorld {
   readonly ledger = new Ledger();
   readonly otherWrites: OtherWriteReport[] = [];
   readonly inFlight: Array<Promise<void>> = [];
+  /** With background passes beside the time: how long steps waited, their time up, for a pass. */
+  waitedForPassesMs = 0;
   readonly events: TimelineEvent[] = [];
   readonly conflicts: JudgedConflict[] = [];
   readonly passes: TimelinePass[] = [];
@@ -226,6 +234,7 @@ export class Simulation implements StepWorld {
   async passTime(ms: number, onTick?: (elapsed: number) => Promise<void>): Promise<boolean> {
     const start = this.clock.now();
     const end = start + ms;
+    if (this.options.backgroundBeside) return this.passTimeBeside(start, end, onTick);
     while (this.clock.now() < end) {
       if (this.interrupted) return false;
       await this.clock.sleep(Math.min(this.tickMs, end - this.clock.now()));
@@ -233,6 +242,49 @@ export class Simulation implements StepWorld {
       await this.backgroundRound();
     }
     return true;
+  }
+
+  /**
+   * passTime with the background round beside the ticks: at most one round at a time (the app's
+   * scheduler does not start a pass while one runs; a tick that finds one running skips), and the
+   * one still running when the time is up is waited for, so the next step starts on a quiet world.
+   */
+  private async passTimeBeside(
+    start: number,
+    end: number,
+    onTick?: (elapsed: number) => Promise<void>,
+  ): Promise<boolean> {
+    let round: Promise<void> | null = null;
+    let failure: { error: unknown } | null = null;
+    let whole = true;
+    try {
+      while (this.clock.now() < end) {
+        if (this.interrupted) {
+          whole = false;
+          break;
+        }
+        await this.clock.sleep(Math.min(this.tickMs, end - this.clock.now()));
+        await onTick?.(this.clock.now() - start);
+        if (failure) break;
+        round ??= this.backgroundRound().then(
+          () => {
+            round = null;
+          },
+          (error: unknown) => {
+            failure = { error };
+            round = null;
+          },
+        );
+      }
+    } finally {
+      if (round) {
+        const from = this.clock.now();
+        await round;
+        this.waitedForPassesMs += this.clock.now() - from;
+      }
+    }
+    if (failure) throw (failure as { error: unknown }).error;
+    return whole;
   }
 
   /**

@@ -124,6 +124,62 @@ describe('personalai-sync seed, run and sync', () => {
     expect(Date.now() - started).toBeLessThan(150_000);
   }, 180_000);
 
+  it('in a black hole the user keeps recording at --record-rate while a pass waits on its deadline (issue 18, finding 3)', async () => {
+    const user = uniqueUserId('holerate');
+    const dir = tempDir();
+    const base = ['--data-dir', dir, '--user', user, '--seed', '5', ...backendFlags()];
+    // Every call into the hole waits 6 s of real time: longer than the whole offline window.
+    const run = await runCli(
+      [
+        ...base,
+        '--json',
+        'run',
+        '--offline-for',
+        '4s',
+        '--record-rate',
+        '2/s',
+        '--blackhole',
+        '--deadline',
+        '6s',
+      ],
+      {},
+      150_000,
+    );
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const report = validReport(run.stdout);
+    expect(report.recordedOffline).toBe(8);
+    // The pass that went into the hole at the first tick outlived the window, and the report says
+    // how long the run waited for it.
+    expect(report.phases.waitedForPassesMs).toBeGreaterThan(0);
+    expect(report.phases.totalMs).toBeGreaterThan(
+      report.phases.offlineForMs + report.phases.waitedForPassesMs,
+    );
+    expect(report.invariants).toMatchObject({ holds: true, count: 0 });
+    // When the offline records were made, on the device: spread over the window a tick at a
+    // time, not two at the first tick and the rest at once after the stuck pass gave up.
+    const sqlite = new Database(deviceDatabasePath(dir, user, report.devices[0]), {
+      readonly: true,
+    });
+    const times: number[] = [];
+    try {
+      for (const table of DATA_TABLES)
+        for (const row of sqlite.prepare(`SELECT created_at FROM ${table}`).all() as Array<{
+          created_at: number;
+        }>)
+          times.push(row.created_at);
+    } finally {
+      sqlite.close();
+    }
+    // The 229 seeded records come first; the last 8 are the ones made offline.
+    expect(times).toHaveLength(229 + 8);
+    times.sort((a, b) => a - b).splice(0, 229);
+    const bursts = times.filter((t, i) => i === 0 || t - times[i - 1] > 500).length;
+    expect(
+      bursts,
+      `created at ${times.map((t) => t - times[0]).join(', ')} ms`,
+    ).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+
   // Two of the four crash points through the command (a lost acknowledgement, and a pull with a
   // second device): all four are exercised by crash-safety.test.ts, the library's crash
   // scenarios and the fuzzer, which draws every crash point.

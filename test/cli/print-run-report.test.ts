@@ -21,7 +21,7 @@ function reportWith(violations: number): RunReport {
     user: 'u',
     devices: ['phone'],
     strategy: 'remote-wins',
-    phases: { onlineForMs: 0, offlineForMs: 0, drainMs: 0, totalMs: 0 },
+    phases: { onlineForMs: 0, offlineForMs: 0, waitedForPassesMs: 0, drainMs: 0, totalMs: 0 },
     seeded: 0,
     recordedOffline: 0,
     editedOffline: 0,
@@ -78,7 +78,13 @@ describe('the run report on a terminal', () => {
   it('says what its figures cover: the whole run, time summed over passes, ack latency of offline records, whose records', () => {
     const report = reportWith(0);
     report.devices = ['phone', 'tablet'];
-    report.phases = { onlineForMs: 30_000, offlineForMs: 10_000, drainMs: 1_620, totalMs: 61_000 };
+    report.phases = {
+      onlineForMs: 30_000,
+      offlineForMs: 10_000,
+      waitedForPassesMs: 0,
+      drainMs: 1_620,
+      totalMs: 61_000,
+    };
     const lines = printed(report);
     expect(lines[1]).toBe(
       'online 30.0 s, offline 10.0 s, then drained in 1.62 s; 1 min 1 s in all, 1 sync passes; seeded 0, recorded offline 0',
@@ -90,5 +96,21 @@ describe('the run report on a terminal', () => {
         "'",
       ),
     );
+  });
+
+  it('says how long the run waited for a pass stuck in a black hole, and only then', () => {
+    const report = reportWith(0);
+    report.phases = {
+      onlineForMs: 0,
+      offlineForMs: 6_000,
+      waitedForPassesMs: 75_000,
+      drainMs: 1_500,
+      totalMs: 95_000,
+    };
+    expect(printed(report)[2]).toBe(
+      'then waited 1 min 15 s for a sync pass still running (its calls waiting out their deadlines and retries) before the next step',
+    );
+    report.phases.waitedForPassesMs = 0;
+    expect(printed(report).some((l) => l.includes('waited'))).toBe(false);
   });
 });
