@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { openBackend, STORAGE_RULES_FILE } from '../emulators/backend';
+import { isHttpUp, openBackend, STORAGE_RULES_FILE } from '../emulators/backend';
 import { EnvironmentError } from '../emulators/environment-error';
+import { type ConfiguredEmulator, readFirebaseConfig } from '../emulators/firebase-config';
 import { isFirestoreEmulatorUp } from '../emulators/firestore-emulator';
 import {
   isProcessAlive,
@@ -31,14 +32,20 @@ export function registerEmulatorsCommand(program: Command): void {
       'start the Firestore, Storage and Auth emulators in the foreground until Ctrl-C; other commands attach to them',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--firestore-port <port>', 'Firestore emulator port (default: a free one)')
-    .option('--storage-port <port>', 'Storage emulator port (default: a free one)')
+    .option(
+      '--firestore-port <port>',
+      "Firestore emulator port (default: firebase.json's, else a free one)",
+    )
+    .option(
+      '--storage-port <port>',
+      "Storage emulator port (default: firebase.json's, else a free one)",
+    )
     .option(
       '--allow-open-storage',
       'listen beyond loopback even though Storage permits everything (when the storage rules runtime JAR is missing)',
       false,
     )
-    .option('--auth-port <port>', 'Auth emulator port (default: a free one)')
+    .option('--auth-port <port>', "Auth emulator port (default: firebase.json's, else a free one)")
     .action(
       wrapAction(async (options, command) => {
         const own = command.opts() as {
@@ -58,6 +65,16 @@ export function registerEmulatorsCommand(program: Command): void {
           );
         }
         const out = printerFor(options);
+        // The app's firebase.json names the ports the app connects to: listened on unless a flag
+        // says otherwise (the host stays --host: nothing listens beyond loopback unless asked).
+        const config = readFirebaseConfig();
+        const port = (flag: string, given: string | undefined, name: ConfiguredEmulator) =>
+          given ? parseInteger(flag, given, 1) : config.ports[name];
+        const ports = {
+          firestorePort: port('--firestore-port', own.firestorePort, 'firestore'),
+          storagePort: port('--storage-port', own.storagePort, 'storage'),
+          authPort: port('--auth-port', own.authPort, 'auth'),
+        };
         const backend = await openBackend({
           dataDir: options.dataDir,
           projectId: options.project,
@@ -67,17 +84,19 @@ export function registerEmulatorsCommand(program: Command): void {
           authFlag: undefined,
           needAuth: true,
           host: own.host,
-          firestorePort: own.firestorePort
-            ? parseInteger('--firestore-port', own.firestorePort, 1)
-            : undefined,
-          storagePort: own.storagePort
-            ? parseInteger('--storage-port', own.storagePort, 1)
-            : undefined,
+          ...ports,
           allowOpenStorage: own.allowOpenStorage,
-          authPort: own.authPort ? parseInteger('--auth-port', own.authPort, 1) : undefined,
+          firebaseConfig: config,
+          attachConfigured: false,
           onEmulatorOutput: options.verbose
             ? (line) => process.stderr.write(`[firestore] ${line}\n`)
             : undefined,
+        }).catch((error: unknown) => {
+          if (config.file && error instanceof EnvironmentError && /^Port /.test(error.message))
+            throw new EnvironmentError(
+              `${error.message} (${config.file} names the ports used when no --…-port flag is given.)`,
+            );
+          throw error;
         });
         const registration = {
           pid: process.pid,
@@ -102,6 +121,14 @@ export function registerEmulatorsCommand(program: Command): void {
           ...registration,
           firestoreStartupMs: backend.started.firestore?.startupMs ?? null,
           storageRulesRuntime: { jar: runtime.jar, present: runtime.present, from: runtime.from },
+          firebaseConfig: config.file
+            ? {
+                file: config.file,
+                ports: config.ports,
+                projectFile: config.rcFile,
+                ignored: config.ignored,
+              }
+            : null,
           authStartupMs: backend.started.auth?.startupMs ?? null,
           env: {
             FIRESTORE_EMULATOR_HOST: backend.firestore,
@@ -124,6 +151,15 @@ export function registerEmulatorsCommand(program: Command): void {
             `Auth emulator       ${backend.auth}  (started in ${result.authStartupMs} ms; \`pair --user U\` makes a user the app signs in as)`,
           );
           out.line(`Project             ${backend.projectId}`);
+          if (config.file) {
+            const used = Object.keys(config.ports).filter(
+              (name) => !own[`${name}Port` as 'firestorePort'],
+            );
+            out.line(
+              `Config              ${config.file}${used.length ? ` (ports of ${used.join(', ')})` : ' (no ports used)'}${config.rcFile ? `; project from ${config.rcFile}` : ''}`,
+            );
+            for (const note of config.ignored) out.line(`                    not used: ${note}`);
+          }
           out.line('');
           out.line('To point the app or another tool at them:');
           for (const [name, value] of Object.entries(result.env))
@@ -214,13 +250,4 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<b
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return condition();
-}
-
-async function isHttpUp(endpoint: string): Promise<boolean> {
-  try {
-    await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(1000) });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import type { FirebaseEndpoints, ProductionEndpoints } from '../adapters/firebase-clients';
 import { FIREBASE_STORAGE_PUBLIC_ENDPOINT } from '../adapters/firebase-clients';
 import { type BackendOptions, openBackend } from '../emulators/backend';
+import { readFirebaseConfig } from '../emulators/firebase-config';
 import { readLiveRegistration } from '../emulators/registration';
 import { savedStateDir } from '../emulators/saved-state';
 import { describeCredentials, findCredentials } from '../target/credentials';
@@ -17,6 +18,7 @@ import { canPrompt } from './ask-user-prompt';
 import { confirmProduction } from './confirm-production';
 import { UsageError } from './errors';
 import type { GlobalOptions } from './global-options';
+import { configuredNotice } from './throwaway-notice';
 
 export type Target =
   | { kind: 'emulator'; projectId: string }
@@ -55,6 +57,7 @@ export async function guardTarget(
     policy,
     projectId: options.project,
     registeredProjectId: registration?.projectId,
+    configuredProjectId: readFirebaseConfig().projectId ?? undefined,
     emulators: emulatorHints(options, io.env, registration),
     allowProduction: options.allowProduction,
     yes: options.yes,
@@ -110,6 +113,8 @@ export interface TargetBackend {
   startedFirestore: boolean;
   /** Where started emulators keep their data between commands (none: attached, or production). */
   saved: { dir: string; loaded: boolean } | null;
+  /** Said on stderr when emulators were attached because firebase.json names their ports. */
+  configNotice: string | null;
   hasStorage: boolean;
   /** The base of download URLs other devices can use (a real project's differs from its API). */
   publicStorageEndpoint?: string;
@@ -134,6 +139,7 @@ export async function openTargetBackend(
       firestoreLabel: FIRESTORE_PRODUCTION_HOST,
       startedFirestore: false,
       saved: null,
+      configNotice: null,
       hasStorage: needStorage,
       publicStorageEndpoint: FIREBASE_STORAGE_PUBLIC_ENDPOINT,
       stop: async () => {},
@@ -159,6 +165,7 @@ export async function openTargetBackend(
     firestoreLabel: backend.firestore,
     startedFirestore: backend.started.firestore !== null,
     saved: backend.saved,
+    configNotice: configuredNotice(backend.configFile, backend.resolved),
     hasStorage: needStorage && backend.storage !== null,
     publicStorageEndpoint: pairedStorageEndpoint(options.dataDir, backend),
     stop: () => backend.stop(),

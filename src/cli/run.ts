@@ -24,7 +24,7 @@ import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-optio
 import { saveScenario } from './save-scenario';
 import { startSpinner } from './spinner';
 import { stopOnSignal } from './stop-signal';
-import { throwawayNotice } from './throwaway-notice';
+import { configuredNotice, throwawayNotice } from './throwaway-notice';
 
 interface RunFlags {
   onlineFor: string;
@@ -201,6 +201,8 @@ export function registerRunCommand(program: Command): void {
         });
         if (backend.started.firestore && !options.quiet)
           process.stderr.write(`${throwawayNotice(options.dataDir, backend.saved)}\n`);
+        const attached = configuredNotice(backend.configFile, backend.resolved);
+        if (attached && !options.quiet) process.stderr.write(`${attached}\n`);
         // Whose data, on which devices, against which backend: the same for --fresh and the run.
         const target = {
           dataDir: options.dataDir,

@@ -67,6 +67,8 @@ export function registerSyncCommand(program: Command): void {
         });
         if (backend.startedFirestore && !options.quiet)
           process.stderr.write(`${throwawayNotice(options.dataDir, backend.saved)}\n`);
+        if (backend.configNotice && !options.quiet)
+          process.stderr.write(`${backend.configNotice}\n`);
         const sdk = await deviceSdk(opened.database, chosenSdk);
         if (sdk === 'client' && backend.endpoints.kind === 'production') {
           await opened.close();

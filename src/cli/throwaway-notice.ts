@@ -1,3 +1,5 @@
+import type { ResolvedEndpoints } from '../emulators/endpoints';
+
 /**
  * Said when a command started its own emulators (none were running, none were named). Their data
  * lives in the data directory between commands (src/emulators/saved-state.ts): without that a
@@ -11,4 +13,19 @@ export function throwawayNotice(
   if (!saved)
     return `Started emulators for this command only: they began empty and stop when it ends, so what devices in ${dataDir} synced before is not on this server. To keep server data between commands, run \`personalai-sync emulators start\` in another terminal first.`;
   return `Started emulators for this command, ${saved.loaded ? 'with the server data saved by the last command' : 'empty (nothing saved yet)'} from ${saved.dir}; what it writes is saved there when it ends. \`personalai-sync emulators start\` keeps one running instead; \`run --fresh\` clears your user's data.`;
+}
+
+/**
+ * Said when a command attached to emulators because the app's firebase.json names their ports (a
+ * `firebase emulators:start` of the app's, answering there): the user should know which server.
+ */
+export function configuredNotice(
+  configFile: string | null,
+  resolved: Pick<ResolvedEndpoints, 'firestore' | 'storage' | 'source'>,
+): string | null {
+  if (!configFile) return null;
+  const used = (['firestore', 'storage'] as const)
+    .filter((name) => resolved.source[name] === 'firebase.json')
+    .map((name) => `${name === 'firestore' ? 'Firestore' : 'Storage'} ${resolved[name]}`);
+  return `Using the emulators running on the ports ${configFile} names (${used.join(', ')}); --firestore/--storage or the emulator variables choose others.`;
 }

@@ -2,12 +2,20 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findFirestoreEmulator, notFoundMessage } from '../emulators/find-firestore-emulator';
+import { type FirebaseConfig, readFirebaseConfig } from '../emulators/firebase-config';
 import { findFreePort } from '../emulators/free-port';
 import { readLiveRegistration } from '../emulators/registration';
 import { savedStateDir } from '../emulators/saved-state';
 import { locateStorageRulesRuntime } from '../emulators/storage-rules-runtime';
 import { lookForChromium } from './find-chromium';
-import { type Check, diskCheck, emulatorVariableCheck, javaCheck, nodeCheck } from './verdicts';
+import {
+  type Check,
+  diskCheck,
+  emulatorVariableCheck,
+  firebaseConfigCheck,
+  javaCheck,
+  nodeCheck,
+} from './verdicts';
 
 /**
  * `doctor`'s probes: each looks at one thing the tool needs on this machine and never changes
@@ -17,6 +25,8 @@ import { type Check, diskCheck, emulatorVariableCheck, javaCheck, nodeCheck } fr
 export async function runChecks(options: {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
+  /** Where firebase.json is looked for (from here up). */
+  cwd?: string;
 }): Promise<Check[]> {
   const env = options.env ?? process.env;
   const checks: Check[] = [nodeCheck(process.versions.node)];
@@ -28,6 +38,7 @@ export async function runChecks(options: {
   checks.push(moduleCheck('client SDK', 'firebase/firestore'));
   checks.push(chromiumCheck(env));
   checks.push(await loopbackPortCheck());
+  checks.push(firebaseConfigCheck(firebaseConfigOrError(options.cwd ?? process.cwd())));
   checks.push(...dataDirChecks(options.dataDir));
   for (const name of [
     'FIRESTORE_EMULATOR_HOST',
@@ -39,6 +50,14 @@ export async function runChecks(options: {
     if (check) checks.push(check);
   }
   return checks;
+}
+
+function firebaseConfigOrError(cwd: string): FirebaseConfig | { error: string } {
+  try {
+    return readFirebaseConfig(cwd);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
 }
 
 function javaVersionOutput(): string | null {

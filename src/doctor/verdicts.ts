@@ -1,3 +1,4 @@
+import type { FirebaseConfig } from '../emulators/firebase-config';
 /**
  * `doctor`'s decisions, apart from the probing: what a version or a setting means, and what to
  * do about it. Pure, so each rule is tested without the machine having (or lacking) the thing.
@@ -86,4 +87,24 @@ export function diskCheck(dir: string, freeBytes: number): Check {
 /** The exit code of `doctor`: 0 when nothing failed (warnings are not failures), else 3. */
 export function doctorExitCode(checks: readonly Check[]): 0 | 3 {
   return checks.some((c) => c.status === 'fail') ? 3 : 0;
+}
+
+/**
+ * The app's firebase.json / .firebaserc as this tool reads them (src/emulators/firebase-config.ts):
+ * fine when absent; a warning names what is in them and not used, and why.
+ */
+export function firebaseConfigCheck(config: FirebaseConfig | { error: string }): Check {
+  const name = 'firebase config';
+  if ('error' in config) return { name, status: 'fail', detail: 'unreadable', fix: config.error };
+  if (!config.file)
+    return { name, status: 'ok', detail: 'no firebase.json here or above (ports: free ones)' };
+  const ports = Object.entries(config.ports).map(([emulator, port]) => `${emulator} ${port}`);
+  const detail = `${config.file}: ${ports.length ? `ports ${ports.join(', ')}` : 'no emulator ports'}${config.projectId ? `; project ${config.projectId}` : ''}`;
+  if (config.ignored.length === 0) return { name, status: 'ok', detail };
+  return {
+    name,
+    status: 'warn',
+    detail: `${detail}; not used: ${config.ignored.join('; ')}`,
+    fix: 'Nothing to do unless you meant this tool to use them: it reads only loopback emulator ports and demo- project ids.',
+  };
 }

@@ -2,11 +2,17 @@ import path from 'node:path';
 import { type AuthEmulatorHandle, startAuthEmulator } from './auth-emulator';
 import { type ResolvedEndpoints, resolveEndpoints } from './endpoints';
 import { EnvironmentError } from './environment-error';
-import { type FirestoreEmulatorHandle, startFirestoreEmulator } from './firestore-emulator';
+import { type FirebaseConfig, readFirebaseConfig } from './firebase-config';
+import {
+  type FirestoreEmulatorHandle,
+  isFirestoreEmulatorUp,
+  startFirestoreEmulator,
+} from './firestore-emulator';
 import { firestoreSeed, saveState, storageSeed } from './saved-state';
 import { type StorageEmulatorHandle, startStorageEmulator } from './storage-emulator';
 import { openStorageRefusal } from './storage-exposure';
 import { locateStorageRulesRuntime } from './storage-rules-runtime';
+import { isAuthEmulatorUp } from './test-user';
 
 /** The project's root, where firebase.json and the rules files live. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -36,6 +42,13 @@ export interface BackendOptions {
    * (src/emulators/saved-state.ts); attached emulators are never touched. None: throwaway.
    */
   stateDir?: string;
+  /**
+   * The app's firebase.json and .firebaserc (default: read from the current folder up). Its
+   * project id is used when none is given; its emulators are attached to when they answer.
+   */
+  firebaseConfig?: FirebaseConfig;
+  /** Attach to emulators answering on firebase.json's ports (default); `emulators start` does not. */
+  attachConfigured?: boolean;
 }
 
 export interface Backend {
@@ -50,6 +63,8 @@ export interface Backend {
     auth: AuthEmulatorHandle | null;
   };
   resolved: ResolvedEndpoints;
+  /** The firebase.json whose ports gave an attached emulator (source `firebase.json`), if any. */
+  configFile: string | null;
   /** Where the started emulators' data lives between commands, and what they loaded from it. */
   saved: { dir: string; loaded: boolean } | null;
   stop(): Promise<void>;
@@ -57,13 +72,23 @@ export interface Backend {
 
 /** Attaches to running emulators where there are any, and starts the rest. */
 export async function openBackend(options: BackendOptions): Promise<Backend> {
-  const resolved = resolveEndpoints({
+  const config = options.firebaseConfig ?? readFirebaseConfig();
+  const inputs = {
     dataDir: options.dataDir,
     projectId: options.projectId,
     firestoreFlag: options.firestoreFlag,
     storageFlag: options.storageFlag,
     authFlag: options.authFlag,
-  });
+  };
+  let resolved = resolveEndpoints({ ...inputs, configured: { projectId: config.projectId } });
+  if (options.attachConfigured ?? true) {
+    const answering = await answeringConfigured(config, resolved, options);
+    if (Object.keys(answering).length > 0)
+      resolved = resolveEndpoints({
+        ...inputs,
+        configured: { projectId: config.projectId, ...answering },
+      });
+  }
   const host = options.host ?? '127.0.0.1';
   const startMissing = options.startMissing ?? true;
   const started: Backend['started'] = { firestore: null, storage: null, auth: null };
@@ -148,6 +173,7 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
     auth: resolved.auth ?? started.auth?.endpoint ?? null,
     started,
     resolved,
+    configFile: Object.values(resolved.source).includes('firebase.json') ? config.file : null,
     saved:
       stateDir && (started.firestore || started.storage)
         ? {
@@ -160,4 +186,44 @@ export async function openBackend(options: BackendOptions): Promise<Backend> {
         : null,
     stop,
   };
+}
+
+/**
+ * The emulators firebase.json configures that nothing else provides and that answer now (a
+ * `firebase emulators:start` of the app's): a command uses them rather than starting its own
+ * emulators that the app would never see. One quick loopback request each, only where needed.
+ */
+async function answeringConfigured(
+  config: FirebaseConfig,
+  resolved: ResolvedEndpoints,
+  options: BackendOptions,
+): Promise<{ firestore?: string; storage?: string; auth?: string }> {
+  const wanted = {
+    firestore: !resolved.firestore,
+    storage: !resolved.storage && (options.needStorage ?? true),
+    auth: !resolved.auth && Boolean(options.needAuth),
+  };
+  const probes = {
+    firestore: isFirestoreEmulatorUp,
+    storage: isHttpUp,
+    auth: (endpoint: string) => isAuthEmulatorUp(endpoint),
+  };
+  const found: { firestore?: string; storage?: string; auth?: string } = {};
+  await Promise.all(
+    (['firestore', 'storage', 'auth'] as const).map(async (name) => {
+      const endpoint = config.emulators[name];
+      if (endpoint && wanted[name] && (await probes[name](endpoint))) found[name] = endpoint;
+    }),
+  );
+  return found;
+}
+
+/** Something answers HTTP there (the Storage emulator has no health route of its own). */
+export async function isHttpUp(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ export interface ResolvedEndpoints {
   source: { firestore: EndpointSource; storage: EndpointSource; auth: EndpointSource };
 }
 
-export type EndpointSource = 'flag' | 'env' | 'registration' | 'none';
+export type EndpointSource = 'flag' | 'env' | 'registration' | 'firebase.json' | 'none';
 
 export interface EndpointInputs {
   projectId?: string;
@@ -22,34 +22,50 @@ export interface EndpointInputs {
   authFlag?: string;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * From the app's firebase.json and .firebaserc (src/emulators/firebase-config.ts): its emulator
+   * project id, and the emulators found answering on its configured ports. Used last.
+   */
+  configured?: {
+    projectId?: string | null;
+    firestore?: string;
+    storage?: string;
+    auth?: string;
+  };
 }
 
 /**
  * Anything already running wins, in this order: `--firestore/--storage HOST:PORT`, the standard
  * FIRESTORE_EMULATOR_HOST / FIREBASE_STORAGE_EMULATOR_HOST (or STORAGE_EMULATOR_HOST) variables (e.g. a
  * `firebase emulators:start` the app developer runs), then a running `personalai-sync emulators
- * start` registered in the data directory. Auth likewise: `--auth`, FIREBASE_AUTH_EMULATOR_HOST,
- * the registration. What is still missing is started by the caller.
+ * start` registered in the data directory, then an emulator answering on the port the app's
+ * firebase.json gives it. Auth likewise: `--auth`, FIREBASE_AUTH_EMULATOR_HOST, the registration,
+ * firebase.json. What is still missing is started by the caller.
  */
 export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
   const env = inputs.env ?? process.env;
   const registration = readLiveRegistration(inputs.dataDir);
-  const projectId = inputs.projectId ?? registration?.projectId ?? DEFAULT_PROJECT_ID;
+  const configured = inputs.configured ?? {};
+  const projectId =
+    inputs.projectId ?? registration?.projectId ?? configured.projectId ?? DEFAULT_PROJECT_ID;
   assertEmulatorProjectId(projectId);
   const pick = (
     flag: string | undefined,
     envValue: string | undefined,
     registered: string | undefined,
-  ) => {
-    if (flag) return { value: parseHostPort(flag, 'flag'), source: 'flag' as const };
-    if (envValue) return { value: parseHostPort(envValue, 'env'), source: 'env' as const };
-    if (registered) return { value: registered, source: 'registration' as const };
-    return { value: null, source: 'none' as const };
+    inConfig: string | undefined,
+  ): { value: string | null; source: EndpointSource } => {
+    if (flag) return { value: parseHostPort(flag, 'flag'), source: 'flag' };
+    if (envValue) return { value: parseHostPort(envValue, 'env'), source: 'env' };
+    if (registered) return { value: registered, source: 'registration' };
+    if (inConfig) return { value: inConfig, source: 'firebase.json' };
+    return { value: null, source: 'none' };
   };
   const firestore = pick(
     inputs.firestoreFlag,
     env.FIRESTORE_EMULATOR_HOST,
     registration?.firestore,
+    configured.firestore,
   );
   const storage = pick(
     inputs.storageFlag,
@@ -58,8 +74,14 @@ export function resolveEndpoints(inputs: EndpointInputs): ResolvedEndpoints {
       env.STORAGE_EMULATOR_HOST?.replace(/^https?:\/\//, '').replace(/\/+$/, '') ||
       undefined,
     registration?.storage,
+    configured.storage,
   );
-  const auth = pick(inputs.authFlag, env.FIREBASE_AUTH_EMULATOR_HOST, registration?.auth);
+  const auth = pick(
+    inputs.authFlag,
+    env.FIREBASE_AUTH_EMULATOR_HOST,
+    registration?.auth,
+    configured.auth,
+  );
   return {
     projectId,
     firestore: firestore.value,

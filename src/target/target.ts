@@ -97,6 +97,8 @@ export interface TargetInputs {
   projectId?: string;
   /** The project of a running `emulators start` in the data directory, if any. */
   registeredProjectId?: string;
+  /** `.firebaserc`'s default project, when it is an emulator id (src/emulators/firebase-config.ts). */
+  configuredProjectId?: string;
   /** Everything that points at an emulator (flags, variables, a registration). */
   emulators: EmulatorHint[];
   allowProduction: boolean;
@@ -136,7 +138,11 @@ const NOTHING_WRITTEN = 'Nothing was written.';
 
 /** The whole decision, pure: every input is given, nothing is read or printed. */
 export function decideTarget(inputs: TargetInputs): TargetDecision {
-  const projectId = inputs.projectId ?? inputs.registeredProjectId ?? DEFAULT_PROJECT_ID;
+  const projectId =
+    inputs.projectId ??
+    inputs.registeredProjectId ??
+    inputs.configuredProjectId ??
+    DEFAULT_PROJECT_ID;
   const refuse = (reason: RefusalReason, message: string): TargetDecision => ({
     kind: 'refused',
     reason,
