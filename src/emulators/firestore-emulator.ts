@@ -98,9 +98,9 @@ export async function resetFirestoreEmulator(endpoint: string, projectId: string
 }
 
 /** True when a Firestore emulator answers at `endpoint`. */
-export async function isFirestoreEmulatorUp(endpoint: string): Promise<boolean> {
+export async function isFirestoreEmulatorUp(endpoint: string, timeoutMs = 1000): Promise<boolean> {
   try {
-    const response = await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(`http://${endpoint}/`, { signal: AbortSignal.timeout(timeoutMs) });
     return response.ok;
   } catch {
     return false;
@@ -180,13 +180,20 @@ function watchExit(child: ChildProcess): Exit {
 
 async function waitUntilReady(host: string, port: number, exited: Exit, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (exited.done) {
       throw new EnvironmentError(
         `The Firestore emulator did not start on ${host}:${port}: ${await exited.promise}.`,
       );
     }
-    if (await isFirestoreEmulatorUp(`${host}:${port}`)) return;
+    // One try is always made after the deadline: this process's event loop may have been busy
+    // for the whole wait (the Auth emulator builds its router in-process while Java starts), and
+    // a try begun before that stall is aborted by its timer as soon as the loop runs again.
+    const last = Date.now() >= deadline;
+    // The first answer of a JVM just started can take seconds on a busy machine.
+    const patience = Math.max(1000, Math.min(10_000, deadline - Date.now()));
+    if (await isFirestoreEmulatorUp(`${host}:${port}`, patience)) return;
+    if (last) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new EnvironmentError(
