@@ -50,8 +50,13 @@ function failureText(report: ScenarioReport, invariant: InvariantResult): string
   if (invariant.count > invariant.violations.length)
     lines.push(`… and ${invariant.count - invariant.violations.length} more`);
   // Without a file there is nothing to replay from (the scenario came from elsewhere).
+  // Defects injected into the engine (the harness's own tests) are part of what ran.
+  const inject = report.defects?.length ? ` --inject ${report.defects.join(',')}` : '';
   if (report.file)
-    lines.push('', `replay: npx personalai-sync scenario run ${report.file} --seed ${report.seed}`);
+    lines.push(
+      '',
+      `replay: npx personalai-sync scenario run ${report.file} --seed ${report.seed}${inject}`,
+    );
   return lines.join('\n');
 }
 

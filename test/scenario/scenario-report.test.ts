@@ -353,6 +353,11 @@ describe('scenario reports', () => {
     );
     expect(xml).toContain('record text_notes/n2, device carol/phone, step —:');
 
+    // Defects injected into the engine are part of what ran, so of the replay.
+    expect(toJunit([{ ...failing, defects: ['lost-update', 'echo-as-conflict'] }])).toContain(
+      'replay: npx personalai-sync scenario run scenarios/crash-during-push.yaml --seed 1234 --inject lost-update,echo-as-conflict',
+    );
+
     // Without a file there is nothing to replay from.
     const anonymous = toJunit([{ ...failing, file: null }]);
     expect(anonymous).not.toContain('replay:');
