@@ -8,13 +8,29 @@ import { syncedColumnNames } from '../sync/wire-format';
  * even when collections sync side by side. The values shown are the user's own data on their own
  * terminal; they are never logged.
  */
-export function terminalDecide(onInterrupt: () => void = raiseSigint): DecideFn {
+export function terminalDecide(
+  onInterrupt: () => void = raiseSigint,
+  /** What else draws on the terminal (a spinner) stands aside while a conflict is asked. */
+  screen: PromptScreen = { pause: () => {}, resume: () => {} },
+): DecideFn {
   let queue: Promise<unknown> = Promise.resolve();
   return (conflict) => {
-    const answer = queue.then(() => ask(conflict, onInterrupt));
+    const answer = queue.then(async () => {
+      screen.pause();
+      try {
+        return await ask(conflict, onInterrupt);
+      } finally {
+        screen.resume();
+      }
+    });
     queue = answer.catch(() => {});
     return answer;
   };
+}
+
+export interface PromptScreen {
+  pause(): void;
+  resume(): void;
 }
 
 export function canPrompt(): boolean {

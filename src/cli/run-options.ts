@@ -3,7 +3,7 @@ import { FLEET_SDKS, type FleetSdk, SDKS, type Sdk } from '../core/sdk';
 import { parseRate, perSecond } from '../core/units';
 import type { ConflictStrategy, DecideFn, Decision } from '../sync/conflict-resolver';
 import { CONFLICT_STRATEGIES } from '../sync/conflict-resolver';
-import { canPrompt, terminalDecide } from './ask-user-prompt';
+import { canPrompt, type PromptScreen, terminalDecide } from './ask-user-prompt';
 import { UsageError } from './errors';
 
 export function parseStrategy(text: string): ConflictStrategy {
@@ -35,6 +35,7 @@ export function decideFor(
   answersFile: string | undefined,
   /** Ctrl-C at the prompt (a key there, not a signal); default: raised as SIGINT. */
   onInterrupt?: () => void,
+  screen?: PromptScreen,
 ): DecideFn | undefined {
   if (answersFile) return loadAnswers(answersFile);
   if (strategy !== 'ask-user') return undefined;
@@ -43,7 +44,7 @@ export function decideFor(
       '--strategy ask-user needs a terminal to ask on, or --answers FILE with the answers (see `run --help`).',
     );
   }
-  return terminalDecide(onInterrupt);
+  return terminalDecide(onInterrupt, screen);
 }
 
 /**

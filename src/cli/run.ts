@@ -22,7 +22,7 @@ import { printRunReport } from './print-run-report';
 import { emulatorOutput, guardTarget } from './production-guard';
 import { decideFor, parseRecordRate, parseSdk, parseStrategy } from './run-options';
 import { saveScenario } from './save-scenario';
-import { startSpinner } from './spinner';
+import { type Spinner, startSpinner } from './spinner';
 import { stopOnSignal } from './stop-signal';
 import { configuredNotice, throwawayNotice } from './throwaway-notice';
 
@@ -159,7 +159,12 @@ export function registerRunCommand(program: Command): void {
         if (deviceCount > 100) throw new UsageError('--devices is at most 100.');
         // Ctrl-C at an ask-user prompt stops the run as a Ctrl-C signal does (bound once it listens).
         let interruptRun: () => void = () => process.kill(process.pid, 'SIGINT');
-        const decide = decideFor(strategy, flags.answers, () => interruptRun());
+        // The spinner (started below) stands aside while a conflict is asked at the terminal.
+        let spinner: Spinner | null = null;
+        const decide = decideFor(strategy, flags.answers, () => interruptRun(), {
+          pause: () => spinner?.pause(),
+          resume: () => spinner?.resume(),
+        });
         const timings = {
           onlineForMs: parseDuration('--online-for', flags.onlineFor),
           offlineForMs: parseDuration('--offline-for', flags.offlineFor),
@@ -190,7 +195,8 @@ export function registerRunCommand(program: Command): void {
             : Array.from({ length: deviceCount }, (_, i) => `${options.device}-${i + 1}`);
 
         const emulator = await guardTarget(options, 'run');
-        const spinner = startSpinner(options, `seed ${seed}: starting`);
+        const progress = startSpinner(options, `seed ${seed}: starting`);
+        spinner = progress;
         const backend = await openBackend({
           dataDir: options.dataDir,
           projectId: emulator.projectId,
@@ -215,7 +221,7 @@ export function registerRunCommand(program: Command): void {
         try {
           if (flags.fresh) {
             const forgotten = await freshStart(target);
-            spinner.update(
+            progress.update(
               `fresh start: ${forgotten.documents} documents and ${forgotten.objects} files of ${options.user} removed`,
             );
           }
@@ -249,12 +255,12 @@ export function registerRunCommand(program: Command): void {
                 ? (scenario) => saveScenario(flags.saveScenario!, scenario)
                 : undefined,
               onProgress: (p) =>
-                spinner.update(
+                progress.update(
                   `${p.phase} ${Math.round(p.elapsedMs / 1000)} s — recorded ${p.recorded}, pending ${p.pending}`,
                 ),
             }),
           ).finally(() => stopping.release());
-          spinner.stop();
+          progress.stop();
           const report = guarded.value;
           for (const unheard of guarded.others)
             process.stderr.write(
@@ -270,7 +276,7 @@ export function registerRunCommand(program: Command): void {
                 : EXIT.failures,
           };
         } finally {
-          spinner.stop();
+          progress.stop();
           await backend.stop();
         }
       }),

@@ -7,6 +7,9 @@ import type { GlobalOptions } from './global-options';
  */
 export interface Spinner {
   update(text: string): void;
+  /** Clears the line and draws nothing until resume (a prompt is asking on the terminal). */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -15,11 +18,13 @@ export function startSpinner(
   text: string,
 ): Spinner {
   if (options.json || options.quiet || !process.stderr.isTTY || !(process.stderr.columns > 0))
-    return { update: () => {}, stop: () => {} };
+    return { update: () => {}, pause: () => {}, resume: () => {}, stop: () => {} };
   // ora is ESM-only; Node 20.19+ loads it with require().
   const ora = (
     require('ora') as {
-      default: (o: object) => { start(): { text: string; render(): void; stop(): void } };
+      default: (o: object) => {
+        start(): { text: string; render(): void; stop(): void; start(): void };
+      };
     }
   ).default;
   const spinner = ora({
@@ -31,15 +36,26 @@ export function startSpinner(
     color: process.env.NO_COLOR ? false : 'cyan',
   }).start();
   let stopped = false;
+  let paused = false;
   return {
     update: (next) => {
       if (stopped || spinner.text === next) return;
       spinner.text = next;
       // Drawn now, not at the next frame: work shorter than a frame still shows what it did.
-      spinner.render();
+      if (!paused) spinner.render();
+    },
+    pause: () => {
+      if (stopped || paused) return;
+      paused = true;
+      spinner.stop();
+    },
+    resume: () => {
+      if (stopped || !paused) return;
+      paused = false;
+      spinner.start();
     },
     stop: () => {
-      if (!stopped) spinner.stop();
+      if (!stopped && !paused) spinner.stop();
       stopped = true;
     },
   };

@@ -15,7 +15,7 @@ import { showPending } from './pending-progress';
 import { printUnseen } from './print-unseen';
 import { guardTarget, openTargetBackend } from './production-guard';
 import { decideFor, parseSdk, parseStrategy } from './run-options';
-import { startSpinner } from './spinner';
+import { type Spinner, startSpinner } from './spinner';
 import { throwawayNotice } from './throwaway-notice';
 
 export function registerSyncCommand(program: Command): void {
@@ -55,7 +55,12 @@ export function registerSyncCommand(program: Command): void {
         const chosenSdk = flags.sdk === undefined ? undefined : parseSdk(flags.sdk, false);
         const strategy = parseStrategy(flags.strategy);
         const knobs = parseKnobs(flags);
-        const decide = decideFor(strategy, flags.answers);
+        // The spinner (started below) stands aside while a conflict is asked at the terminal.
+        let spinner: Spinner | null = null;
+        const decide = decideFor(strategy, flags.answers, undefined, {
+          pause: () => spinner?.pause(),
+          resume: () => spinner?.resume(),
+        });
         const deadlineMs = parseDuration('--deadline', flags.deadline);
         const target = await guardTarget(options, 'sync');
         const { opened, folders } = await openExistingDevice(options);
@@ -95,15 +100,16 @@ export function registerSyncCommand(program: Command): void {
           const { sync } = device;
           await sync.initialize(options.user);
           const retried = flags.retryErrors ? await sync.retryErrors() : 0;
-          const spinner = startSpinner(options, `sync: ${options.user}/${options.device}`);
+          const progress = startSpinner(options, `sync: ${options.user}/${options.device}`);
+          spinner = progress;
           const stopProgress = showPending(
-            spinner,
+            progress,
             async () => (await sync.getStatus()).pendingCount,
             `sync ${options.user}/${options.device}`,
           );
           const result = await sync.syncAll().finally(() => {
             stopProgress();
-            spinner.stop();
+            progress.stop();
           });
           const status = await sync.getStatus();
           let media: MediaFetchReport | undefined;

@@ -40,7 +40,9 @@ describe('run --strategy ask-user on a terminal', () => {
       'ask-user',
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    // ora draws nothing where CI is set; the spinner must be drawn here to be seen not drawing.
     for (const name of [
+      'CI',
       'FIRESTORE_EMULATOR_HOST',
       'FIREBASE_STORAGE_EMULATOR_HOST',
       'STORAGE_EMULATOR_HOST',
@@ -62,6 +64,11 @@ describe('run --strategy ask-user on a terminal', () => {
       expect(screen, `waiting for "${text}"`).toContain(text);
     };
     await until('which version do you keep?');
+    // The spinner stands aside while the person decides: no frame is drawn over the prompt (ora
+    // redraws every 80 ms, so the old code drew several in this wait).
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const prompt = screen.slice(screen.indexOf('which version do you keep?'));
+    expect(prompt).not.toMatch(/recorded \d+, pending \d+/);
     child.stdin.write('\x03');
     await until('stopping: answer this conflict');
     // Enter keeps "This device (local)" at this prompt and at any the drain asks after it.
