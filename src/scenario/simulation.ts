@@ -257,14 +257,20 @@ export class Simulation implements StepWorld {
     let round: Promise<void> | null = null;
     let failure: { error: unknown } | null = null;
     let whole = true;
+    // Ends after a tick that saw the whole time pass, not when the clock says it has: on the real
+    // clock a slow tick (a busy machine) can carry the time past the end, and the work due by
+    // the end (`generate`, `churn` at their rates) would then never be done.
+    let seen = 0;
     try {
-      while (this.clock.now() < end) {
+      while (seen < end - start) {
         if (this.interrupted) {
           whole = false;
           break;
         }
-        await this.clock.sleep(Math.min(this.tickMs, end - this.clock.now()));
-        await onTick?.(this.clock.now() - start);
+        const left = end - this.clock.now();
+        if (left > 0) await this.clock.sleep(Math.min(this.tickMs, left));
+        seen = this.clock.now() - start;
+        await onTick?.(seen);
         if (failure) break;
         round ??= this.backgroundRound().then(
           () => {

@@ -30,8 +30,9 @@ describe('personalai-sync emulators', () => {
       'emulators',
       'start',
     ]);
-    const exited = collect(child, 90_000);
-    const stdout = await waitForOutput(child, /Press Ctrl-C to stop\./);
+    // On a busy machine the in-process Auth emulator alone has taken a minute to start.
+    const exited = collect(child, 170_000);
+    const stdout = await waitForOutput(child, /Press Ctrl-C to stop\./, 150_000);
     const firestore = /export FIRESTORE_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
     const storage = /export FIREBASE_STORAGE_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
     const auth = /export FIREBASE_AUTH_EMULATOR_HOST=(127\.0\.0\.1:(\d+))/.exec(stdout);
@@ -60,20 +61,20 @@ describe('personalai-sync emulators', () => {
     expect(await isPortFree(Number(auth![2]))).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'emulators.json'))).toBe(false);
     expect(javaProcessesOf(child.pid!)).toBe('');
-  });
+  }, 180_000);
 
   it('stop, from another terminal, stops a running start', async () => {
     const dataDir = tempDir();
     const child = startCli(['--data-dir', dataDir, 'emulators', 'start']);
-    const exited = collect(child, 90_000);
-    await waitForOutput(child, /Press Ctrl-C to stop\./);
+    const exited = collect(child, 170_000);
+    await waitForOutput(child, /Press Ctrl-C to stop\./, 150_000);
     const stop = await runCli(['--data-dir', dataDir, 'emulators', 'stop']);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toMatch(/Stopped the emulators \(pid \d+\)/);
     expect((await exited).code).toBe(0);
     const status = await runCli(['--data-dir', dataDir, 'emulators', 'status']);
     expect(status.stdout).toMatch(/No managed emulators are running/);
-  });
+  }, 180_000);
 
   it('exits 3 and says what was searched and how to install, when no Firestore emulator exists', async () => {
     const result = await runCli(['--data-dir', tempDir(), 'emulators', 'start'], {
