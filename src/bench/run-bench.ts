@@ -12,6 +12,7 @@ import { localRawSqlite, localWatermelon } from './local';
 import { type Spread, spread } from './measure';
 import { pullCeiling, pullOurs, seedRemote } from './pull';
 import { protocolCeiling, pushCeiling, pushDesign, pushOurs } from './push';
+import { protocolUpdates, pushUpdatesOurs } from './push-updates';
 import { inWatermelonMode, type WatermelonMode, watermelonMode } from './watermelon-mode';
 
 /**
@@ -191,6 +192,24 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
             note: 'create-if-absent + server timestamps, engine batches, versions read back',
           })),
       },
+      // Edits of records already on the server (push-updates.ts): updates cost the protocol more
+      // than creates (a read first, a precondition, `_ft` stamps), so both are measured.
+      {
+        name: 'ours-update',
+        label: 'sync engine, edits',
+        unit: 'records/s',
+        run: () => onEmulator((e) => pushUpdatesOurs(e, scratch(), count)),
+      },
+      {
+        name: 'protocol-update',
+        label: 'firebase-admin, the engine’s protocol, edits',
+        unit: 'records/s',
+        run: () =>
+          onEmulator(async (e) => ({
+            ...(await protocolUpdates(e, count)),
+            note: 'read, update with lastUpdateTime precondition and _ft stamps, versions read back',
+          })),
+      },
       {
         name: 'design',
         label: "app's current design",
@@ -215,6 +234,8 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
         ratio(contenders, 'ours', 'ceiling', 0.8),
         ratio(contenders, 'ours', 'protocol', 0.9),
         ratio(contenders, 'protocol', 'ceiling', null),
+        ratio(contenders, 'ours-update', 'protocol-update', 0.9),
+        ratio(contenders, 'protocol-update', 'ceiling', null),
         ratio(contenders, 'ours', 'design', 20),
       ],
     });
