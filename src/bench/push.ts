@@ -161,8 +161,11 @@ export async function pushDesign(endpoint: string, dir: string, n: number): Prom
  *     seen;
  *   - batches of the engine's batch size, the engine's commits in flight (its defaults unless
  *     given), collection by collection;
- *   - after each commit, the versions written read back (one field, `getAll` with a field mask):
- *     neither SDK's commit returns the `_server_time` it stamped, and settling needs it.
+ *   - after each commit, the version written read back: neither SDK's commit returns the
+ *     `_server_time` it stamped (on the emulator it is not the write time), and settling needs
+ *     it. Every write of one commit carries the same `_server_time` (the commit's), so one
+ *     document read (one field, `getAll` with a field mask) is all the protocol needs; the
+ *     client remote reads back one, the admin remote (today) every document of the batch.
  * No local database, no queue, no bookkeeping: that is what the engine adds.
  */
 export async function protocolCeiling(
@@ -203,7 +206,7 @@ export async function protocolCeiling(
           });
           inFlight.push(
             batch.commit().then(async () => {
-              if (readBack) await db.getAll(...refs, { fieldMask: [META.serverTime] });
+              if (readBack) await db.getAll(refs[0], { fieldMask: [META.serverTime] });
             }),
           );
           if (inFlight.length >= limit) await inFlight.shift();

@@ -189,7 +189,7 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
         run: () =>
           onEmulator(async (e) => ({
             ...(await protocolCeiling(e, count)),
-            note: 'create-if-absent + server timestamps, engine batches, versions read back',
+            note: 'create-if-absent + server timestamps, engine batches, the version read back',
           })),
       },
       // Edits of records already on the server (push-updates.ts): updates cost the protocol more
@@ -207,7 +207,7 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
         run: () =>
           onEmulator(async (e) => ({
             ...(await protocolUpdates(e, count)),
-            note: 'read, update with lastUpdateTime precondition and _ft stamps, versions read back',
+            note: 'read, update with lastUpdateTime precondition and _ft stamps, the version read back',
           })),
       },
       {
