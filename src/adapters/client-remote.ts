@@ -40,7 +40,8 @@ const CONTENTION_CODES = new Set(['aborted', 'failed-precondition', 'already-exi
  *     reads every document it writes and compares its `_server_time` with the write's expected
  *     version. The SDK makes each write conditional on the document as read (its update time, or
  *     its absence for a create), so the compare-and-set is as exact as admin's precondition;
- *   - no write results: the versions written are read back (settling without them otherwise);
+ *   - no write results: the versions written are read back, from one document per commit as a
+ *     rule (they all carry the commit's time; settling without them otherwise);
  *   - no getAll: lookups by id are a transaction's gets (one lookup each, no listener), abandoned
  *     once read;
  *   - no `readTime` on query snapshots: pages say null, and the pull bounds its checkpoint by the
@@ -175,11 +176,17 @@ export class ClientRemote implements RemoteStore {
   }
 
   /**
-   * The version each write made, read back: the document's `_server_time` if it still carries
-   * this device's write (`_device` is this device and the stamp is newer than the version the
-   * write replaced; only this device writes as itself, one write per record at a time, each
-   * conditioned on the last); null when another writer has moved it on since, or when the read
-   * fails (the write landed either way; see WriteOutcome).
+   * The version each write made, read back. Every write of one commit carries the commit's time
+   * as `_server_time` (a commit has one request time, and firestore.rules demand
+   * `_server_time == request.time` of each write), so one document that still carries this
+   * device's write tells the version of all of them: `_device` is this device and the stamp is
+   * newer than the version the write replaced (only this device writes as itself, one write per
+   * record at a time, each conditioned on the last). The first written document is read; only
+   * if another writer has moved it on since are the others read. A document read and found moved
+   * on gets null (as does every write when the read fails): the write landed either way (see
+   * WriteOutcome). Each read is a lookup the emulator evaluates the rules for: reading back one
+   * instead of all cut the client push's Node CPU by about a quarter (same-round A/B, 1,000
+   * records on a loaded 2-core machine).
    */
   private async readBack(
     table: DataTable,
@@ -188,13 +195,18 @@ export class ClientRemote implements RemoteStore {
   ): Promise<(Version | null)[]> {
     if (writes.length === 0) return [];
     try {
-      const snapshots = await this.lookup(writes.map((write) => this.ref(table, write.id)));
-      return snapshots.map((snapshot, i) => {
+      const carries = (snapshot: DocumentSnapshot, write: RemoteWrite): Version | null => {
         if (!snapshot.exists()) return null;
         const doc = this.decode(snapshot);
-        const mine = doc.device === deviceId && isNewer(doc.serverTime, writes[i].expected);
+        const mine = doc.device === deviceId && isNewer(doc.serverTime, write.expected);
         return mine ? doc.serverTime : null;
-      });
+      };
+      const [first] = await this.lookup([this.ref(table, writes[0].id)]);
+      const committed = carries(first, writes[0]);
+      if (committed !== null) return writes.map(() => committed);
+      if (writes.length === 1) return [null];
+      const rest = await this.lookup(writes.slice(1).map((write) => this.ref(table, write.id)));
+      return [null, ...rest.map((snapshot, i) => carries(snapshot, writes[i + 1]))];
     } catch {
       return writes.map(() => null);
     }

@@ -1,8 +1,13 @@
 import { type Model, Q } from '@nozbe/watermelondb';
 import { FieldValue } from 'firebase-admin/firestore';
 import { createFirebaseClients } from '../adapters/firebase-clients';
+import { ADMIN_SENTINELS } from '../adapters/firestore-remote';
 import type { Sdk } from '../core/sdk';
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
+import { documentWrite } from '../sync/document-write';
+import type { RemoteWrite } from '../sync/remote-store';
+import { KNOB_DEFAULTS } from '../sync/sync-knobs';
+import { META } from '../sync/wire-format';
 import { BENCH_USER, openBenchDevice } from './bench-device';
 import type { Figure } from './figure';
 import { BENCH_PROJECT } from './fresh-emulator';
@@ -14,6 +19,7 @@ import { benchRows, wireDocument } from './records';
  *   ours     the full sync pipeline (SyncManager.syncAll on a device with N pending records)
  *   ceiling  firebase-admin writing the same documents as fast as it can: 500-write batches with
  *            4 in flight, and BulkWriter; the faster of the two
+ *   protocol firebase-admin writing the same documents the way the engine must (protocolCeiling)
  *   design   the app's current design: per record one set(merge) round trip, then one local
  *            write transaction marking it synced
  */
@@ -54,7 +60,7 @@ const RAW_METHODS = [
   'BulkWriter',
 ] as const;
 
-async function rawWrites(
+export async function rawWrites(
   endpoint: string,
   n: number,
   how: (typeof RAW_METHODS)[number],
@@ -142,5 +148,74 @@ export async function pushDesign(endpoint: string, dir: string, n: number): Prom
     return { records: n, ms: run.ms, peakRssMB: run.peakRssMB };
   } finally {
     await device.close();
+  }
+}
+
+/**
+ * The protocol ceiling: firebase-admin writing the engine's very documents the way the engine
+ * must (docs/wire-format.md, "Push"), as fast as that allows, so the report can tell what the
+ * protocol costs (protocol / ceiling) from what the engine adds (ours / protocol):
+ *   - each document shaped by the engine's own `documentWrite` with the admin remote's sentinels
+ *     (so it cannot drift): the data, `_server_time` as a server timestamp, `_device`, `_deleted`;
+ *   - `create` (create-if-absent), never `set`: a push must not overwrite a document it has not
+ *     seen;
+ *   - batches of the engine's batch size, the engine's commits in flight (its defaults unless
+ *     given), collection by collection;
+ *   - after each commit, the version written read back: neither SDK's commit returns the
+ *     `_server_time` it stamped (on the emulator it is not the write time), and settling needs
+ *     it. Every write of one commit carries the same `_server_time` (the commit's), so one
+ *     document read (one field, `getAll` with a field mask) is all the protocol needs; the
+ *     client remote reads back one, the admin remote (today) every document of the batch.
+ * No local database, no queue, no bookkeeping: that is what the engine adds.
+ */
+export async function protocolCeiling(
+  endpoint: string,
+  n: number,
+  tuning: { batchSize?: number; maxInFlight?: number; readBack?: boolean } = {},
+): Promise<Figure> {
+  const batchSize = tuning.batchSize ?? KNOB_DEFAULTS.batchSize;
+  const limit = tuning.maxInFlight ?? KNOB_DEFAULTS.maxInFlight;
+  const readBack = tuning.readBack ?? true;
+  const clients = createFirebaseClients(
+    { projectId: BENCH_PROJECT, firestore: endpoint },
+    'protocol-push',
+  );
+  const db = clients.firestore;
+  const now = Date.now();
+  try {
+    const run = await measure(async () => {
+      const inFlight: Promise<unknown>[] = [];
+      for (const { table, rows } of benchRows(n)) {
+        const collection = db.collection(table);
+        for (let start = 0; start < rows.length; start += batchSize) {
+          const batch = db.batch();
+          const refs = rows.slice(start, start + batchSize).map((row, k) => {
+            const write: RemoteWrite = {
+              id: `protocol-${table}-${start + k}`,
+              expected: null,
+              set: wireDocument(table, row, BENCH_USER, now),
+              remove: [],
+              deleted: false,
+              changed: [],
+            };
+            const doc = documentWrite(write, 'protocol', ADMIN_SENTINELS);
+            if (doc.kind !== 'create') throw new Error('protocol ceiling: expected a create');
+            const ref = collection.doc(doc.id);
+            batch.create(ref, doc.data);
+            return ref;
+          });
+          inFlight.push(
+            batch.commit().then(async () => {
+              if (readBack) await db.getAll(refs[0], { fieldMask: [META.serverTime] });
+            }),
+          );
+          if (inFlight.length >= limit) await inFlight.shift();
+        }
+      }
+      await Promise.all(inFlight);
+    });
+    return { records: n, ms: run.ms, peakRssMB: run.peakRssMB };
+  } finally {
+    await clients.close();
   }
 }

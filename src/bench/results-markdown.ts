@@ -1,4 +1,5 @@
 import type { BenchReport } from './run-bench';
+import { modeText } from './watermelon-mode';
 
 /** bench/RESULTS.md: the figures of one `bench` run, the machine, and the command that made them. */
 export function resultsMarkdown(report: BenchReport, command: string): string {
@@ -11,6 +12,8 @@ export function resultsMarkdown(report: BenchReport, command: string): string {
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GiB RAM, ${m.platform}, Node ${m.node}.`,
     'Google’s Firestore emulator (a fresh one per measured run, warmed up first); the firebase-tools',
     'Storage emulator in-process. Medians of the measured runs; min–max in brackets.',
+    '',
+    `WatermelonDB: ${modeText(report.mode)}.`,
     '',
     '```sh',
     command,

@@ -11,7 +11,9 @@ import { BENCH_PROJECT, benchEmulators, type OnEmulator } from './fresh-emulator
 import { localRawSqlite, localWatermelon } from './local';
 import { type Spread, spread } from './measure';
 import { pullCeiling, pullOurs, seedRemote } from './pull';
-import { pushCeiling, pushDesign, pushOurs } from './push';
+import { protocolCeiling, pushCeiling, pushDesign, pushOurs } from './push';
+import { protocolUpdates, pushUpdatesOurs } from './push-updates';
+import { inWatermelonMode, type WatermelonMode, watermelonMode } from './watermelon-mode';
 
 /**
  * `personalai-sync bench`: each phase runs its contenders after a warm-up, K times, interleaved
@@ -46,6 +48,12 @@ export interface BenchOptions {
    * smoke runs that check the command works; the figures drift as the emulator ages.
    */
   oneEmulator?: boolean;
+  /**
+   * WatermelonDB's mode for the measured runs: 'release' (the default: NODE_ENV=production, its
+   * development checks off, as a release build of the app runs it) or 'development' (checks on,
+   * as the tests run it). See watermelon-mode.ts.
+   */
+  watermelon?: WatermelonMode;
   dir: string;
   onProgress?: (text: string) => void;
 }
@@ -81,7 +89,9 @@ export interface BenchReport {
   startedAt: string;
   durationMs: number;
   machine: { cpus: number; cpuModel: string; memoryGB: number; node: string; platform: string };
-  options: Omit<BenchOptions, 'dir' | 'onProgress'>;
+  options: Omit<BenchOptions, 'dir' | 'onProgress' | 'watermelon'>;
+  /** The mode the engine was measured in (WatermelonDB's development checks off or on). */
+  mode: { watermelon: WatermelonMode; nodeEnv: string | null };
   phases: PhaseReport[];
 }
 
@@ -96,7 +106,9 @@ interface Entry {
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const emulators = benchEmulators(options.oneEmulator ?? false);
   try {
-    return await measureAll(options, emulators.run);
+    return await inWatermelonMode(options.watermelon ?? 'release', () =>
+      measureAll(options, emulators.run),
+    );
   } finally {
     await emulators.close();
   }
@@ -171,6 +183,34 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
           }),
       },
       {
+        name: 'protocol',
+        label: 'firebase-admin, the engine’s protocol',
+        unit: 'records/s',
+        run: () =>
+          onEmulator(async (e) => ({
+            ...(await protocolCeiling(e, count)),
+            note: 'create-if-absent + server timestamps, engine batches, the version read back',
+          })),
+      },
+      // Edits of records already on the server (push-updates.ts): updates cost the protocol more
+      // than creates (a read first, a precondition, `_ft` stamps), so both are measured.
+      {
+        name: 'ours-update',
+        label: 'sync engine, edits',
+        unit: 'records/s',
+        run: () => onEmulator((e) => pushUpdatesOurs(e, scratch(), count)),
+      },
+      {
+        name: 'protocol-update',
+        label: 'firebase-admin, the engine’s protocol, edits',
+        unit: 'records/s',
+        run: () =>
+          onEmulator(async (e) => ({
+            ...(await protocolUpdates(e, count)),
+            note: 'read, update with lastUpdateTime precondition and _ft stamps, the version read back',
+          })),
+      },
+      {
         name: 'design',
         label: "app's current design",
         unit: 'records/s',
@@ -188,7 +228,16 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
     phases.push({
       phase: 'push',
       contenders,
-      ratios: [ratio(contenders, 'ours', 'ceiling', 0.8), ratio(contenders, 'ours', 'design', 20)],
+      // What the protocol costs (protocol / ceiling, no target: it is the price of not losing
+      // data) apart from what the engine adds on top of it (ours / protocol).
+      ratios: [
+        ratio(contenders, 'ours', 'ceiling', 0.8),
+        ratio(contenders, 'ours', 'protocol', 0.9),
+        ratio(contenders, 'protocol', 'ceiling', null),
+        ratio(contenders, 'ours-update', 'protocol-update', 0.9),
+        ratio(contenders, 'protocol-update', 'ceiling', null),
+        ratio(contenders, 'ours', 'design', 20),
+      ],
     });
   }
 
@@ -421,6 +470,7 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
       memoryRecords: options.memoryRecords,
       phases: options.phases,
     },
+    mode: { watermelon: watermelonMode(), nodeEnv: process.env.NODE_ENV ?? null },
     phases,
   };
 }

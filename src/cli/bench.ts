@@ -7,6 +7,7 @@ import { appendHistory, historyEntry, readHistory } from '../bench/history';
 import { historyChartHtml } from '../bench/history-chart';
 import { resultsMarkdown } from '../bench/results-markdown';
 import { type BenchReport, PHASES, type Phase, runBench } from '../bench/run-bench';
+import { modeText } from '../bench/watermelon-mode';
 import { UsageError } from './errors';
 import { parseInteger } from './global-options';
 import { type Printer, wrapAction } from './output';
@@ -38,6 +39,11 @@ export function registerBenchCommand(program: Command): void {
     .option(
       '--one-emulator',
       'every run on one emulator reset in between (fast smoke runs; figures drift as it ages)',
+      false,
+    )
+    .option(
+      '--dev-checks',
+      'measure with WatermelonDB’s development checks on (default: off, as a release build runs it)',
       false,
     )
     .option('--phases <list>', `which phases: ${PHASES.join(',')}`, PHASES.join(','))
@@ -84,6 +90,7 @@ export function registerBenchCommand(program: Command): void {
         try {
           report = await runBench({
             ...settings,
+            watermelon: f.devChecks ? 'development' : 'release',
             dir,
             onProgress: (t) => {
               spinner.update(`bench: ${t}`);
@@ -167,6 +174,7 @@ export function printBench(report: BenchReport, out: Printer): void {
   out.line(
     `bench — ${m.cpus} × ${m.cpuModel}, ${m.memoryGB} GiB, node ${m.node}; ${report.options.runs} run(s) each after a warm-up, fresh emulator per run`,
   );
+  out.line(`WatermelonDB: ${modeText(report.mode)}`);
   for (const phase of report.phases) {
     out.line();
     out.line(phase.phase.toUpperCase());

@@ -58,8 +58,13 @@ describe('personalai-sync bench', () => {
     expect(push.contenders.map((c: { name: string }) => c.name)).toEqual([
       'ours',
       'ceiling',
+      'protocol',
+      'ours-update',
+      'protocol-update',
       'design',
     ]);
+    // The engine is measured as a release build runs it: WatermelonDB's development checks off.
+    expect(report.mode).toEqual({ watermelon: 'release', nodeEnv: 'production' });
     for (const phase of report.phases)
       for (const c of phase.contenders) {
         expect(
@@ -71,7 +76,18 @@ describe('personalai-sync bench', () => {
     // Ratios are ratios of the medians shown.
     const median = (name: string) =>
       push.contenders.find((c: { name: string }) => c.name === name).rate.median;
+    expect(push.ratios.map((r: { name: string }) => r.name)).toEqual([
+      'ours / ceiling',
+      'ours / protocol',
+      'protocol / ceiling',
+      'ours-update / protocol-update',
+      'protocol-update / ceiling',
+      'ours / design',
+    ]);
     expect(push.ratios[0].value).toBeCloseTo(median('ours') / median('ceiling'), 6);
+    expect(push.ratios[1].value).toBeCloseTo(median('ours') / median('protocol'), 6);
+    expect(push.ratios[2].value).toBeCloseTo(median('protocol') / median('ceiling'), 6);
+    expect(push.ratios[3].value).toBeCloseTo(median('ours-update') / median('protocol-update'), 6);
     // The client-SDK phases measure the engine on the app's SDK beside the raw client SDK.
     for (const phase of report.phases.slice(2, 4)) {
       expect(phase.contenders.map((c: { name: string }) => c.name)).toEqual(['ours', 'ceiling']);
