@@ -49,18 +49,18 @@ describe('a push whose settling was interrupted (SQLite)', () => {
         }
         return batch(...args);
       }) as typeof db.batch;
-      // On SQLite the queue rows of records synced as sent go by plain SQL (the fast path's
-      // deleteRows), not through db.batch: the "kill" takes that write too.
+      // On SQLite the queue rows of records synced as sent go through the adapter's own batch
+      // (the fast path's deleteRows), not through db.batch: the "kill" takes that write too.
       const adapter = db.adapter as unknown as {
-        unsafeExecute(work: { sqls: Array<[string, unknown[]]> }): Promise<void>;
+        batch(operations: Array<[string, string, unknown]>): Promise<void>;
       };
-      const execute = adapter.unsafeExecute.bind(adapter);
-      adapter.unsafeExecute = (work) => {
-        if (armed && work.sqls.some(([sql]) => sql.includes('"sync_queue"'))) {
+      const adapterBatch = adapter.batch.bind(adapter);
+      adapter.batch = (operations) => {
+        if (armed && operations.some(([, table]) => table === 'sync_queue')) {
           armed = false;
           return Promise.reject(new Error('process killed'));
         }
-        return execute(work);
+        return adapterBatch(operations);
       };
       const [id] = await a.sync.store.create('text_notes', [
         { type: 'diary', title: 'Monday', content: 'first draft' },
