@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { wireDevice } from '../adapters/device-wiring';
 import { systemClock } from '../core/clock';
 import { openDatabase } from '../db/open-database';
 import type { RemoteStore } from '../sync/remote-store';
+import { encodeVersion } from '../sync/version';
 import { BENCH_USER } from './bench-device';
 import { BENCH_PROJECT, withFreshEmulator } from './fresh-emulator';
 import { benchRows } from './records';
@@ -15,10 +17,12 @@ import { benchRows } from './records';
  * wrapped so that every batch commit's departure and return is timed from the start of syncAll,
  * and process.cpuUsage() taken around the pass (records only, admin SDK, no files).
  *
- *   npx tsx src/bench/pipe-timeline.ts [--records 10000] [--runs 3] [--json]
+ *   npx tsx src/bench/pipe-timeline.ts [--records 10000] [--runs 3] [--json] [--in-process] [--profile FILE]
  *
  * Prints per run: CPU per 10,000 records, wall time, when the first commit left, when 4 were in
  * flight, when the last returned. A/B runs of two checkouts: run it from each, alternately.
+ * `--in-process` answers every call from memory instead of an emulator (the engine's own CPU).
+ * `--profile FILE` writes a V8 CPU profile of the last run's syncAll (open it in Chrome DevTools).
  */
 
 export interface CommitSpan {
@@ -107,7 +111,49 @@ function timedRemote(
   };
 }
 
-export async function pipeRun(endpoint: string, dir: string, n: number): Promise<PipeRun> {
+/**
+ * A remote that answers at once from memory (`--in-process`): every write is accepted, pulls
+ * find nothing. The pass's CPU is then the engine's own (no SDK encoding, no emulator sharing
+ * the cores), which makes same-round A/B comparisons of engine changes far less noisy.
+ */
+export function instantRemote(): RemoteStore {
+  let tick = 0;
+  return {
+    pullPage: async () => ({ docs: [], readTime: encodeVersion({ seconds: 1, nanoseconds: 0 }) }),
+    getMany: async () => new Map(),
+    reportProgress: async () => {},
+    commit: async (_table, writes) => {
+      tick += 1;
+      const version = encodeVersion({ seconds: 1_700_000_000 + tick, nanoseconds: 0 });
+      return writes.map((w) => ({ id: w.id, status: 'written' as const, version }));
+    },
+  };
+}
+
+/** Starts the V8 CPU profiler; the returned function stops it and writes the profile to `file`. */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+export async function pipeRun(
+  endpoint: string,
+  dir: string,
+  n: number,
+  profileFile?: string,
+  inProcess = false,
+): Promise<PipeRun> {
   fs.mkdirSync(dir, { recursive: true });
   const opened = await openDatabase(`sqlite:${path.join(dir, 'timeline.db')}`);
   const commits: CommitSpan[] = [];
@@ -119,18 +165,21 @@ export async function pipeRun(endpoint: string, dir: string, n: number): Promise
     deviceId: 'timeline',
     userId: BENCH_USER,
     clock: systemClock,
-    wrapRemote: (remote) => timedRemote(remote, () => started, commits, calls),
+    wrapRemote: (remote) =>
+      timedRemote(inProcess ? instantRemote() : remote, () => started, commits, calls),
   });
   try {
     await wired.sync.initialize(BENCH_USER);
     for (const { table, rows } of benchRows(n)) await wired.sync.store.create(table, rows);
     commits.length = 0;
     calls.length = 0;
+    const stopProfile = profileFile ? await startProfile(profileFile) : null;
     const cpuBefore = process.cpuUsage();
     started = performance.now();
     const result = await wired.sync.syncAll();
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    await stopProfile?.();
     if (result.pushed !== n || result.failed > 0)
       throw new Error(`pipe-timeline: ${result.pushed} of ${n} pushed, ${result.failed} failed`);
     const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -179,13 +228,19 @@ async function main(): Promise<void> {
   const n = argValue(args, '--records', 10_000);
   const runs = argValue(args, '--runs', 3);
   const json = args.includes('--json');
+  const inProcess = args.includes('--in-process');
+  const profileAt = args.indexOf('--profile');
+  const profileFile =
+    profileAt >= 0 ? path.resolve(args[profileAt + 1] ?? 'push.cpuprofile') : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipe-timeline-'));
   const results: PipeRun[] = [];
   try {
     for (let r = 0; r < runs; r += 1) {
-      const run = await withFreshEmulator((endpoint) =>
-        pipeRun(endpoint, path.join(dir, `run-${r}`), n),
-      );
+      const runDir = path.join(dir, `run-${r}`);
+      const profile = r === runs - 1 ? profileFile : undefined;
+      const run = inProcess
+        ? await pipeRun('127.0.0.1:1', runDir, n, profile, true)
+        : await withFreshEmulator((endpoint) => pipeRun(endpoint, runDir, n, profile));
       results.push(run);
       if (!json) console.log(describeRun(run));
     }
