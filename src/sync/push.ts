@@ -116,7 +116,7 @@ async function readDueChanges(ctx: SyncContext, table: DataTable): Promise<Local
       id: row.documentId,
       operation: row.operation,
       data: parseQueueData(row.data),
-      raw: record ? rawOf(record) : null,
+      raw: record ? snapshotOf(record) : null,
     };
   });
 }
@@ -149,9 +149,20 @@ async function readDueChangesSql(ctx: SyncContext, table: DataTable): Promise<Lo
       id: row.document_id,
       operation: row.operation,
       data: parseQueueData(row.data),
-      raw: record ? rawOf(record) : null,
+      raw: record ? snapshotOf(record) : null,
     };
   });
+}
+
+/**
+ * A copy of the record's columns as read with its queue row. Not the live `_raw`: WatermelonDB
+ * edits that object in place, and a chunk planned from it later (after an app edit made since
+ * the read) would send the edit's values under the queue row's older field list and take the
+ * edit for sent — the settling would find nothing edited meanwhile, and the edit would never go
+ * up (defect 2, lost update, across chunks).
+ */
+function snapshotOf(record: Model): Record<string, unknown> {
+  return { ...rawOf(record) };
 }
 
 /**
