@@ -34,7 +34,7 @@ const NODE_BUILTINS = require('node:module')
   .join('|');
 const NODE_ONLY = `^(node:|(${NODE_BUILTINS})([/]|$)|sharp|better-sqlite3|firebase-admin|firebase-tools|@google-cloud/)`;
 /** The modules that use WatermelonDB's private APIs. */
-const FAST_PATH = '^src/db/(sqlite-fast-path|find-by-ids|narrow-update|insert-rows)[.]';
+const FAST_PATH = '^src/db/(sqlite-fast-path|find-by-ids|narrow-update|insert-rows|delete-rows)[.]';
 const anyOf = (names) => `^src/(${names.join('|')})/`;
 
 const layerOrder = LAYERS.slice(0, -1).map((name, i) => ({

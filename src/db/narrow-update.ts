@@ -1,4 +1,4 @@
-import type { Database, Model } from '@nozbe/watermelondb';
+import { type Database, type Model, Q } from '@nozbe/watermelondb';
 import { prepareRawUpdate } from './raw-update';
 
 type RawPatch = Record<string, string | number | null>;
@@ -59,4 +59,54 @@ export async function narrowUpdate(
   }
   await adapter.unsafeExecute({ sqls });
   for (const { record, patch } of updates) Object.assign(record._raw, patch);
+}
+
+/**
+ * Writes the same patch to the records of `table` with the given ids (missing ids are skipped),
+ * inside a writer, without finding their WatermelonDB records: on SQLite one narrow UPDATE per
+ * few hundred ids, and the records WatermelonDB holds in memory (its collection cache) patched
+ * alike, so the cache stays what the database holds. A push marks a whole collection `syncing`
+ * this way in one statement per 400 records. On LokiJS: found and written by an ordinary batch.
+ */
+export async function updateByIds(
+  db: Database,
+  table: string,
+  ids: readonly string[],
+  patch: RawPatch,
+): Promise<void> {
+  if (ids.length === 0) return;
+  if (!isSqlite(db)) {
+    const records = await db
+      .get(table)
+      .query(Q.where('id', Q.oneOf([...ids])))
+      .fetch();
+    await db.batch(records.map((record) => prepareRawUpdate(record, patch)));
+    return;
+  }
+  const columns = Object.keys(patch);
+  const set = columns.map((c) => `"${c}" = ?`).join(', ');
+  const sqls: Array<[string, unknown[]]> = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+    const slice = ids.slice(i, i + IDS_PER_STATEMENT);
+    sqls.push([
+      `update "${table}" set ${set} where "id" in (${slice.map(() => '?').join(', ')})`,
+      [...columns.map((c) => patch[c]), ...slice],
+    ]);
+  }
+  await (db.adapter as unknown as Adapters).unsafeExecute({ sqls });
+  const cache = cacheOf(db, table);
+  for (const id of ids) {
+    const cached = cache.get(id);
+    if (cached) Object.assign(cached._raw, patch);
+  }
+}
+
+interface RecordCache {
+  get(id: string): Model | undefined;
+  delete(record: Model): void;
+}
+
+/** WatermelonDB's per-collection cache of the records it has handed out (private API). */
+export function cacheOf(db: Database, table: string): RecordCache {
+  return (db.get(table) as unknown as { _cache: RecordCache })._cache;
 }

@@ -28,6 +28,18 @@ export interface RecordAccess {
     table: string,
     updates: Array<{ record: Model; patch: ColumnPatch }>,
   ): Promise<void>;
+  /** Writes the same bookkeeping columns to the records with the given ids, inside a writer. */
+  updateByIds(
+    db: Database,
+    table: string,
+    ids: readonly string[],
+    patch: ColumnPatch,
+  ): Promise<void>;
+  /**
+   * Deletes rows by id with plain SQL, inside a writer, without preparing WatermelonDB destroys.
+   * Null: not offered, rows are destroyed through a batch.
+   */
+  deleteRows: ((db: Database, table: string, ids: readonly string[]) => Promise<void>) | null;
   /**
    * Inserts rows new to the device as plain rows, inside a writer, without WatermelonDB records
    * in memory; a row whose id exists fails the call. Null: not offered, records are created.
@@ -63,6 +75,12 @@ export const publicRecordAccess: RecordAccess = {
     if (updates.length === 0) return;
     await db.batch(updates.map(({ record, patch }) => prepareRawUpdate(record, patch)));
   },
+  async updateByIds(db, table, ids, patch) {
+    const records = await publicRecordAccess.findByIds(db, table, ids);
+    if (records.size === 0) return;
+    await db.batch([...records.values()].map((record) => prepareRawUpdate(record, patch)));
+  },
+  deleteRows: null,
   insertRows: null,
   sqlQueries: false,
 };

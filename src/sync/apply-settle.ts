@@ -31,18 +31,30 @@ export async function applySettlePlan(
   });
   const { db } = local;
   await local.records.narrowUpdate(db, table, narrow);
+  // The queue rows of records synced as sent go next, by plain DELETEs where the record access
+  // offers them (after the records' own update, for the reason above); otherwise in the batch.
+  const deleteRows = local.records.deleteRows;
+  const synced = deleteRows
+    ? plan.records.flatMap((s) => {
+        const row = s.kind === 'synced' ? rows.get(s.id) : undefined;
+        return row ? [row.id] : [];
+      })
+    : [];
+  if (deleteRows && synced.length > 0) await deleteRows(db, 'sync_queue', synced);
   // Prepared only now, right before the batch: a prepared record must reach batch() without
   // waiting (WatermelonDB throws otherwise).
   const operations = plan.records.flatMap((s) =>
-    prepareSettlement(
-      db,
-      table,
-      s,
-      records.get(s.id) ?? null,
-      rows.get(s.id) ?? null,
-      plan.now,
-      local.defects,
-    ),
+    s.kind === 'synced' && deleteRows
+      ? []
+      : prepareSettlement(
+          db,
+          table,
+          s,
+          records.get(s.id) ?? null,
+          rows.get(s.id) ?? null,
+          plan.now,
+          local.defects,
+        ),
   );
   if (operations.length > 0) await db.batch(operations);
 }

@@ -4,7 +4,13 @@ import type { DataTable } from '../db/schema-current';
 import type { ErrorClass } from './classify-error';
 import type { LocalChange, PlannedWrite } from './plan-push';
 import { syncedColumnNames, valuesOfRaw } from './wire-format';
-import { boundProblem, documentBytes, MAX_DOCUMENT_BYTES, metaBytes } from './wire-limits';
+import {
+  boundProblem,
+  documentBytes,
+  documentBytesBound,
+  MAX_DOCUMENT_BYTES,
+  metaBytes,
+} from './wire-limits';
 
 /**
  * Why a planned write must not leave the device (pure; null: it may). Checked before the push,
@@ -29,10 +35,12 @@ export function writeProblem(
   }
   if (planned.write.deleted || !change.raw) return null;
   // The whole document as it will stand on the server: every synced value, the meta fields, and
-  // a change time for every field (the worst case, once each field has been edited).
-  const values = valuesOfRaw(table, change.raw);
-  const bytes =
-    documentBytes(table, change.id, values) + metaBytes(deviceId, syncedColumnNames(table));
+  // a change time for every field (the worst case, once each field has been edited). Counted
+  // exactly only when a cheap upper bound does not already show it within the limit.
+  const values = planned.snapshot ?? valuesOfRaw(table, change.raw);
+  const meta = metaBytes(deviceId, syncedColumnNames(table));
+  if (documentBytesBound(table, change.id, values) + meta <= MAX_DOCUMENT_BYTES) return null;
+  const bytes = documentBytes(table, change.id, values) + meta;
   if (bytes <= MAX_DOCUMENT_BYTES) return null;
   const largest = Object.entries(values)
     .filter(([, v]) => typeof v === 'string')

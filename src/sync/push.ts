@@ -10,9 +10,16 @@ import { classifyError } from './classify-error';
 import { hasDefect } from './defects';
 import { NetworkDownError, reportNetworkDown } from './network-judge';
 import { type LocalChange, type PlannedWrite, planWrite } from './plan-push';
-import { dueRows, findUntrackedPending, parseQueueData, prepareEnqueue } from './queue';
+import {
+  dueRows,
+  dueRowsSql,
+  findUntrackedPending,
+  parseQueueData,
+  prepareEnqueue,
+  type QueueOperation,
+} from './queue';
 import { type PushOutcome, settleChunk } from './settle';
-import { nextStatus } from './status-machine';
+import { nextStatus, type SyncStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 import { isMediaTable, uploadDueMedia } from './upload-media';
 
@@ -34,19 +41,27 @@ export async function pushCollection(
   await adoptUntrackedPending(ctx, table);
   for (let round = 0; round < MAX_PUSH_ROUNDS; round += 1) {
     if (ctx.media && isMediaTable(table)) await uploadDueMedia(ctx, ctx.media, table, stats);
-    const changes = await collectDueChanges(ctx, table);
+    const changes = await takeDueChanges(ctx, table);
     if (changes.length === 0) return;
     const chunks: LocalChange[][] = [];
     for (let i = 0; i < changes.length; i += ctx.batchSize)
       chunks.push(changes.slice(i, i + ctx.batchSize));
     let again = false;
     let started = 0;
+    const failures: unknown[] = [];
     await forEachLimited(chunks, ctx.maxInFlight, async (chunk) => {
-      // Judged down (by any call of the pass): the chunk is not touched, its records stay pending.
-      if (ctx.network.down) return;
+      // Judged down (by any call of the pass), or another chunk failed: the chunk is not sent,
+      // its records go back to pending below.
+      if (ctx.network.down || failures.length > 0) return;
       started += 1;
-      if (await pushChunk(ctx, table, chunk, stats)) again = true;
+      try {
+        if (await pushChunk(ctx, table, chunk, stats)) again = true;
+      } catch (error) {
+        failures.push(error);
+      }
     });
+    await releaseUnsent(ctx, table, chunks.slice(started).flat());
+    if (failures.length > 0) throw failures[0];
     if (ctx.network.down) {
       if (started < chunks.length) {
         const left = chunks.slice(started).reduce((n, c) => n + c.length, 0);
@@ -63,8 +78,25 @@ export async function pushCollection(
   }
 }
 
+/**
+ * The due changes of a collection, read and marked `syncing` in one writer: one short
+ * transaction per collection and round instead of one per chunk, so that no chunk's commit waits
+ * in WatermelonDB's single writer behind its siblings' marking (issue 19). In one writer with the
+ * read, the marking cannot come between an app edit and the read of it. A record marked here
+ * whose chunk is then not sent goes back to `pending` (releaseUnsent).
+ */
+async function takeDueChanges(ctx: SyncContext, table: DataTable): Promise<LocalChange[]> {
+  return ctx.db.write(async () => {
+    const changes = ctx.records.sqlQueries
+      ? await readDueChangesSql(ctx, table)
+      : await readDueChanges(ctx, table);
+    await markSyncing(ctx, table, changes);
+    return changes;
+  });
+}
+
 /** Rows of the queue that are due now (parked rows are scheduled at the end of time). */
-async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<LocalChange[]> {
+async function readDueChanges(ctx: SyncContext, table: DataTable): Promise<LocalChange[]> {
   const rows = await ctx.db
     .get<SyncQueueItem>('sync_queue')
     .query(
@@ -84,9 +116,53 @@ async function collectDueChanges(ctx: SyncContext, table: DataTable): Promise<Lo
       id: row.documentId,
       operation: row.operation,
       data: parseQueueData(row.data),
-      raw: record ? rawOf(record) : null,
+      raw: record ? snapshotOf(record) : null,
     };
   });
+}
+
+/**
+ * The same on SQLite, the queue's rows read by one plain query of the three columns the push
+ * needs instead of as WatermelonDB records; the records themselves come from the record access
+ * (on the fast path mostly from WatermelonDB's cache, and the settling finds them there again).
+ */
+async function readDueChangesSql(ctx: SyncContext, table: DataTable): Promise<LocalChange[]> {
+  const due = dueRowsSql(table, ctx.clock.now(), ctx.retryPolicy.maxDelayMs);
+  const rows = (await ctx.db
+    .get('sync_queue')
+    .query(
+      Q.unsafeSqlQuery(
+        `select "document_id", "operation", "data" from "sync_queue" where ${due.sql} order by "scheduled_at"`,
+        due.args,
+      ),
+    )
+    .unsafeFetchRaw()) as Array<{ document_id: string; operation: QueueOperation; data: string }>;
+  if (rows.length === 0) return [];
+  const records = await ctx.records.findByIds<Model>(
+    ctx.db,
+    table,
+    rows.map((r) => r.document_id),
+  );
+  return rows.map((row) => {
+    const record = records.get(row.document_id);
+    return {
+      id: row.document_id,
+      operation: row.operation,
+      data: parseQueueData(row.data),
+      raw: record ? snapshotOf(record) : null,
+    };
+  });
+}
+
+/**
+ * A copy of the record's columns as read with its queue row. Not the live `_raw`: WatermelonDB
+ * edits that object in place, and a chunk planned from it later (after an app edit made since
+ * the read) would send the edit's values under the queue row's older field list and take the
+ * edit for sent — the settling would find nothing edited meanwhile, and the edit would never go
+ * up (defect 2, lost update, across chunks).
+ */
+function snapshotOf(record: Model): Record<string, unknown> {
+  return { ...rawOf(record) };
 }
 
 /**
@@ -125,7 +201,6 @@ async function pushChunk(
 ): Promise<boolean> {
   const planned = chunk.map((change) => planWrite(table, change, ctx.userId));
   const problems = chunk.map((change, i) => writeProblem(table, change, planned[i], ctx.deviceId));
-  await markSyncing(ctx, table, chunk);
   const committed = await commitIsolating(
     ctx,
     table,
@@ -195,25 +270,47 @@ async function deleteBlobsOfTombstones(
   return left;
 }
 
+/** Marks the records of `changes` `syncing` (inside the writer that read them). */
 async function markSyncing(
   ctx: SyncContext,
   table: DataTable,
-  chunk: LocalChange[],
+  changes: LocalChange[],
 ): Promise<void> {
   // Defect zoo: states-never-set, the app's diagram has `syncing` but no code sets it.
   if (hasDefect(ctx.defects, 'states-never-set')) return;
+  const ids: string[] = [];
+  for (const { id, raw } of changes) {
+    if (!raw || raw.sync_status === 'syncing') continue;
+    // Fails loudly on a due record in a state a push cannot start from.
+    nextStatus(raw.sync_status as SyncStatus, 'push-start', { table, id });
+    ids.push(id);
+  }
+  await ctx.records.updateByIds(ctx.db, table, ids, { sync_status: 'syncing' });
+}
+
+/**
+ * Puts records marked `syncing` whose chunk was never sent (the network was judged down, or
+ * another chunk failed unexpectedly) back to `pending`, as a crash would on restart: nothing was
+ * sent for them, so the next pass sends them as they are.
+ */
+async function releaseUnsent(
+  ctx: SyncContext,
+  table: DataTable,
+  unsent: LocalChange[],
+): Promise<void> {
+  if (unsent.length === 0 || hasDefect(ctx.defects, 'states-never-set')) return;
   await ctx.db.write(async () => {
     const records = await ctx.records.findByIds<Model>(
       ctx.db,
       table,
-      chunk.filter((c) => c.raw).map((c) => c.id),
+      unsent.filter((c) => c.raw).map((c) => c.id),
     );
     const updates = [...records.values()]
-      .filter((record) => statusOf(record) !== 'syncing')
+      .filter((record) => statusOf(record) === 'syncing')
       .map((record) => ({
         record,
         patch: {
-          sync_status: nextStatus(statusOf(record), 'push-start', { table, id: record.id }),
+          sync_status: nextStatus('syncing', 'push-retryable-failure', { table, id: record.id }),
         },
       }));
     await ctx.records.narrowUpdate(ctx.db, table, updates);

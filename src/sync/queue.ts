@@ -47,6 +47,18 @@ export function dueRows(now: number, maxDelayMs: number): Q.Clause {
   );
 }
 
+/** dueRows as SQL over sync_queue for one collection, for raw queries (SQLite). */
+export function dueRowsSql(
+  table: DataTable,
+  now: number,
+  maxDelayMs: number,
+): { sql: string; args: Array<string | number> } {
+  return {
+    sql: `"collection" = ? and "_status" is not 'deleted' and ("scheduled_at" <= ? or ("scheduled_at" > ? and "scheduled_at" < ?))`,
+    args: [table, now, now + maxDelayMs, PARKED_AT],
+  };
+}
+
 export function queueRowId(table: DataTable, recordId: string): string {
   return `${table}:${recordId}`;
 }

@@ -281,15 +281,29 @@ export class SyncManager {
     let progressError: SyncError | null = null;
     try {
       const ctx = this.context(this.userId);
-      await Promise.all(
-        tables.map(async (table) => {
-          const stats = emptyStats();
-          collections[table] = stats;
-          await this.syncOne(ctx, table, stats);
-        }),
+      const userId = this.userId;
+      const pulls: Array<Promise<void>> = [];
+      const passes = tables.map((table) => {
+        const stats = emptyStats();
+        collections[table] = stats;
+        let pulled = () => {};
+        pulls.push(
+          new Promise<void>((resolve) => {
+            pulled = resolve;
+          }),
+        );
+        return this.syncOne(ctx, table, stats, pulled);
+      });
+      // The progress report needs only the pulls' checkpoints: it goes up beside the pushes
+      // instead of after them (issue 19). Best effort, and not worth a deadline's wait once the
+      // pass found the network down; its failure is not reported when the pass ends judged down
+      // (the push's report says so already).
+      const progress = Promise.all(pulls).then(() =>
+        ctx.network.down ? null : this.reportProgress(userId),
       );
-      // Best effort, and not worth a deadline's wait once the pass found the network down.
-      if (!ctx.network.down) progressError = await this.reportProgress(this.userId);
+      await Promise.all(passes);
+      progressError = await progress;
+      if (ctx.network.down) progressError = null;
     } finally {
       this.syncing = false;
       this.lastSyncTime = this.clock.now();
@@ -307,7 +321,12 @@ export class SyncManager {
    * down meanwhile (any collection's calls count): then the push would only wait out the same
    * timeouts, so the pass moves on and the next one tries again. Either is reported.
    */
-  private async syncOne(ctx: SyncContext, table: DataTable, stats: CollectionStats): Promise<void> {
+  private async syncOne(
+    ctx: SyncContext,
+    table: DataTable,
+    stats: CollectionStats,
+    pulled: () => void,
+  ): Promise<void> {
     const started = this.clock.now();
     // Beside the pull, not after it: in an idle pass it costs two count() queries' time at most.
     const unseen = checkUnseen(ctx, table).then(
@@ -318,8 +337,9 @@ export class SyncManager {
       (error: unknown) => error,
     );
     try {
-      await this.pullThenPush(ctx, table, stats);
+      await this.pullThenPush(ctx, table, stats, pulled);
     } finally {
+      pulled(); // also when the pull was cut short or skipped
       const error = await unseen;
       if (error !== null) reportUnseenCheckFailure(stats, table, error);
       stats.durationMs = this.clock.now() - started;
@@ -330,11 +350,13 @@ export class SyncManager {
     ctx: SyncContext,
     table: DataTable,
     stats: CollectionStats,
+    pulled: () => void,
   ): Promise<void> {
     for (const [phase, step] of [
       ['pull', pullCollection],
       ['push', pushCollection],
     ] as const) {
+      if (phase === 'push') pulled();
       // Defect zoo: push-only, the app's syncAll that never pulls.
       if (phase === 'pull' && hasDefect(ctx.defects, 'push-only')) continue;
       if (ctx.network.down) {

@@ -141,6 +141,28 @@ export function documentBytes(
   return bytes;
 }
 
+/**
+ * An upper bound of documentBytes, cheap to compute: a string counts 3 bytes per UTF-16 code
+ * unit (no code point takes more in UTF-8: 1-3 bytes for one unit, 4 for a surrogate pair of
+ * two), so no string is scanned. When the bound is within the limit the exact size is too; only
+ * documents near the limit need the exact count (the push checks every record it sends).
+ */
+export function documentBytesBound(
+  table: DataTable,
+  id: string,
+  fields: Record<string, unknown>,
+): number {
+  let bytes = 3 * table.length + 1 + 3 * id.length + 1 + 16 + 32;
+  for (const name in fields) {
+    const value = fields[name];
+    bytes += 3 * name.length + 1;
+    if (typeof value === 'string') bytes += 3 * value.length + 1;
+    else if (typeof value === 'object' && value !== null) return Number.POSITIVE_INFINITY;
+    else bytes += 8;
+  }
+  return bytes;
+}
+
 /** The meta fields' share of a document (server time, device, deleted flag, one time per field). */
 export function metaBytes(deviceId: string, changedFields: readonly string[]): number {
   let bytes = utf8('_server_time') + 1 + 8 + utf8('_device') + 1 + utf8(deviceId) + 1;

@@ -105,9 +105,68 @@ describe.each(VARIANTS)('record access: %s', (_name, adapter, access) => {
     }
   });
 
-  it('offers plain-row inserts and raw SQL queries only on the SQLite fast path', () => {
+  it('offers plain-row inserts, plain-row deletes and raw SQL queries only on the SQLite fast path', () => {
     const fast = access.name === 'sqlite-fast-path';
     expect(access.insertRows !== null).toBe(fast);
+    expect(access.deleteRows !== null).toBe(fast);
     expect(access.sqlQueries).toBe(fast);
+  });
+
+  it('writes one patch to records by id, in memory and on disk, skipping ids that do not exist', async () => {
+    const url = urlOf('by-ids');
+    let db = await openDatabase(url);
+    const ids = Array.from({ length: 900 }, (_, i) => `b${i}`);
+    const created = await db.database.write(async () => {
+      const records = ids.map((id, i) =>
+        db.database.get('health_data').prepareCreateFromDirtyRaw(healthRow(id, i)),
+      );
+      await db.database.batch(records);
+      return records;
+    });
+    await db.database.write(() =>
+      access.updateByIds(db.database, 'health_data', [...ids.slice(0, 850), 'missing'], {
+        sync_status: 'syncing',
+      }),
+    );
+    // The records WatermelonDB already handed out see the write (its cache stays the database).
+    expect(rawOf(created[849])).toMatchObject({ sync_status: 'syncing', updated_at: 20 });
+    expect(rawOf(created[850]).sync_status).toBe('pending');
+    await db.close();
+    db = await openDatabase(url);
+    try {
+      const found = await access.findByIds(db.database, 'health_data', ids);
+      const statuses = ids.map((id) => rawOf(found.get(id)!).sync_status);
+      expect(statuses.filter((s) => s === 'syncing')).toHaveLength(850);
+      expect(statuses.slice(850).every((s) => s === 'pending')).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('deletes rows by id so that no lookup finds them, and a row made again with the same id is found', async () => {
+    if (!access.deleteRows) return;
+    const db = await openDatabase(urlOf('delete'));
+    try {
+      const collection = db.database.get('health_data');
+      await db.database.write(() =>
+        db.database.batch(
+          ['d1', 'd2', 'd3'].map((id, i) => collection.prepareCreateFromDirtyRaw(healthRow(id, i))),
+        ),
+      );
+      await db.database.write(() => access.deleteRows!(db.database, 'health_data', ['d1', 'd3']));
+      expect([
+        ...(await access.findByIds(db.database, 'health_data', ['d1', 'd2', 'd3'])).keys(),
+      ]).toEqual(['d2']);
+      expect(await collection.query().fetchCount()).toBe(1);
+      await expect(collection.find('d1')).rejects.toThrow(/not found/);
+      await db.database.write(() =>
+        db.database.batch([collection.prepareCreateFromDirtyRaw(healthRow('d1', 7))]),
+      );
+      const again = await collection.query().fetch();
+      expect(again.map((r) => r.id).sort()).toEqual(['d1', 'd2']);
+      expect(rawOf(await collection.find('d1')).value).toBe(7);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -49,6 +49,19 @@ describe('a push whose settling was interrupted (SQLite)', () => {
         }
         return batch(...args);
       }) as typeof db.batch;
+      // On SQLite the queue rows of records synced as sent go through the adapter's own batch
+      // (the fast path's deleteRows), not through db.batch: the "kill" takes that write too.
+      const adapter = db.adapter as unknown as {
+        batch(operations: Array<[string, string, unknown]>): Promise<void>;
+      };
+      const adapterBatch = adapter.batch.bind(adapter);
+      adapter.batch = (operations) => {
+        if (armed && operations.some(([, table]) => table === 'sync_queue')) {
+          armed = false;
+          return Promise.reject(new Error('process killed'));
+        }
+        return adapterBatch(operations);
+      };
       const [id] = await a.sync.store.create('text_notes', [
         { type: 'diary', title: 'Monday', content: 'first draft' },
       ]);
