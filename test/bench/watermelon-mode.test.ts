@@ -29,6 +29,20 @@ describe('WatermelonDB mode for the bench', () => {
     expect(process.env.NODE_ENV).toBe(before);
   });
 
+  it('runs a release build without source maps, and puts them back as they were', async () => {
+    process.setSourceMapsEnabled(true);
+    try {
+      const inside = await inWatermelonMode('release', async () => process.sourceMapsEnabled);
+      expect(inside).toBe(false);
+      expect(process.sourceMapsEnabled).toBe(true);
+      expect(await inWatermelonMode('development', async () => process.sourceMapsEnabled)).toBe(
+        true,
+      );
+    } finally {
+      process.setSourceMapsEnabled(false);
+    }
+  });
+
   it('restores NODE_ENV when the work fails', async () => {
     const before = process.env.NODE_ENV;
     await expect(
