@@ -417,6 +417,14 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
   };
 }
 
+/**
+ * The V8 heap limit of the memory probe's process. Without one, V8 lets the heap grow while the
+ * pull allocates fast (page after page of short-lived objects) and collects late: pages of 5,000
+ * peaked at 359 MB for 100,000 records, with the limit at 250 MB for 18% more CPU (docs/bench.md).
+ * The live data is two pages per collection, well under it.
+ */
+export const MEMORY_PROBE_HEAP_MB = 192;
+
 async function runMemoryProbe(
   endpoint: string,
   dir: string,
@@ -425,7 +433,15 @@ async function runMemoryProbe(
   const probe = path.join(__dirname, 'memory-probe.ts');
   const child = spawn(
     process.execPath,
-    ['--require', require.resolve('tsx/cjs'), probe, endpoint, dir, String(n)],
+    [
+      `--max-old-space-size=${MEMORY_PROBE_HEAP_MB}`,
+      '--require',
+      require.resolve('tsx/cjs'),
+      probe,
+      endpoint,
+      dir,
+      String(n),
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
