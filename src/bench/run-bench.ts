@@ -225,7 +225,7 @@ async function measureAll(options: BenchOptions, onEmulator: OnEmulator): Promis
       },
     ];
     const contenders = await compare('pull', entries(n), entries(warmN));
-    phases.push({ phase: 'pull', contenders, ratios: [ratio(contenders, 'ours', 'ceiling', 0.8)] });
+    phases.push({ phase: 'pull', contenders, ratios: [ratio(contenders, 'ours', 'ceiling', 0.9)] });
   }
 
   // The same work through the app's own SDK, signed in as the user with the rules enforced,
