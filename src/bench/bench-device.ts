@@ -29,6 +29,7 @@ export async function openBenchDevice(options: {
   /** Engine tuning (defaults: the SyncManager's). */
   maxInFlight?: number;
   batchSize?: number;
+  pageSize?: number;
 }): Promise<BenchDevice> {
   fs.mkdirSync(options.dir, { recursive: true });
   const opened = await openDatabase(
@@ -48,6 +49,7 @@ export async function openBenchDevice(options: {
     clock: systemClock,
     maxInFlight: options.maxInFlight,
     batchSize: options.batchSize,
+    pageSize: options.pageSize,
   });
   const { clients, sync } = wired;
   await sync.initialize(BENCH_USER);

@@ -33,12 +33,20 @@ export function benchRow(table: DataTable, i: number): Values {
   }
 }
 
-/** `count` rows split evenly over the tables (the first tables take the remainder). */
+/** How many of `count` rows each table takes: an even split, the first tables take the remainder. */
+export function benchShares(count: number): Array<{ table: DataTable; count: number }> {
+  return DATA_TABLES.map((table, t) => ({
+    table,
+    count: Math.floor(count / DATA_TABLES.length) + (t < count % DATA_TABLES.length ? 1 : 0),
+  }));
+}
+
+/** `count` rows split evenly over the tables (benchShares). */
 export function benchRows(count: number): Array<{ table: DataTable; rows: Values[] }> {
-  return DATA_TABLES.map((table, t) => {
-    const share = Math.floor(count / DATA_TABLES.length) + (t < count % DATA_TABLES.length ? 1 : 0);
-    return { table, rows: Array.from({ length: share }, (_, i) => benchRow(table, i)) };
-  });
+  return benchShares(count).map(({ table, count: share }) => ({
+    table,
+    rows: Array.from({ length: share }, (_, i) => benchRow(table, i)),
+  }));
 }
 
 /**

@@ -41,9 +41,9 @@ export function resultsMarkdown(report: BenchReport, command: string): string {
       lines.push(
         `- going online → acknowledged, per record: p50 ${fmt(phase.extra.p50Ms ?? 0)} ms, p95 ${fmt(phase.extra.p95Ms ?? 0)} ms`,
       );
-    if (phase.phase === 'memory' && phase.extra)
+    if (phase.phase.startsWith('memory') && phase.extra)
       lines.push(
-        `- **peak RSS ${phase.extra.maxRssMB} MB** for the first pull, in a process of its own (limit 400 MB: ${phase.extra.underLimit ? 'under' : 'over'})`,
+        `- **peak RSS ${phase.extra.maxRssMB} MB** for the first pull, in a process of its own (limit ${phase.extra.limitMB} MB: ${phase.extra.underLimit ? 'under' : 'over'}); the phase took ${fmt((phase.extra.phaseMs ?? 0) / 1000, 1)} s, seeding ${fmt((phase.extra.seedMs ?? 0) / 1000, 1)} s of it`,
       );
     lines.push('');
   }

@@ -16,17 +16,21 @@ export async function insertRows(db: Database, table: string, rows: Row[]): Prom
   if (rows.length === 0) return;
   if (!isSqlite(db)) throw new Error('insertRows is for SQLite databases');
   const schema = db.schema.tables[table];
-  const sqls: Array<[string, unknown[]]> = [];
-  for (const row of rows) {
-    const raw = { ...sanitizedRaw(row, schema), _status: 'created', _changed: '' } as Record<
-      string,
-      unknown
-    >;
-    const columns = Object.keys(raw);
-    sqls.push([
-      `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-      columns.map((c) => (typeof raw[c] === 'boolean' ? Number(raw[c]) : raw[c])),
-    ]);
+  // One statement text for every row (the columns are the schema's, in sanitizedRaw's order):
+  // built once per call instead of once per row, and prepared once by the connection's cache.
+  const columns = ['id', '_status', '_changed', ...schema.columnArray.map((c) => c.name)];
+  const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+  const sqls: Array<[string, unknown[]]> = new Array(rows.length);
+  for (let r = 0; r < rows.length; r += 1) {
+    const raw = sanitizedRaw(rows[r], schema) as unknown as Record<string, unknown>;
+    raw._status = 'created';
+    raw._changed = '';
+    const args = new Array(columns.length);
+    for (let c = 0; c < columns.length; c += 1) {
+      const value = raw[columns[c]];
+      args[c] = typeof value === 'boolean' ? Number(value) : value;
+    }
+    sqls[r] = [sql, args];
   }
   await (
     db.adapter as unknown as {

@@ -144,6 +144,9 @@ function closeSqliteConnection(adapter: SQLiteAdapter): void {
  * synchronous=NORMAL in WAL mode keeps the database consistent across a crash; only the last
  * transactions before a power loss can be lost, as on the phone.
  */
+/** Statements longer than this are not kept: their text carries values (see below). */
+const MAX_CACHED_SQL = 2000;
+
 function tuneSqliteConnection(adapter: SQLiteAdapter): void {
   const { database } = sqliteConnection(adapter);
   const instance = database?.instance;
@@ -154,8 +157,12 @@ function tuneSqliteConnection(adapter: SQLiteAdapter): void {
   const prepared = (query: string) => {
     let statement = statements.get(query);
     if (!statement) {
-      if (statements.size >= 1000) statements.clear();
       statement = instance.prepare(query);
+      // A long text is a one-off: WatermelonDB writes the values of `Q.oneOf` into the SQL (a
+      // lookup of 900 ids is ~25 kB of text and ~0.2 MB of SQLite's memory, outside V8's heap).
+      // Kept, a first pull of a million records grew by tens of MB (test/db/statement-cache.test.ts).
+      if (query.length > MAX_CACHED_SQL) return statement;
+      if (statements.size >= 1000) statements.clear();
       statements.set(query, statement);
     }
     return statement;

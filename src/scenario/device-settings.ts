@@ -64,8 +64,8 @@ const knob = (name: SyncKnob, description: string) =>
 
 /** The engine's knobs as a scenario spells them; absent: the engine's defaults. */
 export const KNOB_FIELDS = {
-  /** Documents per pull query (engine default 1000). */
-  pageSize: knob('pageSize', 'Documents per pull query; the engine default is 1000'),
+  /** Documents per pull query (engine default 5000). */
+  pageSize: knob('pageSize', 'Documents per pull query; the engine default is 5000'),
   /** Records per push commit (engine default 500, Firestore's limit). */
   batchSize: knob(
     'batchSize',

@@ -10,7 +10,7 @@ import { hasDefect } from './defects';
 import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData, untrackedChange } from './queue';
 import { type Plan, reconcile } from './reconcile';
-import type { PullCursor, PulledDoc } from './remote-store';
+import type { PullCursor, PulledDoc, PulledPage } from './remote-store';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 import { type Version, versionAfter } from './version';
@@ -19,7 +19,8 @@ import { MalformedDocumentError } from './wire-format';
 /**
  * Pull phase of one collection: this user's documents changed since the checkpoint, page by
  * page in (server time, id) order; each page is applied in one local transaction and only then
- * does the checkpoint move past it. Memory holds one page at a time. Pages follow the last
+ * does the checkpoint move past it. Memory holds two pages at most (the one applied, the next
+ * one read meanwhile). Pages follow the last
  * document read; the checkpoint saved stays behind the late-write window (checkpoint.ts), so
  * the next pull reads that window again and anything that landed in it late.
  */
@@ -37,6 +38,7 @@ export async function pullCollection(
   const before = reported.size;
   let cursor = start;
   let checkpoint = start;
+  let ahead: Promise<PulledPage> | null = null;
   try {
     // The first page's read time bounds all of them: later pages read later, and the earliest
     // read time is the one every document before the floor was certainly visible at.
@@ -56,36 +58,48 @@ export async function pullCollection(
       checkpoint = next;
       await saveCheckpoint(ctx.db, table, checkpoint);
     };
-    for (;;) {
-      const after = cursor;
-      const page = await ctx.retry.executeWithRetry(
+    const read = (after: PullCursor | null) =>
+      ctx.retry.executeWithRetry(
         () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
         `pull ${table}`,
       );
+    ahead = read(cursor);
+    for (;;) {
+      const page = await ahead;
+      ahead = null;
       if (readTime === undefined) readTime = page.readTime;
       if (page.docs.length === 0) {
         // The previous page was full and the last: the pull is complete after all.
         if (cursor && cursor !== start) await advance(cursor, true);
         return;
       }
-      // Defect zoo: checkpoint-before-apply, the checkpoint is saved before the page is applied.
-      const early = hasDefect(ctx.defects, 'checkpoint-before-apply');
-      const pageLast = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
-      if (early && pageLast?.serverTime)
-        await advance({ time: pageLast.serverTime, id: pageLast.id }, false);
-      await applyPage(ctx, table, page.docs, stats, memory);
       // The cursor is the last document with a real server time. The Firestore remote returns
       // no other (its query asks for timestamps); should another remote, a page full of them
       // ends this pull rather than loop.
       const last = [...page.docs].reverse().find((doc) => doc.serverTime !== null);
       const complete = page.docs.length < ctx.pageSize;
-      if (last?.serverTime) {
-        cursor = { time: last.serverTime, id: last.id };
+      const pageEnd = last?.serverTime ? { time: last.serverTime, id: last.id } : null;
+      // The next page is asked for while this one is applied: its query needs only this page's
+      // last document, and the server's time per page (which grows with the collection) then
+      // overlaps the local work instead of adding to it. The checkpoint still moves only after
+      // the apply; at most two pages are held.
+      if (pageEnd && !complete) {
+        ahead = read(pageEnd);
+        ahead.catch(() => {}); // awaited below, or in `finally` if the apply fails
+      }
+      // Defect zoo: checkpoint-before-apply, the checkpoint is saved before the page is applied.
+      if (hasDefect(ctx.defects, 'checkpoint-before-apply') && pageEnd)
+        await advance(pageEnd, false);
+      await applyPage(ctx, table, page.docs, stats, memory);
+      if (pageEnd) {
+        cursor = pageEnd;
         await advance(cursor, complete);
       }
-      if (complete || !last) return;
+      if (!ahead) return;
     }
   } finally {
+    // A read still running when the apply failed ends before the pull does (nothing left behind).
+    await ahead?.catch(() => {});
     if (reported.size > 0 || before > 0)
       await saveQuarantined(ctx.db, table, reported, checkpoint?.time ?? null);
   }

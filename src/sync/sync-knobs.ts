@@ -16,7 +16,11 @@ export interface SyncKnobs {
 export type SyncKnob = keyof SyncKnobs;
 
 export const KNOB_DEFAULTS: Required<SyncKnobs> = {
-  pageSize: 1000,
+  // Measured (docs/bench.md, "Pull at scale"): the emulator's cost per page grows with the
+  // collection, so fewer, larger pages pull 100,000 records several times faster than pages of
+  // 1,000; the pull holds two pages per collection, which a 1,000,000-record first pull keeps
+  // under 400 MB.
+  pageSize: 5000,
   batchSize: 500,
   maxInFlight: 4,
 };

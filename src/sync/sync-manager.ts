@@ -25,6 +25,7 @@ import type { RemoteStore } from './remote-store';
 import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handler';
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
+import { KNOB_DEFAULTS } from './sync-knobs';
 import { versionMinus } from './version';
 
 export interface SyncManagerOptions {
@@ -444,7 +445,7 @@ export class SyncManager {
       decide: this.options.decide,
       media: this.options.media,
       mediaFiles: this.options.mediaFiles,
-      pageSize: this.options.pageSize ?? 1000,
+      pageSize: this.options.pageSize ?? KNOB_DEFAULTS.pageSize,
       lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
       batchSize: serial ? 1 : (this.options.batchSize ?? 500),
       maxInFlight,

@@ -44,6 +44,7 @@ describe('personalai-sync bench', () => {
     const report = doc.result;
     // The smoke run says its runs shared one emulator: its figures are not for comparing.
     expect(report.options.oneEmulator).toBe(true);
+    // Every default phase, and not the opt-in memory-1m (a million records: only when named).
     expect(report.phases.map((p: { phase: string }) => p.phase)).toEqual([
       'push',
       'pull',
@@ -101,7 +102,7 @@ describe('personalai-sync bench', () => {
     const phases = await runCli(['bench', '--phases', 'push,warp']);
     expect(phases.code).toBe(2);
     expect(phases.stderr).toMatch(
-      /--phases takes a comma-separated list of push, pull, client-push, client-pull, local, files, drain, memory; got "push,warp"/,
+      /--phases takes a comma-separated list of push, pull, client-push, client-pull, local, files, drain, memory, memory-1m; got "push,warp"/,
     );
     const runs = await runCli(['bench', '--runs', '0']);
     expect(runs.code).toBe(2);
