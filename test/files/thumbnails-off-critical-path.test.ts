@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rawOf } from '../../src/db/raw-update';
 import type { MediaFiles } from '../../src/files/media-files';
+import type { MediaStore } from '../../src/files/media-store';
 import { nodeMediaFiles } from '../../src/files/node-media-files';
 import { generatePhoto } from '../../src/simulate/media-generator';
 import { testClients, uniqueUserId } from '../helpers/backend';
 import { useDevices } from '../helpers/device';
 import { statusesOf } from '../helpers/inspect';
+import { grpcError } from '../helpers/intercept-remote';
 import { useTempDir } from '../helpers/temp-dir';
 
 /** Node's media files, counting the thumbnails being made at once and which files they were. */
@@ -105,6 +108,50 @@ describe('thumbnailing off the upload critical path (issue 19)', () => {
       const objects = await objectsUnder(`users/${user}/`);
       expect(objects.filter((o) => o.includes(bad))).toEqual([]);
       expect(objects).toHaveLength(6);
+    } finally {
+      await closeAll();
+    }
+  });
+
+  it('a photo whose original loses its acknowledgement while the thumbnail goes up beside it is retried once both ended, reusing both objects and their URLs', async () => {
+    const user = uniqueUserId('ahead-ack');
+    const photo = path.join(tempDir(), 'files', 'ack.jpg');
+    await generatePhoto(photo, 50, { width: 800, height: 600 });
+    const calls: string[] = [];
+    const loseFirstOriginalAck = (real: MediaStore): MediaStore => ({
+      ...real,
+      stat: (p) => real.stat(p),
+      download: (p, f) => real.download(p, f),
+      delete: (p) => real.delete(p),
+      async uploadBuffer(...args) {
+        calls.push('thumbnail');
+        return real.uploadBuffer(...args);
+      },
+      async uploadFile(...args) {
+        calls.push('original');
+        const stored = await real.uploadFile(...args);
+        if (calls.filter((c) => c === 'original').length === 1)
+          throw grpcError(14, 'UNAVAILABLE: connection reset after upload');
+        return stored;
+      },
+    });
+    const a = await device(user, 'a', { withMedia: loseFirstOriginalAck, random: () => 0 });
+    try {
+      const [id] = await a.sync.store.create('photo_memories', [{ local_uri: photo, taken_at: 1 }]);
+      const result = await a.sync.syncAll();
+      expect(result.success).toBe(true);
+      // One upload each: the retry found both objects with the same bytes and reused them.
+      expect(calls.sort()).toEqual(['original', 'thumbnail']);
+      expect(await objectsUnder(`users/${user}/`)).toEqual(
+        [`users/${user}/photos/${id}.jpg`, `users/${user}/photos/thumbnails/${id}.jpg`].sort(),
+      );
+      const raw = rawOf(await a.opened.database.get('photo_memories').find(id));
+      expect(raw.storage_url).toBe(
+        (await a.media!.stat(`users/${user}/photos/${id}.jpg`))!.downloadUrl,
+      );
+      expect(raw.thumbnail_url).toBe(
+        (await a.media!.stat(`users/${user}/photos/thumbnails/${id}.jpg`))!.downloadUrl,
+      );
     } finally {
       await closeAll();
     }
