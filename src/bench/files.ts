@@ -10,7 +10,9 @@ import { measure } from './measure';
 /**
  * Files: photos (12 MP JPEGs from the seeded generator) synced with their thumbnails through the
  * engine, against a raw upload of the same original bytes (4 in flight). MB/s counts the
- * original bytes for both, so the thumbnail work is part of our cost.
+ * original bytes for both, so the thumbnail work is part of our cost: the engine makes the
+ * thumbnails during the sync, as the app does (on a stage ahead of the uploads,
+ * src/sync/thumbnails-ahead.ts), not when the photo is recorded (docs/bench.md).
  */
 export async function makePhotos(dir: string, count: number): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });

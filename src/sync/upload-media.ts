@@ -17,6 +17,7 @@ import { prepareFailure } from './failure';
 import { dueRows, findLocalState, parseQueueData, type QueueData } from './queue';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
+import { ThumbnailsAhead } from './thumbnails-ahead';
 
 /**
  * The file step of the push, run before a media collection's documents go up: every due voice
@@ -82,11 +83,28 @@ export async function uploadDueMedia(
       ),
     );
   });
+  // Photos' thumbnails are made ahead, in the order the slots take the records, while the slots
+  // upload (src/sync/thumbnails-ahead.ts): decoding is off the uploads' critical path.
+  const thumbnails =
+    table === 'photo_memories'
+      ? new ThumbnailsAhead(
+          todo.map((r) => localPath(rawOf(r).local_uri)),
+          (file) => files.thumbnailOf(file),
+        )
+      : null;
   const results: Array<{ id: string; patch?: Record<string, string>; error?: unknown }> = [];
-  await forEachLimited(todo, UPLOADS_IN_FLIGHT, async (record) => {
+  const indexed = todo.map((record, index) => ({ record, index }));
+  await forEachLimited(indexed, UPLOADS_IN_FLIGHT, async ({ record, index }) => {
+    // The first attempt takes the thumbnail made ahead; a retry makes its own, as before.
+    let madeAhead = thumbnails?.take(index) ?? null;
+    const thumbnailOf = (file: string): Promise<Uint8Array> => {
+      const bytes = madeAhead ?? files.thumbnailOf(file);
+      madeAhead = null;
+      return bytes;
+    };
     try {
       const patch = await ctx.retry.executeWithRetry(
-        () => uploadRecord({ media, files }, table, ctx.userId, rawOf(record)),
+        () => uploadRecord({ media, files, thumbnailOf }, table, ctx.userId, rawOf(record)),
         `upload ${table}/${record.id}`,
       );
       results.push({ id: record.id, patch });
@@ -129,12 +147,17 @@ function needsUpload(table: MediaTable, raw: Record<string, unknown>): boolean {
 
 /** Uploads one record's file(s); returns the URL columns to write back. */
 async function uploadRecord(
-  ports: { media: MediaStore; files: MediaFiles },
+  ports: {
+    media: MediaStore;
+    files: MediaFiles;
+    /** The photo's thumbnail: made ahead on a first attempt (src/sync/thumbnails-ahead.ts). */
+    thumbnailOf: (file: string) => Promise<Uint8Array>;
+  },
   table: MediaTable,
   userId: string,
   raw: Record<string, unknown>,
 ): Promise<Record<string, string>> {
-  const { media, files } = ports;
+  const { media, files, thumbnailOf } = ports;
   const id = raw.id as string;
   if (table === 'voice_notes') {
     const file = localPath(raw.audio_uri);
@@ -153,21 +176,51 @@ async function uploadRecord(
   }
   const file = localPath(raw.local_uri);
   await assertStorable(files, file, 'photo', `${table}/${id}`);
-  // Checksum and thumbnail read the file side by side (sharp, in Node, decodes on its own threads).
-  const [sha, thumbnail] = await Promise.all([
+  const thumbPath = thumbnailPath(userId, id);
+  const originalPath = photoPath(userId, id);
+  // While the checksum reads the file and the thumbnail is (usually already) made, both paths
+  // are looked up: reads only, so nothing is written for a photo that turns out undecodable.
+  const [sha, thumbnail, thumbStored, originalStored] = await Promise.all([
     checksumOf(files, file, `${table}/${id}`),
-    files.thumbnailOf(file),
+    thumbnailOf(file),
+    media.stat(thumbPath),
+    media.stat(originalPath),
   ]);
   const thumbProblem = storageSizeProblem('thumbnail', thumbnail.length);
   if (thumbProblem) throw new StorageLimitError(`${table}/${id}: its thumbnail ${thumbProblem}`);
   const thumbSha = await files.sha256OfBytes(thumbnail);
-  const thumb = await putIfChanged(media, thumbnailPath(userId, id), thumbSha, (path) =>
-    media.uploadBuffer(path, thumbnail, STORAGE_CONTENT_TYPE_JPEG, thumbSha),
-  );
-  const original = await putIfChanged(media, photoPath(userId, id), sha, (path) =>
-    media.uploadFile(path, file, STORAGE_CONTENT_TYPE_JPEG, sha),
+  // Both objects go up side by side, and only now that the thumbnail is made: an undecodable
+  // photo leaves no object behind.
+  const [thumb, original] = await bothSettled(
+    reuseOrUpload(thumbStored, thumbSha, () =>
+      media.uploadBuffer(thumbPath, thumbnail, STORAGE_CONTENT_TYPE_JPEG, thumbSha),
+    ),
+    reuseOrUpload(originalStored, sha, () =>
+      media.uploadFile(originalPath, file, STORAGE_CONTENT_TYPE_JPEG, sha),
+    ),
   );
   return { storage_url: original.downloadUrl, thumbnail_url: thumb.downloadUrl };
+}
+
+/** The object already there with the same SHA-256 (an upload whose acknowledgement was lost). */
+async function reuseOrUpload(
+  existing: StoredObject | null,
+  sha256: string,
+  upload: () => Promise<StoredObject>,
+): Promise<StoredObject> {
+  return existing && existing.sha256 === sha256 ? existing : upload();
+}
+
+/**
+ * Both results, or the first error once BOTH have ended: a retry must not start an upload of a
+ * path whose previous upload is still in flight (the later one's token would win on the object,
+ * and the record could keep the URL of the other).
+ */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 const STORAGE_CONTENT_TYPE_JPEG = 'image/jpeg';
@@ -195,9 +248,7 @@ async function putIfChanged(
   sha256: string,
   upload: (path: string) => Promise<StoredObject>,
 ): Promise<StoredObject> {
-  const existing = await media.stat(path);
-  if (existing && existing.sha256 === sha256) return existing;
-  return upload(path);
+  return reuseOrUpload(await media.stat(path), sha256, () => upload(path));
 }
 
 async function checksumOf(files: MediaFiles, file: string, what: string): Promise<string> {
