@@ -140,10 +140,14 @@ function spawnEmulator(
       ? ['java', ['-Duser.language=en', '-jar', binary.path, ...flags]]
       : [binary.path, ['start', ...flags]];
   // Its own process group: the gcloud launcher is a shell script that does not exec java, so
-  // stopping means signalling the whole group, or java would be orphaned.
-  const child = spawn(command as string, args as string[], {
+  // stopping means signalling the whole group, or java would be orphaned. The group is led by a
+  // small shell that also ends it when this process is gone: a command killed with SIGKILL (a
+  // test's timeout, the OOM killer) runs no cleanup, and its emulator would live on, holding a
+  // port and a gigabyte, until the machine restarts.
+  const child = spawn('/bin/sh', ['-c', WATCH_PARENT, 'emulator', command as string, ...args], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PERSONALAI_SYNC_PARENT_PID: String(process.pid) },
   });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) options.onOutput?.(line);
@@ -153,6 +157,24 @@ function spawnEmulator(
   child.on('error', () => {}); // reported through `exited` below
   return child;
 }
+
+/**
+ * Runs "$@" and waits for it; every second, if the process that started it is gone, ends the
+ * whole group (the launcher and java) and itself. A signal to the group ends the command as
+ * before; the command's exit status is the shell's. `sleep` by its path: the command's PATH is
+ * the caller's (a test takes Java off it), and the watch must not spin without one.
+ */
+const WATCH_PARENT = `nap=/bin/sleep; [ -x /usr/bin/sleep ] && nap=/usr/bin/sleep
+"$@" &
+child=$!
+while kill -0 "$PERSONALAI_SYNC_PARENT_PID" 2>/dev/null; do
+  if ! kill -0 "$child" 2>/dev/null; then wait "$child"; exit $?; fi
+  "$nap" 1
+done
+kill -KILL -$$`;
+
+const CANNOT_EXECUTE =
+  'Java or the emulator launcher could not be executed (is Java 17+ installed and on PATH?)';
 
 interface Exit {
   promise: Promise<string>;
@@ -164,15 +186,13 @@ function watchExit(child: ChildProcess): Exit {
   exit.promise = new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       exit.done = true;
-      resolve(
-        error.code === 'ENOENT'
-          ? 'Java or the emulator launcher could not be executed (is Java 17+ installed and on PATH?)'
-          : error.message,
-      );
+      resolve(error.code === 'ENOENT' ? CANNOT_EXECUTE : error.message);
     });
     child.once('exit', (code, signal) => {
       exit.done = true;
-      resolve(`exited with ${signal ?? `code ${code}`}`);
+      // The watching shell runs the launcher: 126/127 are its "cannot execute" and "not found".
+      if (code === 126 || code === 127) resolve(CANNOT_EXECUTE);
+      else resolve(`exited with ${signal ?? `code ${code}`}`);
     });
   });
   return exit;

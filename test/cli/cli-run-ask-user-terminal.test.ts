@@ -63,22 +63,27 @@ describe('run --strategy ask-user on a terminal', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(screen, `waiting for "${text}"`).toContain(text);
     };
-    await until('which version do you keep?');
-    // The spinner stands aside while the person decides: no frame is drawn over the prompt (ora
-    // redraws every 80 ms, so the old code drew several in this wait).
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const prompt = screen.slice(screen.indexOf('which version do you keep?'));
-    expect(prompt).not.toMatch(/recorded \d+, pending \d+/);
-    child.stdin.write('\x03');
-    await until('stopping: answer this conflict');
-    // Enter keeps "This device (local)" at this prompt and at any the drain asks after it.
-    const answering = setInterval(() => child.stdin.write('\r'), 300);
-    const code = await exited;
-    clearInterval(answering);
-    expect(code, screen).toBe(130);
-    expect(screen).toMatch(/Ctrl-C: stopping/);
-    expect(screen).toMatch(/edited offline 8, deleted offline 0 .*; conflicts [1-9]/);
-    expect(screen).toMatch(/stopped by a signal after 1 online\/offline cycle/);
-    expect(screen).toMatch(/invariants: all hold/);
+    try {
+      await until('which version do you keep?');
+      // The spinner stands aside while the person decides: no frame is drawn over the prompt (ora
+      // redraws every 80 ms, so the old code drew several in this wait).
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const prompt = screen.slice(screen.indexOf('which version do you keep?'));
+      expect(prompt).not.toMatch(/recorded \d+, pending \d+/);
+      child.stdin.write('\x03');
+      await until('stopping: answer this conflict');
+      // Enter keeps "This device (local)" at this prompt and at any the drain asks after it.
+      const answering = setInterval(() => child.stdin.write('\r'), 300);
+      const code = await exited;
+      clearInterval(answering);
+      expect(code, screen).toBe(130);
+      expect(screen).toMatch(/Ctrl-C: stopping/);
+      expect(screen).toMatch(/edited offline 8, deleted offline 0 .*; conflicts [1-9]/);
+      expect(screen).toMatch(/stopped by a signal after 1 online\/offline cycle/);
+      expect(screen).toMatch(/invariants: all hold/);
+    } finally {
+      // A failed expectation must not leave the run waiting at its prompt (it held an emulator).
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   }, 180_000);
 });

@@ -103,6 +103,30 @@ describe('a Firestore emulator of its own', () => {
     expect(await isPortFree(port)).toBe(true);
   });
 
+  it('is stopped when the process that started it is killed with SIGKILL (no cleanup runs)', async () => {
+    const fixture = path.join(__dirname, '..', 'fixtures', 'emulator-then-wait.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const started = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('\n')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the fixture exited with ${code}`)));
+    });
+    await started;
+    const [pid, port] = stdout.trim().split(' ').map(Number);
+    expect(childrenOf(pid).length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    // The group's watch looks once a second; give it ten.
+    for (let i = 0; i < 200 && (childrenOf(pid).length > 0 || !(await isPortFree(port))); i += 1)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(childrenOf(pid)).toEqual([]);
+    expect(await isPortFree(port)).toBe(true);
+  }, 90_000);
+
   it('without Java, says so and what to install (not "java: command not found")', async () => {
     const { found } = findFirestoreEmulator();
     expect(found).not.toBeNull();
