@@ -302,6 +302,10 @@ export class SyncManager {
       const progress = Promise.all(pulls).then(() =>
         ctx.network.down ? null : this.reportProgress(userId),
       );
+      // Handled now as well as awaited below: when a pass throws (a crash point), Promise.all
+      // leaves before it, and a report still reading checkpoints from a database closed since
+      // must not become an unhandled rejection (as the passes' own are handled by Promise.all).
+      progress.catch(() => {});
       await Promise.all(passes);
       progressError = await progress;
       if (ctx.network.down) progressError = null;
