@@ -1,9 +1,8 @@
-import type { Firestore, Timestamp } from 'firebase-admin/firestore';
+import type { Firestore } from 'firebase-admin/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FirestoreRemote } from '../../src/adapters/firestore-remote';
-import type { RemoteWrite } from '../../src/sync/remote-store';
-import { encodeVersion, type Version } from '../../src/sync/version';
 import { testClients, uniqueUserId } from '../helpers/backend';
+import { createNote, noteServerTime } from '../helpers/read-back';
 
 /**
  * The admin remote learns the versions a commit made by reading back as little as it can: every
@@ -31,21 +30,7 @@ function countedRemote() {
   return { remote: new FirestoreRemote(db), counts };
 }
 
-function create(id: string, user: string): RemoteWrite {
-  return {
-    id,
-    expected: null,
-    set: { user_id: user, type: 'diary', content: id, created_at: 1, updated_at: 1 },
-    remove: [],
-    deleted: false,
-    changed: [],
-  };
-}
-
-async function serverTimeOf(id: string): Promise<Version> {
-  const [snapshot] = await admin.firestore.getAll(admin.firestore.collection('text_notes').doc(id));
-  return encodeVersion(snapshot.get('_server_time') as Timestamp);
-}
+const serverTimeOf = (id: string) => noteServerTime(admin.firestore, id);
 
 describe('the admin remote reads back the versions a commit made', () => {
   it('with one document read, not one per write: each version is its document’s _server_time', async () => {
@@ -54,7 +39,7 @@ describe('the admin remote reads back the versions a commit made', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `${user}-${i}`);
     const outcomes = await remote.commit(
       'text_notes',
-      ids.map((id) => create(id, user)),
+      ids.map((id) => createNote(id, user)),
       'phone',
     );
     // Creates need no read before (create() fails on an existing document); one after.

@@ -1,5 +1,5 @@
 import type { Transaction } from 'firebase/firestore';
-import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   type ClientFirestore,
@@ -7,9 +7,8 @@ import {
   openClientFirestore,
 } from '../../src/adapters/client-firestore';
 import { ClientRemote } from '../../src/adapters/client-remote';
-import type { RemoteWrite } from '../../src/sync/remote-store';
-import { encodeVersion, type Version } from '../../src/sync/version';
 import { testClients, testEndpoints, uniqueUserId } from '../helpers/backend';
+import { createNote, noteServerTime } from '../helpers/read-back';
 
 /**
  * The client remote learns the versions a commit made by reading back as little as it can: every
@@ -69,21 +68,7 @@ function countedRemote(userId: string, before: Map<number, () => Promise<void>> 
   return { remote: new ClientRemote(counted), counts };
 }
 
-function create(id: string, user: string): RemoteWrite {
-  return {
-    id,
-    expected: null,
-    set: { user_id: user, type: 'diary', content: id, created_at: 1, updated_at: 1 },
-    remove: [],
-    deleted: false,
-    changed: [],
-  };
-}
-
-async function serverTimeOf(id: string): Promise<Version> {
-  const [snapshot] = await admin.firestore.getAll(admin.firestore.collection('text_notes').doc(id));
-  return encodeVersion(snapshot.get('_server_time') as Timestamp);
-}
+const serverTimeOf = (id: string) => noteServerTime(admin.firestore, id);
 
 describe('the client remote reads back the versions a commit made', () => {
   it('with one document read, not one per write: each version is its document’s _server_time', async () => {
@@ -92,7 +77,7 @@ describe('the client remote reads back the versions a commit made', () => {
     const ids = Array.from({ length: 20 }, (_, i) => `${user}-${i}`);
     const outcomes = await remote.commit(
       'text_notes',
-      ids.map((id) => create(id, user)),
+      ids.map((id) => createNote(id, user)),
       'phone',
     );
     // 20 reads to condition the creates on absence, then one to learn the commit's time.
@@ -122,7 +107,7 @@ describe('the client remote reads back the versions a commit made', () => {
     );
     const outcomes = await remote.commit(
       'text_notes',
-      ids.map((id) => create(id, user)),
+      ids.map((id) => createNote(id, user)),
       'phone',
     );
     const times = await Promise.all(ids.map(serverTimeOf));
