@@ -39,8 +39,13 @@ describe.each<Sdk>(['admin', 'client'])(
     const tempDir = useTempDir();
     const { device, closeAll } = useDevices(tempDir, { adapter: 'sqlite', sdk });
 
-    it('is pulled by a device that synced while it was in flight (client SDK batch of 500, rules enforced)', async () => {
-      const user = uniqueUserId('late');
+    /**
+     * One try at the race. It needs the batch to be still in flight when the device's pull query
+     * runs; the device pulling exactly 1 record (the single write) is the proof. On a loaded
+     * machine the batch can land before that: then the try says so and proves nothing.
+     */
+    const raceOnce = async (attempt: number): Promise<'raced' | string> => {
+      const user = uniqueUserId(`late${attempt}`);
       const phone = await device(user, 'phone');
       // Client 1 goes through a loopback proxy that counts the bytes it sends: the test knows when
       // the batch's request has reached the emulator.
@@ -116,11 +121,11 @@ describe.each<Sdk>(['admin', 'client'])(
         // The device syncs in between: the batch is not visible yet (checked, or the race did
         // not happen and this test would prove nothing).
         const between = await phone.sync.syncAll();
-        const visible = (
-          await admin.firestore.collection('health_data').where('user_id', '==', user).get()
-        ).size;
-        expect(visible, 'the batch must still be in flight when the device pulls').toBe(2);
-        expect(between.pulled).toBe(1);
+        expect(between.success).toBe(true);
+        if (between.pulled !== 1) {
+          await slow;
+          return `the device pulled ${between.pulled} records: the batch had landed`;
+        }
 
         await slow;
         // The race as found: the batch is stamped before the single write, visible after it.
@@ -128,7 +133,9 @@ describe.each<Sdk>(['admin', 'client'])(
         const fast = await admin.firestore.collection('health_data').doc(`fast-${sdk}`).get();
         const stamp = (snapshot: typeof late) =>
           (snapshot.get('_server_time') as { toMillis(): number }).toMillis();
-        expect(stamp(late)).toBeLessThan(stamp(fast));
+        if (stamp(late) >= stamp(fast)) {
+          return `the batch was stamped ${stamp(late) - stamp(fast)} ms after the single write: it had not begun`;
+        }
         expect(late.updateTime!.toMillis()).toBeGreaterThan(fast.updateTime!.toMillis());
 
         const after = await phone.sync.syncAll();
@@ -141,12 +148,33 @@ describe.each<Sdk>(['admin', 'client'])(
         const server = await serverSnapshot(admin.firestore, user, ['health_data']);
         expect(Object.keys(server.health_data)).toHaveLength(502);
         expect(await deviceSnapshot(phone, ['health_data'])).toEqual(server);
+        return 'raced';
       } finally {
         await Promise.all([client1.close(), client2.close(), admin.close()]);
         await proxy.close();
+      }
+    };
+
+    it('is pulled by a device that synced while it was in flight (client SDK batch of 500, rules enforced)', async () => {
+      // The race is timing (rules evaluated for 500 writes against one write and a sync), so it is
+      // tried up to 3 times with a new user each; a try that missed the race is printed, and the
+      // test fails if none made it, rather than pass having proved nothing.
+      const attempts = 3;
+      const missed: string[] = [];
+      try {
+        for (let attempt = 1; attempt <= attempts; attempt += 1) {
+          const outcome = await raceOnce(attempt);
+          if (outcome === 'raced') return;
+          missed.push(`try ${attempt}: ${outcome}`);
+          console.log(`pull-late-write (${sdk}): the race did not happen on ${missed.at(-1)}`);
+        }
+        expect.fail(
+          `the batch landed before the device pulled on every try (${missed.join('; ')})`,
+        );
+      } finally {
         await closeAll();
       }
-    }, 120_000);
+    }, 300_000);
 
     it('reads the window again at no cost to the data: nothing re-applied, no conflict, no file touched, a pending edit kept', async () => {
       const user = uniqueUserId('window');
