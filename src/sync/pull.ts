@@ -107,7 +107,8 @@ export async function pullCollection(
 
 /**
  * Applies one page. Plans are made from the local state read before taking the database's
- * writer (a plan may await an ask-user decision), then checked again inside the writer: a record
+ * writer (a plan may await an ask-user decision), then checked again inside the writer (echoes
+ * excepted: they write nothing, whatever happens meanwhile): a record
  * or queue row that changed while the pull waited for the writer (an app edit queued ahead of
  * it) is planned again from what it is now, so no edit is overwritten by a plan made from the
  * record as it was before. WatermelonDB operations are prepared only inside the writer, right
@@ -137,7 +138,16 @@ async function applyPage(
     const record = before.records.get(doc.id) ?? null;
     const queueRow = before.rows.get(doc.id) ?? null;
     const plan = await planDoc(ctx, table, doc, record, queueRow, stats, memory);
-    if (plan) planned.set(doc.id, { plan, seen: fingerprint(record, queueRow) });
+    if (!plan) continue;
+    // An echo (the version the record is based on) writes nothing, and stays an echo whatever
+    // the app does meanwhile: an edit keeps the record's base version. So it is not planned
+    // again in the writer; a page of echoes (a pass soon after a push reads the device's own
+    // writes back, inside the late-write window) takes no writer and no second lookup.
+    if (plan.kind === 'none' && plan.reason === 'echo') {
+      stats.echoes += 1;
+      continue;
+    }
+    planned.set(doc.id, { plan, seen: fingerprint(record, queueRow) });
   }
   if (planned.size === 0) return;
   await ctx.db.write(async () => {
