@@ -1,33 +1,23 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { backendArgs, uniqueUserId } from '../helpers/backend';
-import { BIN } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
+import { scriptAvailable, spawnOnTerminal } from '../helpers/terminal';
 
 /**
  * Issue 18, finding 6, "silent long work": `seed --count 2000` and a `sync` of 2,000 records showed
  * nothing on a terminal. They now say what they are doing. A real pseudo-terminal (util-linux
  * `script`, 120 columns) stands in for the user's; progress is never shown without one.
  */
-const hasScript = spawnSync('script', ['--version']).status === 0;
-if (!hasScript)
-  process.stderr.write(
-    '[cli-progress] skipped: util-linux `script` is not installed (apt-get install bsdutils)\n',
-  );
+const hasScript = scriptAvailable('cli-progress');
 
 /** Runs the CLI on a pseudo-terminal; everything it wrote to it, escapes removed. */
 async function onTerminal(args: string[]): Promise<{ code: number | null; text: string }> {
-  const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
-  const line = `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   // ora draws no progress where CI is set (it prints the first text once): a user's terminal has none.
   delete env.CI;
   delete env.FIRESTORE_EMULATOR_HOST;
   delete env.FIREBASE_STORAGE_EMULATOR_HOST;
-  const child = spawn('script', ['-qec', line, '/dev/null'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnOnTerminal(args, env, { setup: 'stty cols 120 rows 40' });
   let raw = '';
   child.stdout.on('data', (d: Buffer) => {
     raw += d.toString();

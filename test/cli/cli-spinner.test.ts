@@ -1,9 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backendArgs } from '../helpers/backend';
-import { BIN } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
+import { scriptAvailable, spawnOnTerminal } from '../helpers/terminal';
 
 /**
  * Issue 18, "the spinner hangs forever on a terminal that reports 0 columns": util-linux `script`
@@ -11,17 +10,12 @@ import { useTempDir } from '../helpers/temp-dir';
  * takes `columns ?? 80`, and 0 made its line count infinite: `run` spun for 27 minutes, wrote
  * 1.4 GB to stderr and ignored SIGTERM. The spinner now starts only where it has columns.
  */
-const hasScript = spawnSync('script', ['--version']).status === 0;
-if (!hasScript)
-  process.stderr.write(
-    '[cli-spinner] skipped: util-linux `script` is not installed (apt-get install bsdutils)\n',
-  );
+const hasScript = scriptAvailable('cli-spinner');
 
 describe.skipIf(!hasScript)('progress on a pseudo-terminal of 0 columns', () => {
   const tempDir = useTempDir();
 
   it('a scenario run under `script` without a terminal finishes, with no runaway output', async () => {
-    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
     const scenario = path.resolve(__dirname, '..', '..', 'scenarios', 'crash-mid-push.yaml');
     const args = [
       ...backendArgs('cli-spinner'),
@@ -31,14 +25,10 @@ describe.skipIf(!hasScript)('progress on a pseudo-terminal of 0 columns', () => 
       'run',
       scenario,
     ];
-    const line = [process.execPath, BIN, ...args].map(quote).join(' ');
     const env = { ...process.env };
     delete env.FIRESTORE_EMULATOR_HOST;
     delete env.FIREBASE_STORAGE_EMULATOR_HOST;
-    const child = spawn('script', ['-qec', line, '/dev/null'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnOnTerminal(args, env);
     let bytes = 0;
     let shown = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import {
 } from '../../src/target/target';
 import { runCli } from '../helpers/cli';
 import { useTempDir } from '../helpers/temp-dir';
+import { scriptAvailable, spawnOnTerminal } from '../helpers/terminal';
 
 const tempDir = useTempDir('personalai-prod-');
 
@@ -657,14 +658,12 @@ describe('personalai-sync against a real project id (CLI)', () => {
 });
 
 // On a real terminal (util-linux `script` gives the CLI a pseudo-terminal): the typed project id.
-const hasScript = spawnSync('script', ['--version']).status === 0;
-if (!hasScript) {
-  // `script` comes with util-linux (Debian's bsdutils, an essential package); without it there is
-  // no pseudo-terminal to type into. The injected-stream tests above still cover the prompt.
-  process.stderr.write(
-    '[production-guard] skipped the real-terminal confirmation tests: util-linux `script` is not installed (apt-get install bsdutils)\n',
-  );
-}
+// `script` missing: no pseudo-terminal to type into; the injected-stream tests above still cover
+// the prompt.
+const hasScript = scriptAvailable(
+  'production-guard',
+  'skipped the real-terminal confirmation tests',
+);
 
 describe.skipIf(!hasScript)('the confirmation on a real terminal (CLI under `script`)', () => {
   /** Runs the CLI on a pseudo-terminal and types `answer` once the prompt shows. */
@@ -673,14 +672,6 @@ describe.skipIf(!hasScript)('the confirmation on a real terminal (CLI under `scr
     answer: string,
   ): Promise<{ code: number | null; out: string }> {
     const home = tempDir();
-    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
-    const line = [
-      process.execPath,
-      path.resolve(__dirname, '..', '..', 'bin', 'personalai-sync'),
-      ...args,
-    ]
-      .map(quote)
-      .join(' ');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOME: home,
@@ -695,14 +686,14 @@ describe.skipIf(!hasScript)('the confirmation on a real terminal (CLI under `scr
       'GOOGLE_APPLICATION_CREDENTIALS',
     ])
       delete env[name];
-    const child = spawn('script', ['-qec', line, '/dev/null'], { env });
+    const child = spawnOnTerminal(args, env, { typing: true });
     let out = '';
     let typed = false;
     child.stdout.on('data', (d) => {
       out += d;
       if (!typed && out.includes('Type the project id')) {
         typed = true;
-        child.stdin.write(`${answer}\r`);
+        child.stdin!.write(`${answer}\r`);
       }
     });
     return new Promise((resolve, reject) => {
