@@ -131,7 +131,12 @@ function facts(r: ScenarioReport): string {
       ? ([['defects injected (test only)', r.defects.join(', ')]] as Array<[string, string]>)
       : []),
   ];
-  const items = rows.map(([k, v]) => `<div><dt>${k}</dt><dd>${esc(String(v))}</dd></div>`);
+  // A long fact (a file path, the faults or defects injected) takes two columns, so it wraps
+  // between its words instead of inside them ("blind-overwrit e" in one column).
+  const items = rows.map(
+    ([k, v]) =>
+      `<div${k.length + String(v).length > 24 ? ' class="wide"' : ''}><dt>${k}</dt><dd>${esc(String(v))}</dd></div>`,
+  );
   return `<dl class="facts">${items.join('')}</dl>`;
 }
 
@@ -500,7 +505,7 @@ section.scenario.failed{border-left-color:#dc2626}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.8rem;color:#fff;background:#16a34a;vertical-align:middle}
 .badge.failed{background:#dc2626}
 dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:2px 16px;margin:0;font-size:.9rem}
-dl.facts div{display:flex;gap:6px}dt{color:#6b7280}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+dl.facts div{display:flex;gap:6px}dl.facts div.wide{grid-column:span 2}dt{color:#6b7280}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f4f6;padding:1px 4px;border-radius:3px}
 table{border-collapse:collapse;width:100%;font-size:.88rem;margin:4px 0}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top;overflow-wrap:anywhere}

@@ -632,6 +632,42 @@ describe('scenario reports', () => {
     expect(html).toContain('x: by step (6 of 6 steps share a virtual instant');
   });
 
+  it('HTML: a long fact (the file, the defects injected) wraps between words, never inside one', async () => {
+    // Issue 18, finding 9's screenshot: in a one-column fact "blind-overwrite" showed as
+    // "blind-overwrit e"; a long value now takes two columns. Each word (hyphens may break) is
+    // checked to render on one line.
+    const file = path.join(tempDir(), 'facts.html');
+    fs.writeFileSync(file, toHtml([{ ...failing, defects: ['blind-overwrite'] }]));
+    const browser = await openInChromium(file);
+    try {
+      const broken = await browser.page.evaluate(() => {
+        const doc = document as unknown as {
+          querySelectorAll(s: string): ArrayLike<{ firstChild: { textContent: string } | null }>;
+          createRange(): {
+            setStart(n: unknown, o: number): void;
+            setEnd(n: unknown, o: number): void;
+            getClientRects(): { length: number };
+          };
+        };
+        const out: string[] = [];
+        for (const dd of Array.from(doc.querySelectorAll('dl.facts dd'))) {
+          const node = dd.firstChild;
+          if (!node) continue;
+          for (const m of node.textContent.matchAll(/[^\s,-]+/g)) {
+            const range = doc.createRange();
+            range.setStart(node, m.index ?? 0);
+            range.setEnd(node, (m.index ?? 0) + m[0].length);
+            if (range.getClientRects().length > 1) out.push(m[0]);
+          }
+        }
+        return out;
+      });
+      expect(broken).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('HTML: beyond 12 devices, 12 charts plus one total, and the page says so', () => {
     const devices = Array.from({ length: 30 }, (_, i) => `user/device-${i + 1}`);
     const pending = (n: number) => Object.fromEntries(devices.map((d, i) => [d, (i * n) % 7]));
