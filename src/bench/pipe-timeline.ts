@@ -131,7 +131,7 @@ export function instantRemote(): RemoteStore {
 }
 
 /** Starts the V8 CPU profiler; the returned function stops it and writes the profile to `file`. */
-async function startProfile(file: string): Promise<() => Promise<void>> {
+export async function startProfile(file: string): Promise<() => Promise<void>> {
   const session = new inspector.Session();
   session.connect();
   const post = (method: string) =>
