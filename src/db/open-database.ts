@@ -176,12 +176,22 @@ function tuneSqliteConnection(adapter: SQLiteAdapter): void {
 
 interface LokiLike {
   close(callback: (error?: unknown) => void): void;
+  throttledSaveDrain(callback: () => void, options: { recursiveWait: boolean }): void;
 }
 
+/**
+ * LokiJS's close calls back at once when nothing is dirty, even while an autosave it started
+ * earlier is still writing the file; a caller that then removes the folder met ENOTEMPTY (CI,
+ * test/sync/malformed-remote.test.ts on a slow machine). So close, then wait until no save is
+ * pending: when this resolves, nothing writes the file any more.
+ */
 async function closeLoki(adapter: LokiJSAdapter): Promise<void> {
   const loki = (adapter as unknown as { _driver: { loki: LokiLike } })._driver.loki;
   await new Promise<void>((resolve, reject) =>
     loki.close((error) => (error ? reject(error) : resolve())),
+  );
+  await new Promise<void>((resolve) =>
+    loki.throttledSaveDrain(() => resolve(), { recursiveWait: true }),
   );
 }
 

@@ -12,7 +12,9 @@ export function useTempDir(prefix = 'personalai-test-'): () => string {
     // than this one with its databases in it.
     const old = dir;
     dir = null;
-    if (old) fs.rmSync(old, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    // Retries back off linearly (0.2 s, 0.4 s, … about 11 s in all): on a slow machine a file
+    // written as a database closes can land while the folder is being removed.
+    if (old) fs.rmSync(old, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
   return () => {
     dir ??= fs.mkdtempSync(path.join(os.tmpdir(), prefix));
