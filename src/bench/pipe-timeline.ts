@@ -214,7 +214,8 @@ export function describeRun(run: PipeRun): string {
   return `${run.records} records: CPU ${Math.round(run.cpuMsPer10k)} ms per 10,000 records, wall ${ms(run.wallMs)}; pulls done at ${ms(run.lastPullMs)}; first commit at ${ms(run.firstCommitMs)}; 4 in flight at ${ms(run.fullPipeMs)}; last return at ${ms(run.lastReturnMs)} (${run.commits.length} commits)`;
 }
 
-function argValue(args: string[], name: string, fallback: number): number {
+/** A positive whole-number flag of these scripts (`--records 10000`), or its default. */
+export function argValue(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(name);
   if (at < 0) return fallback;
   const value = Number(args[at + 1]);

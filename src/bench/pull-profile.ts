@@ -10,7 +10,7 @@ import type { PulledDoc, RemoteStore } from '../sync/remote-store';
 import { encodeVersion, type TimestampLike } from '../sync/version';
 import { BENCH_USER } from './bench-device';
 import { BENCH_PROJECT } from './fresh-emulator';
-import { instantRemote, startProfile } from './pipe-timeline';
+import { argValue, instantRemote, startProfile } from './pipe-timeline';
 import { benchRow, benchShares, wireDocument } from './records';
 
 /**
@@ -111,15 +111,6 @@ export async function pullProfileRun(
     await opened.close();
     await wired.close();
   }
-}
-
-function argValue(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(args[at + 1]);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} needs a positive whole number, got ${args[at + 1]}`);
-  return value;
 }
 
 async function main(): Promise<void> {
