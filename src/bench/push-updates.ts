@@ -55,14 +55,15 @@ export async function pushUpdatesOurs(
         `push of edits: ${run.value.pushed} of ${n} pushed, ${run.value.failed} failed, ${run.value.conflicts.length} conflicts`,
       );
     // The timed pass is a whole sync: its pull reads the device's own writes of the seeding
-    // passes again (inside the late-write window, src/sync/checkpoint.ts), which the protocol
-    // contender does not. Said beside the figure, with the count.
+    // passes again (inside the late-write window, src/sync/checkpoint.ts; by version only, the
+    // known window of src/sync/pull.ts), which the protocol contender does not. Said beside the
+    // figure, with the count.
     const echoes = Object.values(run.value.collections).reduce((k, c) => k + (c?.echoes ?? 0), 0);
     return {
       records: n,
       ms: run.ms,
       peakRssMB: run.peakRssMB,
-      note: `a whole pass: its pull read ${echoes.toLocaleString('en-US')} of its own writes again (late-write window)`,
+      note: `a whole pass: its pull read ${echoes.toLocaleString('en-US')} of its own writes again by version (late-write window)`,
     };
   } finally {
     await device.close();

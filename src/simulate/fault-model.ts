@@ -158,6 +158,18 @@ export class FaultInjector {
         if (page.docs.length > 0) await this.maybeCrash('after-pull');
         return page;
       },
+      ...(real.pullVersions && {
+        pullVersions: async (...args: Parameters<NonNullable<RemoteStore['pullVersions']>>) => {
+          // The window's read by version is a pull like any other: same faults, same crash point.
+          const random = this.streamFor(`pull-versions/${args[0]}/${args[2] ? 'next' : 'first'}`);
+          if (this.shouldFail('pull', random)) throw this.error(`pull ${args[0]}`, random);
+          this.wire.pulls += 1;
+          this.wire.largestPageLimit = Math.max(this.wire.largestPageLimit, args[4]);
+          const page = await real.pullVersions!(...args);
+          if (page.docs.length > 0) await this.maybeCrash('after-pull');
+          return page;
+        },
+      }),
       getMany: (...args) => real.getMany(...args),
       ...(real.findUnseen && { findUnseen: real.findUnseen.bind(real) }),
       reportProgress: (...args) => real.reportProgress(...args),

@@ -73,6 +73,14 @@ export class KillSwitch {
         if (page.docs.length > 0) this.mark('pull-page');
         return page;
       },
+      ...(remote.pullVersions && {
+        pullVersions: async (...args: Parameters<NonNullable<RemoteStore['pullVersions']>>) => {
+          this.mark('pull-request');
+          const page = await remote.pullVersions!(...args);
+          if (page.docs.length > 0) this.mark('pull-page');
+          return page;
+        },
+      }),
       getMany: (table, ids) => remote.getMany(table, ids),
       ...(findUnseen && remote.findUnseen && { findUnseen: remote.findUnseen.bind(remote) }),
       commit: async (table, writes, deviceId) => {

@@ -101,7 +101,18 @@ export class VirtualLink {
 
   remote(real: RemoteStore): RemoteStore {
     const findUnseen = real.findUnseen?.bind(real);
+    const pullVersions = real.pullVersions?.bind(real);
     return {
+      ...(pullVersions && {
+        pullVersions: (...args: Parameters<typeof pullVersions>) =>
+          this.call(
+            `pull ${args[0]}`,
+            `pull-versions/${args[0]}/${args[2] ? 'next' : 'first'}`,
+            'grpc',
+            args,
+            () => pullVersions(...args),
+          ),
+      }),
       ...(findUnseen && {
         findUnseen: (...args: Parameters<typeof findUnseen>) =>
           this.call(`unseen check ${args[0]}`, `unseen/${args[0]}`, 'grpc', args, () =>

@@ -14,6 +14,7 @@ export class WriteCounter {
   remote(real: RemoteStore): RemoteStore {
     return {
       pullPage: (...args) => real.pullPage(...args),
+      ...(real.pullVersions && { pullVersions: real.pullVersions.bind(real) }),
       getMany: (...args) => real.getMany(...args),
       ...(real.findUnseen && { findUnseen: real.findUnseen.bind(real) }),
       reportProgress: (...args) => real.reportProgress(...args),

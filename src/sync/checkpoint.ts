@@ -25,24 +25,61 @@ const key = (table: DataTable) => `personalai-sync.pull-checkpoint.${table}`;
 export const LATE_WRITE_WINDOW_MS = 120_000;
 
 export async function loadCheckpoint(db: Database, table: DataTable): Promise<PullCursor | null> {
+  return (await loadPullState(db, table)).checkpoint;
+}
+
+/**
+ * Where a collection's pull stands: its checkpoint, and `seen`, the last document the pulls
+ * have applied (at or past the checkpoint). Between the two lies the late-write window, already
+ * applied once: the next pull reads it by version only (src/sync/pull.ts). `seen` is a hint, not
+ * a promise: a document there whose version the device does not hold is read in full.
+ */
+export interface PullState {
+  checkpoint: PullCursor | null;
+  seen: PullCursor | null;
+}
+
+export async function loadPullState(db: Database, table: DataTable): Promise<PullState> {
   const stored = await db.localStorage.get<string>(key(table));
-  if (!stored) return null;
+  if (!stored) return { checkpoint: null, seen: null };
   try {
-    const cursor = JSON.parse(stored) as PullCursor;
-    return isVersion(cursor.time) && (typeof cursor.id === 'string' || cursor.id === null)
-      ? cursor
-      : null;
+    const parsed = JSON.parse(stored) as PullCursor & { seen?: unknown };
+    if (!isCursor(parsed)) return { checkpoint: null, seen: null };
+    const checkpoint = { time: parsed.time, id: parsed.id };
+    return { checkpoint, seen: isCursor(parsed.seen) ? parsed.seen : null };
   } catch {
-    return null;
+    return { checkpoint: null, seen: null };
   }
+}
+
+function isCursor(value: unknown): value is PullCursor {
+  const cursor = value as PullCursor | null | undefined;
+  return (
+    typeof cursor === 'object' &&
+    cursor !== null &&
+    isVersion(cursor.time) &&
+    (typeof cursor.id === 'string' || cursor.id === null)
+  );
 }
 
 export async function saveCheckpoint(
   db: Database,
   table: DataTable,
   cursor: PullCursor,
+  seen: PullCursor | null = null,
 ): Promise<void> {
-  await db.localStorage.set(key(table), JSON.stringify(cursor));
+  await db.localStorage.set(key(table), JSON.stringify(seen ? { ...cursor, seen } : cursor));
+}
+
+/**
+ * After a push: the versions this device just wrote are held here, so the next pull may read
+ * them by version only, as it reads what it pulled (pull.ts, "the known window"). Only once the
+ * collection has a checkpoint: without one the window would be the whole collection.
+ */
+export async function raiseSeen(db: Database, table: DataTable, written: Version): Promise<void> {
+  const { checkpoint, seen } = await loadPullState(db, table);
+  if (!checkpoint || (seen && seen.time >= written)) return;
+  await saveCheckpoint(db, table, checkpoint, { time: written, id: null });
 }
 
 /**

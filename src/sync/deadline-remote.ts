@@ -30,7 +30,12 @@ export function withDeadline(remote: RemoteStore, ms: number): RemoteStore {
       );
     });
   const findUnseen = remote.findUnseen?.bind(remote);
+  const pullVersions = remote.pullVersions?.bind(remote);
   return {
+    ...(pullVersions && {
+      pullVersions: (...args: Parameters<typeof pullVersions>) =>
+        bounded(`pull ${args[0]}`, pullVersions(...args)),
+    }),
     ...(findUnseen && {
       findUnseen: (...args: Parameters<typeof findUnseen>) =>
         bounded(`unseen check ${args[0]}`, findUnseen(...args)),

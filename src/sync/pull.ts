@@ -3,18 +3,18 @@ import type { SyncQueueItem } from '../db/models';
 import { loadRetentionFloor } from '../db/retention-floor';
 import type { DataTable } from '../db/schema-current';
 import { type PlanTarget, preparePlans } from './apply-plan';
-import { checkpointAfter, loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpointAfter, compareCursors, loadPullState, saveCheckpoint } from './checkpoint';
 import { classifyError } from './classify-error';
 import { AskUserUnavailableError } from './conflict-resolver';
 import { hasDefect } from './defects';
 import { loadQuarantined, saveQuarantined } from './quarantine-memory';
 import { findLocalState, parseQueueData, untrackedChange } from './queue';
-import { type Plan, reconcile } from './reconcile';
-import type { PullCursor, PulledDoc, PulledPage } from './remote-store';
+import { isEcho, type LocalState, type Plan, reconcile } from './reconcile';
+import type { PullCursor, PulledPage, PulledVersion } from './remote-store';
 import { nextStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
-import { type Version, versionAfter } from './version';
-import { MalformedDocumentError } from './wire-format';
+import { type Version, versionAfter, versionMinus } from './version';
+import { MalformedDocumentError, type RemoteDoc } from './wire-format';
 
 /**
  * Pull phase of one collection: this user's documents changed since the checkpoint, page by
@@ -23,13 +23,19 @@ import { MalformedDocumentError } from './wire-format';
  * one read meanwhile). Pages follow the last
  * document read; the checkpoint saved stays behind the late-write window (checkpoint.ts), so
  * the next pull reads that window again and anything that landed in it late.
+ *
+ * The known window: the part of that window this device has already applied (from the
+ * checkpoint to `seen`, the last document applied) is read by version only where the remote can
+ * (pullVersions); documents at the version the device holds are skipped, the others read in full
+ * by id and applied as a page. Right after a push nearly all of it is the device's own writes,
+ * which a full read would fetch and decode only to find them echoes.
  */
 export async function pullCollection(
   ctx: SyncContext,
   table: DataTable,
   stats: CollectionStats,
 ): Promise<void> {
-  const start = await loadCheckpoint(ctx.db, table);
+  const { checkpoint: start, seen: seenBefore } = await loadPullState(ctx.db, table);
   const memory: PullMemory = {
     reported: await loadQuarantined(ctx.db, table),
     retainedFrom: await loadRetentionFloor(ctx.db, table),
@@ -38,6 +44,7 @@ export async function pullCollection(
   const before = reported.size;
   let cursor = start;
   let checkpoint = start;
+  let seen = seenBefore;
   let ahead: Promise<PulledPage> | null = null;
   try {
     // The first page's read time bounds all of them: later pages read later, and the earliest
@@ -54,15 +61,35 @@ export async function pullCollection(
       // Defect zoo: late-write-race, the checkpoint is simply the last document read (no floor).
       if (hasDefect(ctx.defects, 'late-write-race'))
         next = complete ? { time: versionAfter(last.time), id: null } : last;
-      if (checkpoint && next.time === checkpoint.time && next.id === checkpoint.id) return;
+      const seenNext = seen && compareCursors(seen, last) >= 0 ? seen : last;
+      const same = checkpoint && next.time === checkpoint.time && next.id === checkpoint.id;
+      if (same && seenNext === seen) return;
       checkpoint = next;
-      await saveCheckpoint(ctx.db, table, checkpoint);
+      seen = seenNext;
+      await saveCheckpoint(ctx.db, table, checkpoint, seen);
     };
     const read = (after: PullCursor | null) =>
       ctx.retry.executeWithRetry(
         () => ctx.remote.pullPage(table, ctx.userId, after, ctx.pageSize),
         `pull ${table}`,
       );
+    const pullVersions = ctx.remote.pullVersions?.bind(ctx.remote);
+    if (pullVersions && start && seenBefore && compareCursors(seenBefore, start) > 0) {
+      const through = seenBefore.time;
+      for (;;) {
+        const page = await ctx.retry.executeWithRetry(
+          () => pullVersions(table, ctx.userId, cursor, through, ctx.pageSize),
+          `pull ${table}`,
+        );
+        if (readTime === undefined) readTime = page.readTime;
+        const last = page.docs.at(-1);
+        if (!last) break;
+        await applyVersions(ctx, table, page.docs, stats, memory);
+        cursor = { time: last.serverTime, id: last.id };
+        await advance(cursor, false);
+        if (page.docs.length < ctx.pageSize) break;
+      }
+    }
     ahead = read(cursor);
     for (;;) {
       const page = await ahead;
@@ -71,6 +98,10 @@ export async function pullCollection(
       if (page.docs.length === 0) {
         // The previous page was full and the last: the pull is complete after all.
         if (cursor && cursor !== start) await advance(cursor, true);
+        // Nothing at all: nothing is stamped before the read time less the window either, and
+        // the next pull may start there (and read this device's pushes by version, above).
+        else if (!cursor && readTime)
+          await advance({ time: versionMinus(readTime, ctx.lateWriteWindowMs), id: null }, true);
         return;
       }
       // The cursor is the last document with a real server time. The Firestore remote returns
@@ -106,6 +137,38 @@ export async function pullCollection(
 }
 
 /**
+ * Applies a page of the known window, read by version: documents at the version the device holds
+ * are echoes (counted, nothing read); the others are read in full by id and applied as a page.
+ */
+async function applyVersions(
+  ctx: SyncContext,
+  table: DataTable,
+  versions: PulledVersion[],
+  stats: CollectionStats,
+  memory: PullMemory,
+) {
+  const { records, rows } = await findLocalState(
+    ctx,
+    table,
+    versions.map((v) => v.id),
+  );
+  const unknown: string[] = [];
+  for (const { id, serverTime } of versions) {
+    const local = localStateOf(records.get(id) ?? null, rows.get(id) ?? null);
+    if (isEcho(local, serverTime)) stats.echoes += 1;
+    else unknown.push(id);
+  }
+  if (unknown.length === 0) return;
+  const found = await ctx.retry.executeWithRetry(
+    () => ctx.remote.getMany(table, unknown),
+    `read ${table}`,
+  );
+  // One gone since the version read was purged (a tombstone past every device's checkpoint).
+  const docs = unknown.flatMap((id) => found.get(id) ?? []);
+  await applyPage(ctx, table, docs, stats, memory);
+}
+
+/**
  * Applies one page. Plans are made from the local state read before taking the database's
  * writer (a plan may await an ask-user decision), then checked again inside the writer (echoes
  * excepted: they write nothing, whatever happens meanwhile): a record
@@ -118,11 +181,11 @@ export async function pullCollection(
 async function applyPage(
   ctx: SyncContext,
   table: DataTable,
-  page: PulledDoc[],
+  page: RemoteDoc[],
   stats: CollectionStats,
   memory: PullMemory,
 ) {
-  const docs: PulledDoc[] = [];
+  const docs: RemoteDoc[] = [];
   for (const doc of page) {
     if (doc.data.user_id !== ctx.userId) {
       stats.foreign += 1; // the query asks for this user only; anything else is never applied
@@ -207,7 +270,7 @@ async function applyPage(
 async function planDoc(
   ctx: SyncContext,
   table: DataTable,
-  doc: PulledDoc,
+  doc: RemoteDoc,
   record: Model | null,
   queueRow: SyncQueueItem | null,
   stats: CollectionStats,
@@ -217,13 +280,7 @@ async function planDoc(
     stats.retired += 1; // removed here by retention cleanup; kept on the server
     return null;
   }
-  const local = {
-    raw: record ? (record._raw as unknown as Record<string, unknown>) : null,
-    // A record the app marked pending without a queue row is a local change too (issue 13).
-    queue: queueRow
-      ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) }
-      : untrackedChange(record ? (record._raw as unknown as Record<string, unknown>) : null),
-  };
+  const local = localStateOf(record, queueRow);
   try {
     return await reconcile(
       {
@@ -260,6 +317,18 @@ async function planDoc(
   }
 }
 
+/** The local side of a record as reconcile sees it. */
+function localStateOf(record: Model | null, queueRow: SyncQueueItem | null): LocalState {
+  const raw = record ? (record._raw as unknown as Record<string, unknown>) : null;
+  return {
+    raw,
+    // A record the app marked pending without a queue row is a local change too (issue 13).
+    queue: queueRow
+      ? { operation: queueRow.operation, data: parseQueueData(queueRow.data) }
+      : untrackedChange(raw),
+  };
+}
+
 /** What the pull of one collection remembers across passes (each in local storage). */
 interface PullMemory {
   /** Malformed documents already reported, by id and version (quarantine-memory.ts). */
@@ -268,7 +337,7 @@ interface PullMemory {
   retainedFrom: number | null;
 }
 
-function isRetired(doc: PulledDoc, retainedFrom: number | null): boolean {
+function isRetired(doc: RemoteDoc, retainedFrom: number | null): boolean {
   const created = doc.data.created_at;
   return (
     retainedFrom !== null && !doc.deleted && typeof created === 'number' && created < retainedFrom

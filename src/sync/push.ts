@@ -6,6 +6,7 @@ import type { DataTable } from '../db/schema-current';
 import { photoPath, thumbnailPath, voicePath } from '../files/media-paths';
 import { statusOf } from './apply-plan';
 import { writeProblem } from './check-write';
+import { raiseSeen } from './checkpoint';
 import { classifyError } from './classify-error';
 import { hasDefect } from './defects';
 import { NetworkDownError, reportNetworkDown } from './network-judge';
@@ -22,6 +23,7 @@ import { type PushOutcome, settleChunk } from './settle';
 import { nextStatus, type SyncStatus } from './status-machine';
 import type { CollectionStats, SyncContext } from './sync-context';
 import { isMediaTable, uploadDueMedia } from './upload-media';
+import { isNewer, type Version } from './version';
 
 /** A conflict resolved during the push may leave a change to send right away; bounded rounds. */
 const MAX_PUSH_ROUNDS = 4;
@@ -39,6 +41,17 @@ export async function pushCollection(
   stats: CollectionStats,
 ): Promise<void> {
   await adoptUntrackedPending(ctx, table);
+  const newest = { version: null as Version | null };
+  await pushRounds(ctx, table, stats, newest);
+  if (newest.version) await raiseSeen(ctx.db, table, newest.version);
+}
+
+async function pushRounds(
+  ctx: SyncContext,
+  table: DataTable,
+  stats: CollectionStats,
+  newest: { version: Version | null },
+): Promise<void> {
   for (let round = 0; round < MAX_PUSH_ROUNDS; round += 1) {
     if (ctx.media && isMediaTable(table)) await uploadDueMedia(ctx, ctx.media, table, stats);
     const changes = await takeDueChanges(ctx, table);
@@ -55,7 +68,7 @@ export async function pushCollection(
       if (ctx.network.down || failures.length > 0) return;
       started += 1;
       try {
-        if (await pushChunk(ctx, table, chunk, stats)) again = true;
+        if (await pushChunk(ctx, table, chunk, stats, newest)) again = true;
       } catch (error) {
         failures.push(error);
       }
@@ -198,6 +211,7 @@ async function pushChunk(
   table: DataTable,
   chunk: LocalChange[],
   stats: CollectionStats,
+  newest: { version: Version | null },
 ): Promise<boolean> {
   const planned = chunk.map((change) => planWrite(table, change, ctx.userId));
   const problems = chunk.map((change, i) => writeProblem(table, change, planned[i], ctx.deviceId));
@@ -214,6 +228,9 @@ async function pushChunk(
     next += 1;
     return committed[next - 1];
   });
+  for (const outcome of committed)
+    if (outcome.status === 'written' && outcome.version && isNewer(outcome.version, newest.version))
+      newest.version = outcome.version;
   const blobsLeft = await deleteBlobsOfTombstones(ctx, table, planned, outcomes, stats);
   return settleChunk(
     ctx,

@@ -80,22 +80,19 @@ export async function reconcile(
   local: LocalState,
   doc: RemoteDoc | null,
 ): Promise<Plan> {
-  const base =
-    (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null;
+  const base = baseOf(local);
   const docVersion = doc?.version ?? null;
   // Defect zoo: own-echo-differs, anything this device wrote last is taken as an echo.
   if (hasDefect(ctx.defects, 'own-echo-differs') && doc && doc.device === ctx.deviceId)
     return { kind: 'none', reason: 'echo' };
+  if (docVersion !== null && isEcho(local, docVersion)) return { kind: 'none', reason: 'echo' };
   if (docVersion !== null && docVersion === base) {
     // The record is based on this very version, but its queue row on an older one: a push whose
     // settling was cut short (records are marked synced before the queue rows go, in two
     // transactions). The row is stale: whatever still differs from this version goes up, based
     // on it; if nothing does, the row goes and the record is synced.
-    if (local.raw && local.queue && local.queue.data.base !== docVersion) {
-      assertSoundEnvelope(ctx.table, doc!);
-      return adoptOwnWrite(ctx, local, doc!);
-    }
-    return { kind: 'none', reason: 'echo' };
+    assertSoundEnvelope(ctx.table, doc!);
+    return adoptOwnWrite(ctx, local, doc!);
   }
   // Values are checked by readValues on every path that uses them, before anything is applied.
   if (doc) assertSoundEnvelope(ctx.table, doc);
@@ -105,6 +102,22 @@ export async function reconcile(
   if (ownWrite && doc && doc.device === ctx.deviceId && isNewer(doc.version, base))
     return adoptOwnWrite(ctx, local, doc);
   return resolveBothChanged(ctx, id, local, doc, base);
+}
+
+/**
+ * Whether a document at `version` is nothing to do for this local state whatever its data: the
+ * version the record (or its queue row) is based on, with no stale queue row to settle. The pull
+ * skips such documents of the late-write window on their version alone (src/sync/pull.ts).
+ */
+export function isEcho(local: LocalState, version: Version): boolean {
+  if (version !== baseOf(local)) return false;
+  return !(local.raw && local.queue && local.queue.data.base !== version);
+}
+
+function baseOf(local: LocalState): Version | null {
+  return (
+    (local.raw?.remote_version as Version | null | undefined) ?? local.queue?.data.base ?? null
+  );
 }
 
 /**

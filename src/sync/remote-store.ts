@@ -35,6 +35,18 @@ export interface PulledPage {
   readTime: Version | null;
 }
 
+/** A document as the window read sees it: its id and version, no data. */
+export interface PulledVersion {
+  id: string;
+  /** Its `_server_time`, encoded (the query returns no document without one). */
+  serverTime: Version;
+}
+
+export interface PulledVersions {
+  docs: PulledVersion[];
+  readTime: Version | null;
+}
+
 export interface RemoteWrite {
   id: string;
   /** The version this write assumes is current; null: the document must not exist yet. */
@@ -78,6 +90,20 @@ export interface RemoteStore {
     after: PullCursor | null,
     limit: number,
   ): Promise<PulledPage>;
+  /**
+   * The pull's query (same filter, order and cursor as pullPage) reading only each document's
+   * version, and only documents stamped at or before `through`: the pull reads the late-write
+   * window this way, since nearly all of it is what the device already holds (src/sync/pull.ts,
+   * "the known window"). Optional: a remote without a projection (the client SDK has none)
+   * leaves the window to pullPage.
+   */
+  pullVersions?(
+    table: DataTable,
+    userId: string,
+    after: PullCursor | null,
+    through: Version,
+    limit: number,
+  ): Promise<PulledVersions>;
   getMany(table: DataTable, ids: string[]): Promise<Map<string, RemoteDoc>>;
   /**
    * Commits up to 500 writes of one device. Writes whose precondition fails come back as

@@ -79,7 +79,7 @@ describe.each<Sdk>(['admin', 'client'])(
         const batch = writeBatch(client1.firestore);
         for (let i = 0; i < 500; i += 1) {
           const values = await generator.record('health_data', Date.UTC(2026, 10, 2) + i * 1000);
-          const id = `late-${sdk}-${i.toString().padStart(3, '0')}`;
+          const id = `late-${sdk}-${attempt}-${i.toString().padStart(3, '0')}`;
           const write = documentWrite(
             {
               id,
@@ -101,7 +101,7 @@ describe.each<Sdk>(['admin', 'client'])(
         await pause(41);
         const single = documentWrite(
           {
-            id: `fast-${sdk}`,
+            id: `fast-${sdk}-${attempt}`,
             expected: null,
             set: {
               ...(await generator.record('health_data', Date.UTC(2026, 10, 3))),
@@ -116,7 +116,7 @@ describe.each<Sdk>(['admin', 'client'])(
           'client-2',
           CLIENT_SENTINELS,
         );
-        await setDoc(doc(client2.firestore, 'health_data', `fast-${sdk}`), single.data);
+        await setDoc(doc(client2.firestore, 'health_data', `fast-${sdk}-${attempt}`), single.data);
 
         // The device syncs in between: the batch is not visible yet (checked, or the race did
         // not happen and this test would prove nothing).
@@ -129,8 +129,14 @@ describe.each<Sdk>(['admin', 'client'])(
 
         await slow;
         // The race as found: the batch is stamped before the single write, visible after it.
-        const late = await admin.firestore.collection('health_data').doc(`late-${sdk}-000`).get();
-        const fast = await admin.firestore.collection('health_data').doc(`fast-${sdk}`).get();
+        const late = await admin.firestore
+          .collection('health_data')
+          .doc(`late-${sdk}-${attempt}-000`)
+          .get();
+        const fast = await admin.firestore
+          .collection('health_data')
+          .doc(`fast-${sdk}-${attempt}`)
+          .get();
         const stamp = (snapshot: typeof late) =>
           (snapshot.get('_server_time') as { toMillis(): number }).toMillis();
         if (stamp(late) >= stamp(fast)) {
