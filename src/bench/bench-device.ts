@@ -5,6 +5,7 @@ import type { FirebaseClients } from '../adapters/firebase-clients';
 import { systemClock } from '../core/clock';
 import type { Sdk } from '../core/sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
+import type { RemoteStore } from '../sync/remote-store';
 import type { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';
 
@@ -30,6 +31,8 @@ export async function openBenchDevice(options: {
   maxInFlight?: number;
   batchSize?: number;
   pageSize?: number;
+  /** Wraps the device's remote (A/B runs of one engine feature). */
+  wrapRemote?: (remote: RemoteStore) => RemoteStore;
 }): Promise<BenchDevice> {
   fs.mkdirSync(options.dir, { recursive: true });
   const opened = await openDatabase(
@@ -50,6 +53,7 @@ export async function openBenchDevice(options: {
     maxInFlight: options.maxInFlight,
     batchSize: options.batchSize,
     pageSize: options.pageSize,
+    wrapRemote: options.wrapRemote,
   });
   const { clients, sync } = wired;
   await sync.initialize(BENCH_USER);
