@@ -5,6 +5,7 @@ import type { FirebaseClients } from '../adapters/firebase-clients';
 import { systemClock } from '../core/clock';
 import type { Sdk } from '../core/sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
+import type { MediaFiles } from '../files/media-files';
 import type { RemoteStore } from '../sync/remote-store';
 import type { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';
@@ -33,6 +34,8 @@ export async function openBenchDevice(options: {
   pageSize?: number;
   /** Wraps the device's remote (A/B runs of one engine feature). */
   wrapRemote?: (remote: RemoteStore) => RemoteStore;
+  /** The device's media files port (default Node's). */
+  mediaFiles?: MediaFiles;
 }): Promise<BenchDevice> {
   fs.mkdirSync(options.dir, { recursive: true });
   const opened = await openDatabase(
@@ -54,6 +57,7 @@ export async function openBenchDevice(options: {
     batchSize: options.batchSize,
     pageSize: options.pageSize,
     wrapRemote: options.wrapRemote,
+    mediaFiles: options.mediaFiles,
   });
   const { clients, sync } = wired;
   await sync.initialize(BENCH_USER);

@@ -17,4 +17,10 @@ export interface MediaFiles {
   sha256OfBytes(bytes: Uint8Array): Promise<string>;
   /** The app's thumbnail of a photo: 200×200 JPEG (see src/files/thumbnail.ts). */
   thumbnailOf(file: string): Promise<Uint8Array>;
+  /**
+   * What identifies a file's current content cheaply (Node: size and modification time), so a
+   * thumbnail made when a photo was recorded is used only for that very file
+   * (src/files/recorded-thumbnails.ts). Optional: without it thumbnails are made in the sync.
+   */
+  fileVersion?(file: string): Promise<string>;
 }

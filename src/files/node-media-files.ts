@@ -12,4 +12,8 @@ export const nodeMediaFiles: MediaFiles = {
   sha256OfFile: sha256File,
   sha256OfBytes: async (bytes) => sha256Buffer(bytes),
   thumbnailOf: makeThumbnail,
+  async fileVersion(file) {
+    const stat = await fs.promises.stat(file, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
+  },
 };

@@ -24,12 +24,26 @@ export class LocalStore {
     records: RecordAccess = publicRecordAccess,
     /** Test-only defects (defects.ts); undefined in every real use. */
     private readonly defects?: Defects,
+    /**
+     * Called after records are created, outside the transaction: the SyncManager makes the new
+     * photos' thumbnails here, as a camera flow would (src/files/recorded-thumbnails.ts).
+     */
+    private readonly onCreated?: (table: DataTable, rows: Array<Partial<Values>>) => Promise<void>,
   ) {
     this.local = { db, records };
   }
 
   /** Creates records (one transaction for all); returns their ids. */
   async create(
+    table: DataTable,
+    rows: Array<Partial<Values> & { id?: string }>,
+  ): Promise<string[]> {
+    const ids = await this.createRecords(table, rows);
+    await this.onCreated?.(table, rows);
+    return ids;
+  }
+
+  private createRecords(
     table: DataTable,
     rows: Array<Partial<Values> & { id?: string }>,
   ): Promise<string[]> {

@@ -9,6 +9,7 @@ import { type LocalDb, publicRecordAccess, type RecordAccess } from '../db/recor
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
+import { RecordedThumbnails } from '../files/recorded-thumbnails';
 import { statusOf } from './apply-plan';
 import { checkUnseen } from './check-unseen';
 import { LATE_WRITE_WINDOW_MS, loadCheckpoint, pulledThrough } from './checkpoint';
@@ -26,7 +27,9 @@ import { APP_RETRY_POLICY, RetryHandler, type RetryPolicy } from './retry-handle
 import { nextStatus } from './status-machine';
 import { type CollectionStats, emptyStats, type SyncContext, type SyncError } from './sync-context';
 import { KNOB_DEFAULTS } from './sync-knobs';
+import { localPath } from './upload-media';
 import { versionMinus } from './version';
+import type { Values } from './wire-format';
 
 export interface SyncManagerOptions {
   database: Database;
@@ -117,6 +120,9 @@ export class SyncManager {
   private lastSyncTime: number | null = null;
   private readonly listeners = new Set<(status: SyncStatusSnapshot) => void>();
   private localStore: LocalStore | null = null;
+  /** Photos' thumbnails made when recorded, for the upload (null without media files). */
+  private readonly thumbnails: RecordedThumbnails | null;
+  private readonly mediaFiles: MediaFiles | undefined;
 
   constructor(options: SyncManagerOptions) {
     // The device id is written into every document (_device, at most 128 characters by the
@@ -132,6 +138,8 @@ export class SyncManager {
     this.local = { db: this.db, records: options.records ?? publicRecordAccess };
     this.clock = options.clock ?? systemClock;
     this.retryPolicy = options.retryPolicy ?? APP_RETRY_POLICY;
+    this.thumbnails = options.mediaFiles ? new RecordedThumbnails(options.mediaFiles) : null;
+    this.mediaFiles = this.thumbnails?.port;
   }
 
   get deviceId(): string {
@@ -163,6 +171,7 @@ export class SyncManager {
       userId,
       this.local.records,
       this.options.defects,
+      (table, rows) => this.photosRecorded(table, rows),
     );
     await this.db.write(async () => {
       const operations = [];
@@ -395,6 +404,13 @@ export class SyncManager {
     return due > 0;
   }
 
+  /** New photos get their thumbnails now, one at a time, so the sync only uploads them. */
+  private async photosRecorded(table: DataTable, rows: Array<Partial<Values>>): Promise<void> {
+    if (table !== 'photo_memories' || !this.thumbnails || !this.options.media) return;
+    for (const row of rows)
+      if (typeof row.local_uri === 'string') await this.thumbnails.keep(localPath(row.local_uri));
+  }
+
   /** Tells the server how far this device has pulled (for tombstone purging); best effort. */
   private async reportProgress(userId: string): Promise<SyncError | null> {
     const progress: Partial<Record<DataTable, string>> = {};
@@ -448,7 +464,7 @@ export class SyncManager {
         typeof strategy === 'string' ? strategy : (strategy[table] ?? 'remote-wins'),
       decide: this.options.decide,
       media: this.options.media,
-      mediaFiles: this.options.mediaFiles,
+      mediaFiles: this.mediaFiles,
       pageSize: this.options.pageSize ?? KNOB_DEFAULTS.pageSize,
       lateWriteWindowMs: this.options.lateWriteWindowMs ?? LATE_WRITE_WINDOW_MS,
       batchSize: serial ? 1 : (this.options.batchSize ?? 500),
