@@ -11,7 +11,7 @@ import { measure } from './measure';
  * Files: photos (12 MP JPEGs from the seeded generator) synced with their thumbnails through the
  * engine, against a raw upload of the same original bytes (4 in flight). MB/s counts the
  * original bytes for both. The engine makes a photo's thumbnail when the photo is recorded
- * (src/files/recorded-thumbnails.ts), so the timed sync uploads originals and thumbnails; the
+ * (src/files/recorded-photos.ts, with its checksum), so the timed sync uploads originals and thumbnails; the
  * recording, thumbnails included, is timed apart and said in the figure's note (docs/bench.md).
  */
 export async function makePhotos(dir: string, count: number): Promise<string[]> {

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
+/**
+ * Read size for hashing: 1 MiB instead of the stream's 64 KiB. Each chunk is a read on libuv's
+ * threadpool and a turn of the event loop, and an upload step hashes a photo before it can send
+ * it: beside four uploads and the in-process Storage emulator a 2.5 MB photo took 137-156 ms
+ * (p50) to hash in 64 KiB chunks (issue 19, files). Memory stays bounded (1 MiB per hash).
+ */
+const HASH_READ_BYTES = 1 << 20;
+
 /** SHA-256 of a file, streamed (large media is never held in memory). Hex. */
 export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file)
+    createReadStream(file, { highWaterMark: HASH_READ_BYTES })
       .on('error', reject)
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolve(hash.digest('hex')));

@@ -18,9 +18,9 @@ export interface MediaFiles {
   /** The app's thumbnail of a photo: 200×200 JPEG (see src/files/thumbnail.ts). */
   thumbnailOf(file: string): Promise<Uint8Array>;
   /**
-   * What identifies a file's current content cheaply (Node: size and modification time), so a
-   * thumbnail made when a photo was recorded is used only for that very file
-   * (src/files/recorded-thumbnails.ts). Optional: without it thumbnails are made in the sync.
+   * What identifies a file's current content cheaply (Node: size, modification time, inode), so
+   * the thumbnail and checksum made when a photo was recorded are used only for that very file
+   * (src/files/recorded-photos.ts). Optional: without it both are made in the sync.
    */
   fileVersion?(file: string): Promise<string>;
 }

@@ -26,7 +26,7 @@ export class LocalStore {
     private readonly defects?: Defects,
     /**
      * Called after records are created, outside the transaction: the SyncManager makes the new
-     * photos' thumbnails here, as a camera flow would (src/files/recorded-thumbnails.ts).
+     * photos' thumbnails and checksums here, as a camera flow would (src/files/recorded-photos.ts).
      */
     private readonly onCreated?: (table: DataTable, rows: Array<Partial<Values>>) => Promise<void>,
   ) {

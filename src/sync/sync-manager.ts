@@ -9,7 +9,7 @@ import { type LocalDb, publicRecordAccess, type RecordAccess } from '../db/recor
 import { DATA_TABLES, type DataTable } from '../db/schema-current';
 import type { MediaFiles } from '../files/media-files';
 import type { MediaStore } from '../files/media-store';
-import { RecordedThumbnails } from '../files/recorded-thumbnails';
+import { RecordedPhotos } from '../files/recorded-photos';
 import { statusOf } from './apply-plan';
 import { checkUnseen } from './check-unseen';
 import { LATE_WRITE_WINDOW_MS, loadCheckpoint, pulledThrough } from './checkpoint';
@@ -120,8 +120,8 @@ export class SyncManager {
   private lastSyncTime: number | null = null;
   private readonly listeners = new Set<(status: SyncStatusSnapshot) => void>();
   private localStore: LocalStore | null = null;
-  /** Photos' thumbnails made when recorded, for the upload (null without media files). */
-  private readonly thumbnails: RecordedThumbnails | null;
+  /** Photos' thumbnails and checksums made when recorded, for the upload (null without media files). */
+  private readonly photos: RecordedPhotos | null;
   private readonly mediaFiles: MediaFiles | undefined;
 
   constructor(options: SyncManagerOptions) {
@@ -138,8 +138,8 @@ export class SyncManager {
     this.local = { db: this.db, records: options.records ?? publicRecordAccess };
     this.clock = options.clock ?? systemClock;
     this.retryPolicy = options.retryPolicy ?? APP_RETRY_POLICY;
-    this.thumbnails = options.mediaFiles ? new RecordedThumbnails(options.mediaFiles) : null;
-    this.mediaFiles = this.thumbnails?.port;
+    this.photos = options.mediaFiles ? new RecordedPhotos(options.mediaFiles) : null;
+    this.mediaFiles = this.photos?.port;
   }
 
   get deviceId(): string {
@@ -404,11 +404,11 @@ export class SyncManager {
     return due > 0;
   }
 
-  /** New photos get their thumbnails now, one at a time, so the sync only uploads them. */
+  /** New photos get their thumbnails and checksums now, one at a time: the sync only uploads. */
   private async photosRecorded(table: DataTable, rows: Array<Partial<Values>>): Promise<void> {
-    if (table !== 'photo_memories' || !this.thumbnails || !this.options.media) return;
+    if (table !== 'photo_memories' || !this.photos || !this.options.media) return;
     for (const row of rows)
-      if (typeof row.local_uri === 'string') await this.thumbnails.keep(localPath(row.local_uri));
+      if (typeof row.local_uri === 'string') await this.photos.keep(localPath(row.local_uri));
   }
 
   /** Tells the server how far this device has pulled (for tombstone purging); best effort. */
