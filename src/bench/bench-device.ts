@@ -5,8 +5,6 @@ import type { FirebaseClients } from '../adapters/firebase-clients';
 import { systemClock } from '../core/clock';
 import type { Sdk } from '../core/sdk';
 import { type OpenedDatabase, openDatabase } from '../db/open-database';
-import type { MediaFiles } from '../files/media-files';
-import type { RemoteStore } from '../sync/remote-store';
 import type { SyncManager } from '../sync/sync-manager';
 import { BENCH_PROJECT } from './fresh-emulator';
 
@@ -32,10 +30,6 @@ export async function openBenchDevice(options: {
   maxInFlight?: number;
   batchSize?: number;
   pageSize?: number;
-  /** Wraps the device's remote (A/B runs of one engine feature). */
-  wrapRemote?: (remote: RemoteStore) => RemoteStore;
-  /** The device's media files port (default Node's). */
-  mediaFiles?: MediaFiles;
 }): Promise<BenchDevice> {
   fs.mkdirSync(options.dir, { recursive: true });
   const opened = await openDatabase(
@@ -56,8 +50,6 @@ export async function openBenchDevice(options: {
     maxInFlight: options.maxInFlight,
     batchSize: options.batchSize,
     pageSize: options.pageSize,
-    wrapRemote: options.wrapRemote,
-    mediaFiles: options.mediaFiles,
   });
   const { clients, sync } = wired;
   await sync.initialize(BENCH_USER);

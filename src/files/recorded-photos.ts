@@ -60,11 +60,6 @@ export class RecordedPhotos {
     }
   }
 
-  /** How many photos have something kept (for tests). */
-  get size(): number {
-    return this.kept.size;
-  }
-
   /** The part kept for `file` if the file is still the one read; each part is taken once. */
   private async take(
     file: string,
